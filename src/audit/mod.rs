@@ -1,0 +1,81 @@
+//! The audit trail: who changed what, on which record, when.
+
+use chrono::Utc;
+use diesel::prelude::*;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::db::schema::audit_events;
+use crate::db::{self, Conn};
+
+/// Who made a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in account.
+    User(String),
+    /// A holder of a secret link, named by what the link opens (e.g. `registration`) and its id.
+    Link(&'static str, String),
+    /// The command line (`seminars user add`, `seminars demo`).
+    Cli,
+    /// The service itself (the mail worker, promotions from the waiting list).
+    System,
+}
+
+impl Actor {
+    /// The stored form: `user:ID`, `link:KIND:ID`, `cli` or `system`.
+    pub fn as_stored(&self) -> String {
+        match self {
+            Actor::User(id) => format!("user:{id}"),
+            Actor::Link(kind, id) => format!("link:{kind}:{id}"),
+            Actor::Cli => "cli".into(),
+            Actor::System => "system".into(),
+        }
+    }
+}
+
+/// An audit event as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = audit_events)]
+pub struct AuditEvent {
+    pub id: String,
+    pub at: chrono::NaiveDateTime,
+    pub actor: String,
+    pub action: String,
+    pub record_kind: String,
+    pub record_id: String,
+    pub changes: String,
+}
+
+/// Records one change inside the caller's transaction.
+pub fn record(
+    conn: &mut Conn,
+    actor: &Actor,
+    action: &str,
+    record_kind: &str,
+    record_id: &str,
+    changes: Value,
+) -> QueryResult<()> {
+    let event = AuditEvent {
+        id: Uuid::new_v4().to_string(),
+        at: db::micros(Utc::now()),
+        actor: actor.as_stored(),
+        action: action.to_string(),
+        record_kind: record_kind.to_string(),
+        record_id: record_id.to_string(),
+        changes: changes.to_string(),
+    };
+    diesel::insert_into(audit_events::table)
+        .values(&event)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The events of one record, oldest first.
+pub fn of_record(conn: &mut Conn, kind: &str, id: &str) -> QueryResult<Vec<AuditEvent>> {
+    audit_events::table
+        .filter(audit_events::record_kind.eq(kind))
+        .filter(audit_events::record_id.eq(id))
+        .order((audit_events::at.asc(), audit_events::id.asc()))
+        .select(AuditEvent::as_select())
+        .load(conn)
+}

@@ -1,0 +1,281 @@
+//! Typed settings: the embedded defaults, then config/$SEMINARS_ENV.toml, a `--config` file, then SEMINARS__* variables.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use config::{Config, Environment, File, FileFormat};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// The defaults compiled into the binary, so it runs from any folder.
+pub const DEFAULTS: &str = include_str!("../config/default.toml");
+
+/// Every setting of the service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub mail: MailSettings,
+    pub auth: AuthSettings,
+    pub documents: DocumentSettings,
+    pub limits: LimitSettings,
+}
+
+/// HTTP server settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub listen: String,
+    pub public_url: String,
+    pub workers: usize,
+    pub json_limit_bytes: usize,
+    pub default_timezone: String,
+    pub shutdown_timeout_secs: u64,
+}
+
+/// Database connection settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub pool_size: u32,
+    pub connect_timeout_secs: u64,
+    pub busy_timeout_ms: u64,
+    pub sqlite_synchronous: String,
+}
+
+/// How mail leaves the service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    pub outbox_dir: PathBuf,
+    pub from: String,
+    pub poll_interval_ms: u64,
+    pub max_attempts: u32,
+    pub lease_secs: u64,
+    pub smtp: SmtpSettings,
+}
+
+/// Where mail goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    File,
+    Smtp,
+}
+
+/// The SMTP relay.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: String,
+    pub password: SecretString,
+    pub timeout_secs: u64,
+}
+
+/// Transport security towards the relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+/// Accounts and passwords.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub token_ttl_hours: i64,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+}
+
+/// Uploaded files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentSettings {
+    pub dir: PathBuf,
+}
+
+/// Request rate limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    pub enabled: bool,
+}
+
+/// A setting that cannot be used, named so the operator can fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("bad setting {key}: {message}")]
+pub struct SettingError {
+    pub key: String,
+    pub message: String,
+}
+
+impl Settings {
+    /// Loads the layered settings and validates them.
+    pub fn load(file: Option<&Path>) -> Result<Settings, SettingError> {
+        let mut builder = Config::builder().add_source(File::from_str(DEFAULTS, FileFormat::Toml));
+        if let Ok(env) = std::env::var("SEMINARS_ENV") {
+            let path = format!("config/{env}.toml");
+            builder = builder.add_source(File::new(&path, FileFormat::Toml).required(false));
+        }
+        if let Some(file) = file {
+            builder = builder.add_source(File::from(file).format(FileFormat::Toml).required(true));
+        }
+        let builder = builder.add_source(
+            Environment::with_prefix("SEMINARS")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true),
+        );
+        let settings: Settings = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(from_config_error)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// The embedded defaults alone, for tests and tools.
+    pub fn defaults() -> Settings {
+        Config::builder()
+            .add_source(File::from_str(DEFAULTS, FileFormat::Toml))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .expect("the embedded defaults parse")
+    }
+
+    /// Checks what serde cannot: addresses, URLs, time zones, ranges.
+    pub fn validate(&self) -> Result<(), SettingError> {
+        let bad = |key: &str, message: String| SettingError {
+            key: key.into(),
+            message,
+        };
+        self.server
+            .listen
+            .parse::<SocketAddr>()
+            .map_err(|e| bad("server.listen", format!("{:?}: {e}", self.server.listen)))?;
+        let url = url::Url::parse(&self.server.public_url).map_err(|e| {
+            bad(
+                "server.public_url",
+                format!("{:?}: {e}", self.server.public_url),
+            )
+        })?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(bad(
+                "server.public_url",
+                "must be an http(s) URL with a host".into(),
+            ));
+        }
+        self.server
+            .default_timezone
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| {
+                bad(
+                    "server.default_timezone",
+                    format!("unknown IANA time zone {:?}", self.server.default_timezone),
+                )
+            })?;
+        crate::db::Backend::from_url(&self.database.url).map_err(|m| bad("database.url", m))?;
+        if self.database.pool_size == 0 {
+            return Err(bad("database.pool_size", "must be at least 1".into()));
+        }
+        if !matches!(
+            self.database
+                .sqlite_synchronous
+                .to_ascii_uppercase()
+                .as_str(),
+            "OFF" | "NORMAL" | "FULL" | "EXTRA"
+        ) {
+            return Err(bad(
+                "database.sqlite_synchronous",
+                "use NORMAL or FULL".into(),
+            ));
+        }
+        self.mail
+            .from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| bad("mail.from", format!("{:?}: {e}", self.mail.from)))?;
+        if self.mail.max_attempts == 0 {
+            return Err(bad("mail.max_attempts", "must be at least 1".into()));
+        }
+        if self.auth.token_ttl_hours <= 0 {
+            return Err(bad("auth.token_ttl_hours", "must be positive".into()));
+        }
+        argon2::Params::new(
+            self.auth.argon2_memory_kib,
+            self.auth.argon2_iterations,
+            self.auth.argon2_parallelism,
+            None,
+        )
+        .map_err(|e| bad("auth.argon2_memory_kib", e.to_string()))?;
+        Ok(())
+    }
+
+    /// The public URL without a trailing slash, for building links.
+    pub fn base_url(&self) -> &str {
+        self.server.public_url.trim_end_matches('/')
+    }
+
+    /// The host part of the public URL, for Message-IDs and calendar UIDs.
+    pub fn public_host(&self) -> String {
+        url::Url::parse(&self.server.public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "localhost".into())
+    }
+}
+
+fn from_config_error(e: config::ConfigError) -> SettingError {
+    let text = e.to_string();
+    let key = text
+        .split("for key `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .map(str::to_string)
+        .or_else(|| {
+            text.split("unknown field `")
+                .nth(1)
+                .and_then(|rest| rest.split('`').next())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "configuration".into());
+    SettingError { key, message: text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_defaults_are_valid() {
+        let settings = Settings::defaults();
+        assert!(settings.validate().is_ok());
+        assert_eq!(settings.server.listen, "127.0.0.1:8080");
+        assert_eq!(settings.database.url, "sqlite://data/seminars.db");
+        assert_eq!(settings.mail.transport, MailTransport::File);
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_named_in_the_error() {
+        let mut settings = Settings::defaults();
+        settings.server.default_timezone = "Mars/Olympus".into();
+        let error = settings.validate().unwrap_err();
+        assert_eq!(error.key, "server.default_timezone");
+    }
+
+    #[test]
+    fn a_database_url_without_a_known_scheme_is_refused() {
+        let mut settings = Settings::defaults();
+        settings.database.url = "host=localhost dbname=x".into();
+        assert_eq!(settings.validate().unwrap_err().key, "database.url");
+    }
+}

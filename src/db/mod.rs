@@ -1,0 +1,224 @@
+//! The database: one connection type over SQLite and PostgreSQL, the pool, migrations and transactions.
+
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{ManageConnection, Pool as R2d2Pool};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use rand::Rng;
+
+use crate::config::DatabaseSettings;
+use crate::error::AppError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// One connection to whichever backend the URL named; queries are written once for both.
+#[derive(diesel::MultiConnection)]
+pub enum Conn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// The pool every request and worker borrows connections from.
+pub type Pool = R2d2Pool<Manager>;
+
+/// Which backend a database URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl Backend {
+    /// Reads the backend from the URL's scheme: `sqlite://PATH` or `postgres://…`.
+    pub fn from_url(url: &str) -> Result<Backend, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("sqlite:// needs a file path, e.g. sqlite://data/seminars.db".into());
+            }
+            Ok(Backend::Sqlite(path.to_string()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres(url.to_string()))
+        } else {
+            Err(format!(
+                "unknown database scheme in {url:?}: use sqlite://PATH or postgres://…"
+            ))
+        }
+    }
+}
+
+/// Opens connections for the pool, choosing the backend itself so that real errors are kept.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    backend: Backend,
+    busy_timeout_ms: u64,
+    synchronous: String,
+}
+
+impl ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Conn, Self::Error> {
+        match &self.backend {
+            Backend::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = {};",
+                    self.busy_timeout_ms, self.synchronous
+                ))
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(Conn::Sqlite(conn))
+            }
+            Backend::Postgres(url) => PgConnection::establish(url)
+                .map(Conn::Postgres)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        match conn {
+            Conn::Sqlite(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
+            Conn::Postgres(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
+        }
+    }
+}
+
+/// Builds the pool; for SQLite the file's folder is created first.
+pub fn connect(settings: &DatabaseSettings) -> Result<Pool, String> {
+    let backend = Backend::from_url(&settings.url)?;
+    if let Backend::Sqlite(path) = &backend {
+        if let Some(dir) = Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+    }
+    let manager = Manager {
+        backend,
+        busy_timeout_ms: settings.busy_timeout_ms,
+        synchronous: settings.sqlite_synchronous.clone(),
+    };
+    R2d2Pool::builder()
+        .max_size(settings.pool_size)
+        .connection_timeout(Duration::from_secs(settings.connect_timeout_secs))
+        .build(manager)
+        .map_err(|e| format!("cannot connect to the database: {e}"))
+}
+
+/// Applies every pending migration of the connection's backend.
+pub fn migrate(conn: &mut Conn) -> Result<usize, String> {
+    let applied = match conn {
+        Conn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        Conn::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+    };
+    applied.map_err(|e| format!("migration failed: {e}"))
+}
+
+/// True when the schema is at the newest migration this binary knows.
+pub fn is_migrated(conn: &mut Conn) -> bool {
+    let pending = match conn {
+        Conn::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+        Conn::Postgres(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+    };
+    matches!(pending, Ok(false))
+}
+
+/// Names of the migrations each backend embeds, so a test can check that both folders agree.
+pub fn migration_names() -> (Vec<String>, Vec<String>) {
+    use diesel::migration::MigrationSource;
+    let names = |m: &EmbeddedMigrations| -> Vec<String> {
+        MigrationSource::<diesel::sqlite::Sqlite>::migrations(m)
+            .map(|list| list.iter().map(|m| m.name().to_string()).collect())
+            .unwrap_or_default()
+    };
+    (names(&SQLITE_MIGRATIONS), names(&POSTGRES_MIGRATIONS))
+}
+
+/// Runs blocking database work on the blocking thread pool, with a pooled connection.
+pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool
+            .get()
+            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+}
+
+/// Runs `work` in one write transaction, retried on lock, serialization and deadlock errors.
+///
+/// SQLite takes the write lock at `BEGIN IMMEDIATE`, so two writers never both read and then
+/// collide; PostgreSQL runs at READ COMMITTED and the store takes row or advisory locks.
+pub fn write<T>(
+    conn: &mut Conn,
+    mut work: impl FnMut(&mut Conn) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let mut attempt = 0u32;
+    loop {
+        match write_once(conn, &mut work) {
+            Err(e) if e.is_transient() && attempt < 10 => {
+                attempt += 1;
+                let base = 5u64 << attempt.min(6);
+                let jitter = rand::rng().random_range(0..=base);
+                tracing::debug!(attempt, error = %e, "retrying a transaction");
+                std::thread::sleep(Duration::from_millis(base + jitter));
+            }
+            result => return result,
+        }
+    }
+}
+
+fn write_once<T>(
+    conn: &mut Conn,
+    work: &mut impl FnMut(&mut Conn) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    match conn {
+        Conn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        Conn::Postgres(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN")?,
+    }
+    match work(conn) {
+        Ok(value) => {
+            <Conn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) =
+                <Conn as Connection>::TransactionManager::rollback_transaction(conn)
+            {
+                tracing::warn!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Truncates an instant to whole microseconds, the precision PostgreSQL keeps.
+pub fn micros(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Timelike};
+    let at = at.naive_utc();
+    at.with_nanosecond(at.nanosecond() / 1000 * 1000)
+        .unwrap_or_else(|| at.trunc_subsecs(6))
+}

@@ -1,0 +1,231 @@
+//! The one error type of the service, answered as problem details (RFC 9457) or an HTML page.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Messages per field name, for 422 answers.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("invalid fields")]
+    Invalid(FieldErrors),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("conflict: {0}")]
+    Conflict(String, Option<Value>),
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("database: {0}")]
+    Database(diesel::result::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A 422 with one message on one field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+        let mut errors = FieldErrors::new();
+        errors.insert(field.to_string(), vec![message.into()]);
+        AppError::Invalid(errors)
+    }
+
+    /// A 409 with a human sentence.
+    pub fn conflict(detail: impl Into<String>) -> AppError {
+        AppError::Conflict(detail.into(), None)
+    }
+
+    /// True for lock, serialization and deadlock failures that a retry may cure.
+    pub fn is_transient(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            AppError::Database(Error::DatabaseError(kind, info)) => {
+                let message = info.message();
+                matches!(kind, DatabaseErrorKind::SerializationFailure)
+                    || message.contains("deadlock detected")
+                    || message.contains("database is locked")
+                    || message.contains("database table is locked")
+            }
+            _ => false,
+        }
+    }
+
+    /// The problem details document and status for this error.
+    pub fn problem(&self) -> (StatusCode, Problem) {
+        let (status, title, detail) = match self {
+            AppError::NotFound => (StatusCode::NOT_FOUND, "Not found", "No such record.".into()),
+            AppError::Invalid(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid fields",
+                "Some fields are not valid; see errors.".into(),
+            ),
+            AppError::BadRequest(d) => (StatusCode::BAD_REQUEST, "Malformed request", d.clone()),
+            AppError::Conflict(d, _) => (StatusCode::CONFLICT, "Conflict", d.clone()),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                "You are not allowed to do this.".into(),
+            ),
+            AppError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                "Sign in or send a valid bearer token.".into(),
+            ),
+            AppError::TooManyRequests { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many requests",
+                format!("Try again in {retry_after_secs} seconds."),
+            ),
+            AppError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Payload too large",
+                "The request body is larger than the limit.".into(),
+            ),
+            AppError::UnsupportedMediaType(d) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type",
+                d.clone(),
+            ),
+            AppError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service unavailable",
+                "The database is busy or unreachable; try again.".into(),
+            ),
+            AppError::Database(diesel::result::Error::NotFound) => {
+                (StatusCode::NOT_FOUND, "Not found", "No such record.".into())
+            }
+            AppError::Database(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => (
+                StatusCode::CONFLICT,
+                "Conflict",
+                "A record with these values exists already.".into(),
+            ),
+            AppError::Database(_) | AppError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal error",
+                "Something went wrong on our side; it has been logged.".into(),
+            ),
+        };
+        let mut problem = Problem {
+            kind: format!("about:blank#{}", status.as_u16()),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail,
+            errors: None,
+            extra: None,
+        };
+        match self {
+            AppError::Invalid(errors) => problem.errors = Some(errors.clone()),
+            AppError::Conflict(_, extra) => problem.extra = extra.clone(),
+            _ => {}
+        }
+        (status, problem)
+    }
+}
+
+/// An RFC 9457 problem details document.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<FieldErrors>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub extra: Option<Value>,
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::Database(e)
+    }
+}
+
+impl From<tera::Error> for AppError {
+    fn from(e: tera::Error) -> Self {
+        use std::error::Error;
+        let mut message = e.to_string();
+        let mut source = e.source();
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        AppError::Internal(format!("template: {message}"))
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.problem().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (status, problem) = self.problem();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut response = HttpResponse::build(status);
+        response.content_type("application/problem+json");
+        if let AppError::TooManyRequests { retry_after_secs } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        response.body(json!(problem).to_string())
+    }
+}
+
+/// The same error, answered as an HTML page for browsers.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PageError(#[from] pub AppError);
+
+impl From<diesel::result::Error> for PageError {
+    fn from(e: diesel::result::Error) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl From<tera::Error> for PageError {
+    fn from(e: tera::Error) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.0.problem().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (status, problem) = self.0.problem();
+        if status.is_server_error() {
+            tracing::error!(error = %self.0, "page failed");
+        }
+        let body = crate::web::error_page(&problem);
+        HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body)
+    }
+}

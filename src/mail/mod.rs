@@ -1,0 +1,3 @@
+//! Mail: building messages; the outbox and its delivery worker follow.
+
+pub mod message;

@@ -1,0 +1,140 @@
+//! Queries on meetings.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::domain::{Meeting, MeetingKind};
+use crate::db::schema::meetings;
+use crate::db::Conn;
+
+/// A meeting as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = meetings)]
+pub struct MeetingRow {
+    pub id: String,
+    pub kind: String,
+    pub study_group: i32,
+    pub question: String,
+    pub title: String,
+    pub venue: String,
+    pub timezone: String,
+    pub first_day: chrono::NaiveDate,
+    pub last_day: chrono::NaiveDate,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl MeetingRow {
+    /// The domain value; a row the rules could not have written is a corrupt database.
+    pub fn into_domain(self) -> QueryResult<Meeting> {
+        let corrupt = |what: &str| {
+            diesel::result::Error::DeserializationError(
+                format!("meeting {}: bad {what}", self.id).into(),
+            )
+        };
+        Ok(Meeting {
+            kind: MeetingKind::parse(&self.kind).ok_or_else(|| corrupt("kind"))?,
+            timezone: self.timezone.parse().map_err(|_| corrupt("timezone"))?,
+            id: self.id,
+            study_group: self.study_group,
+            question: self.question,
+            title: self.title,
+            venue: self.venue,
+            first_day: self.first_day,
+            last_day: self.last_day,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+
+    /// The row for a domain value.
+    pub fn from_domain(m: &Meeting) -> MeetingRow {
+        MeetingRow {
+            id: m.id.clone(),
+            kind: m.kind.as_str().into(),
+            study_group: m.study_group,
+            question: m.question.clone(),
+            title: m.title.clone(),
+            venue: m.venue.clone(),
+            timezone: m.timezone.name().into(),
+            first_day: m.first_day,
+            last_day: m.last_day,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// Finds one meeting.
+pub fn find(conn: &mut Conn, id: &str) -> QueryResult<Option<Meeting>> {
+    meetings::table
+        .find(id)
+        .select(MeetingRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(MeetingRow::into_domain)
+        .transpose()
+}
+
+/// Meetings ordered by first day, a page at a time, with the total count.
+pub fn list(
+    conn: &mut Conn,
+    from_day: Option<chrono::NaiveDate>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<Meeting>, i64)> {
+    let mut query = meetings::table.into_boxed();
+    let mut count = meetings::table.into_boxed();
+    if let Some(day) = from_day {
+        query = query.filter(meetings::last_day.ge(day));
+        count = count.filter(meetings::last_day.ge(day));
+    }
+    let total = count.count().get_result(conn)?;
+    let rows = query
+        .order((meetings::first_day.asc(), meetings::id.asc()))
+        .limit(limit)
+        .offset(offset)
+        .select(MeetingRow::as_select())
+        .load(conn)?;
+    let meetings = rows
+        .into_iter()
+        .map(MeetingRow::into_domain)
+        .collect::<QueryResult<_>>()?;
+    Ok((meetings, total))
+}
+
+/// Inserts a meeting.
+pub fn insert(conn: &mut Conn, meeting: &Meeting) -> QueryResult<usize> {
+    diesel::insert_into(meetings::table)
+        .values(&MeetingRow::from_domain(meeting))
+        .execute(conn)
+}
+
+/// Finds a meeting by its title and first day (for idempotent demo data).
+pub fn find_by_title(
+    conn: &mut Conn,
+    title: &str,
+    first_day: chrono::NaiveDate,
+) -> QueryResult<Option<Meeting>> {
+    meetings::table
+        .filter(meetings::title.eq(title))
+        .filter(meetings::first_day.eq(first_day))
+        .select(MeetingRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(MeetingRow::into_domain)
+        .transpose()
+}
+
+/// The meetings with these ids, in one query.
+pub fn many(conn: &mut Conn, mut ids: Vec<String>) -> QueryResult<Vec<Meeting>> {
+    ids.sort();
+    ids.dedup();
+    meetings::table
+        .filter(meetings::id.eq_any(ids))
+        .select(MeetingRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(MeetingRow::into_domain)
+        .collect()
+}

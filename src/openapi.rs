@@ -1,0 +1,42 @@
+//! The OpenAPI document of the JSON API, served at /api/v1/openapi.json.
+
+use actix_web::{get, HttpResponse};
+use utoipa::OpenApi;
+
+use crate::{auth, meetings, sessions};
+
+/// Every documented route; a test compares it with the routes the code declares.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "seminars", description = "Sessions and seminars held alongside ITU-D Study Group 1 and Rapporteur Group meetings."),
+    paths(
+        openapi_json,
+        auth::api::token, auth::api::me,
+        meetings::api::create, meetings::api::list, meetings::api::get,
+        sessions::api::create, sessions::api::list, sessions::api::get, sessions::api::update,
+        sessions::api::publish, sessions::api::cancel,
+    ),
+    components(schemas(crate::error::Problem)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "The OpenAPI 3.1 document")))]
+#[get("/api/v1/openapi.json")]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,142 @@
+use chrono::NaiveDate;
+
+use super::*;
+use crate::meetings::domain::MeetingKind;
+
+fn meeting() -> Meeting {
+    Meeting {
+        id: "m".into(),
+        kind: MeetingKind::StudyGroup,
+        study_group: 1,
+        question: "22-1/1".into(),
+        title: "SG1".into(),
+        venue: "Geneva".into(),
+        timezone: "Europe/Zurich".parse().unwrap(),
+        first_day: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+        last_day: NaiveDate::from_ymd_opt(2026, 3, 13).unwrap(),
+        created_at: NaiveDateTime::default(),
+        updated_at: NaiveDateTime::default(),
+    }
+}
+
+fn at(s: &str) -> Field<DateTime<FixedOffset>> {
+    Field::Value(DateTime::parse_from_rfc3339(s).unwrap())
+}
+
+fn valid_input() -> SessionInput {
+    SessionInput {
+        kind: Field::Value("seminar".into()),
+        title: Field::Value("Sharing cybersecurity best practices".into()),
+        starts_at: at("2026-03-10T14:30:00+01:00"),
+        ends_at: at("2026-03-10T17:30:00+01:00"),
+        capacity: Field::Value(50),
+        ..SessionInput::default()
+    }
+}
+
+#[test]
+fn a_valid_session_is_stored_in_utc() {
+    let fields = valid_input().apply(None, &meeting()).unwrap();
+    assert_eq!(fields.starts_at.to_rfc3339(), "2026-03-10T13:30:00+00:00");
+    assert_eq!(fields.remote_capacity, 0);
+}
+
+#[test]
+fn a_session_outside_the_meetings_days_is_refused() {
+    let input = SessionInput {
+        starts_at: at("2026-03-14T09:00:00+01:00"),
+        ends_at: at("2026-03-14T10:00:00+01:00"),
+        ..valid_input()
+    };
+    let Err(AppError::Invalid(errors)) = input.apply(None, &meeting()) else {
+        panic!()
+    };
+    assert!(errors.contains_key("starts_at"));
+}
+
+#[test]
+fn a_session_ending_before_it_starts_is_refused() {
+    let input = SessionInput {
+        ends_at: at("2026-03-10T14:00:00+01:00"),
+        ..valid_input()
+    };
+    let Err(AppError::Invalid(errors)) = input.apply(None, &meeting()) else {
+        panic!()
+    };
+    assert!(errors.contains_key("ends_at"));
+}
+
+#[test]
+fn negative_capacities_and_unknown_kinds_are_each_named() {
+    let input = SessionInput {
+        kind: Field::Value("party".into()),
+        capacity: Field::Value(-1),
+        remote_capacity: Field::Value(-5),
+        ..valid_input()
+    };
+    let Err(AppError::Invalid(errors)) = input.apply(None, &meeting()) else {
+        panic!()
+    };
+    for field in ["kind", "capacity", "remote_capacity"] {
+        assert!(errors.contains_key(field), "{field}: {errors:?}");
+    }
+}
+
+#[test]
+fn a_time_without_an_offset_is_refused_with_a_hint() {
+    let input: SessionInput =
+        serde_json::from_str(r#"{"starts_at": "2026-03-10T14:30:00"}"#).unwrap();
+    let Err(AppError::Invalid(errors)) = input.apply(None, &meeting()) else {
+        panic!()
+    };
+    assert!(errors["starts_at"][0].contains("RFC 3339"));
+}
+
+#[test]
+fn a_patch_keeps_the_fields_it_does_not_name() {
+    let current = valid_input().apply(None, &meeting()).unwrap();
+    let patch = SessionInput {
+        title: Field::Value("Renamed".into()),
+        ..SessionInput::default()
+    };
+    let patched = patch.apply(Some(&current), &meeting()).unwrap();
+    assert_eq!(patched.title, "Renamed");
+    assert_eq!(patched.starts_at, current.starts_at);
+    assert!(patched.calendar_differs(&current));
+}
+
+#[test]
+fn a_patch_can_clear_the_registration_window_with_null() {
+    let mut current = valid_input().apply(None, &meeting()).unwrap();
+    current.registration_opens_at = Some(current.starts_at - chrono::Duration::days(10));
+    let patch: SessionInput = serde_json::from_str(r#"{"registration_opens_at": null}"#).unwrap();
+    assert_eq!(
+        patch
+            .apply(Some(&current), &meeting())
+            .unwrap()
+            .registration_opens_at,
+        None
+    );
+}
+
+#[test]
+fn publishing_twice_or_after_cancelling_is_a_conflict() {
+    let fields = valid_input().apply(None, &meeting()).unwrap();
+    let mut session = Session {
+        id: "s".into(),
+        meeting_id: "m".into(),
+        fields,
+        status: SessionStatus::Draft,
+        cancel_reason: None,
+        sequence: 0,
+        created_at: NaiveDateTime::default(),
+        updated_at: NaiveDateTime::default(),
+    };
+    assert_eq!(session.publish().unwrap(), SessionStatus::Scheduled);
+    session.status = SessionStatus::Scheduled;
+    assert!(matches!(session.publish(), Err(AppError::Conflict(..))));
+    session.status = SessionStatus::Cancelled;
+    assert!(matches!(session.publish(), Err(AppError::Conflict(..))));
+    assert!(matches!(session.cancel(), Err(AppError::Conflict(..))));
+    assert!(session.ensure_editable().is_err());
+}

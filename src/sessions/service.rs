@@ -1,0 +1,217 @@
+//! Use cases of sessions: create, change, publish, cancel, list.
+
+use chrono::Utc;
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use super::domain::{Session, SessionFields, SessionInput, SessionStatus};
+use super::store::{self, Filter};
+use crate::audit::{self, Actor};
+use crate::db::{self, Conn};
+use crate::error::AppError;
+use crate::meetings::{self, domain::Meeting};
+
+/// Statuses a caller may see: drafts are for staff.
+pub fn visible_statuses(staff: bool) -> Vec<SessionStatus> {
+    if staff {
+        Vec::new()
+    } else {
+        vec![SessionStatus::Scheduled, SessionStatus::Cancelled]
+    }
+}
+
+fn meeting_of(
+    conn: &mut Conn,
+    input: &SessionInput,
+    current: Option<&str>,
+) -> Result<Meeting, AppError> {
+    use crate::input::Field;
+    let id = match (&input.meeting_id, current) {
+        (Field::Value(id), _) => id.clone(),
+        (Field::Missing, Some(id)) => id.to_string(),
+        (Field::Invalid(m), _) => return Err(AppError::invalid("meeting_id", m.clone())),
+        _ => return Err(AppError::invalid("meeting_id", "is required")),
+    };
+    meetings::store::find(conn, &id)?
+        .ok_or_else(|| AppError::invalid("meeting_id", "no meeting has this id"))
+}
+
+/// Creates a draft session inside its meeting's days.
+pub fn create(conn: &mut Conn, actor: &Actor, input: SessionInput) -> Result<Session, AppError> {
+    db::write(conn, |conn| {
+        let input = input.clone();
+        let meeting = meeting_of(conn, &input, None)?;
+        let fields = input.apply(None, &meeting)?;
+        let now = db::micros(Utc::now());
+        let session = Session {
+            id: Uuid::new_v4().to_string(),
+            meeting_id: meeting.id,
+            fields,
+            status: SessionStatus::Draft,
+            cancel_reason: None,
+            sequence: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        store::insert(conn, &session)?;
+        let changes = json!({"title": session.fields.title, "starts_at": session.fields.starts_at, "ends_at": session.fields.ends_at});
+        audit::record(
+            conn,
+            actor,
+            "session.created",
+            "session",
+            &session.id,
+            changes,
+        )?;
+        Ok(session)
+    })
+}
+
+/// Changes any fields of a session; a change of time or title raises the calendar sequence.
+pub fn patch(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: &str,
+    input: SessionInput,
+) -> Result<Session, AppError> {
+    db::write(conn, |conn| {
+        let input = input.clone();
+        let mut session = store::find(conn, id)?.ok_or(AppError::NotFound)?;
+        session.ensure_editable()?;
+        let meeting = meeting_of(conn, &input, Some(&session.meeting_id))?;
+        let fields = input.apply(Some(&session.fields), &meeting)?;
+        let changes = changed_fields(&session.fields, &fields);
+        if changes.is_empty() && meeting.id == session.meeting_id {
+            return Ok(session);
+        }
+        if fields.calendar_differs(&session.fields) {
+            session.sequence += 1;
+        }
+        session.meeting_id = meeting.id;
+        session.fields = fields;
+        session.updated_at = db::micros(Utc::now());
+        store::update(conn, &session)?;
+        audit::record(
+            conn,
+            actor,
+            "session.updated",
+            "session",
+            &session.id,
+            Value::Object(changes),
+        )?;
+        Ok(session)
+    })
+}
+
+/// Publishes a draft: it becomes public and registration can open.
+pub fn publish(conn: &mut Conn, actor: &Actor, id: &str) -> Result<Session, AppError> {
+    transition(conn, actor, id, "session.published", |session| {
+        session.status = session.publish()?;
+        Ok(())
+    })
+}
+
+/// Cancels a session with a reason for everyone who hears of it.
+pub fn cancel(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: &str,
+    reason: String,
+) -> Result<Session, AppError> {
+    transition(conn, actor, id, "session.cancelled", |session| {
+        session.status = session.cancel()?;
+        session.cancel_reason = Some(reason.clone());
+        session.sequence += 1;
+        Ok(())
+    })
+}
+
+fn transition(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: &str,
+    action: &str,
+    change: impl Fn(&mut Session) -> Result<(), AppError>,
+) -> Result<Session, AppError> {
+    db::write(conn, |conn| {
+        let mut session = store::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let before = session.status;
+        change(&mut session)?;
+        session.updated_at = db::micros(Utc::now());
+        store::update(conn, &session)?;
+        let changes = json!({"status": {"from": before.as_str(), "to": session.status.as_str()}, "cancel_reason": session.cancel_reason});
+        audit::record(conn, actor, action, "session", &session.id, changes)?;
+        Ok(session)
+    })
+}
+
+/// A page of the sessions the caller may see.
+pub fn list(
+    conn: &mut Conn,
+    staff: bool,
+    mut filter: Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Session>, i64), AppError> {
+    let visible = visible_statuses(staff);
+    if !visible.is_empty() {
+        filter.statuses = if filter.statuses.is_empty() {
+            visible
+        } else {
+            filter
+                .statuses
+                .into_iter()
+                .filter(|s| visible.contains(s))
+                .collect()
+        };
+        if filter.statuses.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
+    }
+    Ok(store::list(conn, &filter, limit, offset)?)
+}
+
+/// One session (and its meeting), if the caller may see it.
+pub fn get(conn: &mut Conn, id: &str, staff: bool) -> Result<(Session, Meeting), AppError> {
+    let session = store::find(conn, id)?
+        .filter(|s| staff || s.is_public())
+        .ok_or(AppError::NotFound)?;
+    let meeting = meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
+    Ok((session, meeting))
+}
+
+fn changed_fields(old: &SessionFields, new: &SessionFields) -> Map<String, Value> {
+    let mut changes = Map::new();
+    let mut note = |name: &str, from: Value, to: Value| {
+        if from != to {
+            changes.insert(name.into(), json!({"from": from, "to": to}));
+        }
+    };
+    note("kind", json!(old.kind), json!(new.kind));
+    note("title", json!(old.title), json!(new.title));
+    note(
+        "description",
+        json!(old.description),
+        json!(new.description),
+    );
+    note("starts_at", json!(old.starts_at), json!(new.starts_at));
+    note("ends_at", json!(old.ends_at), json!(new.ends_at));
+    note("capacity", json!(old.capacity), json!(new.capacity));
+    note(
+        "remote_capacity",
+        json!(old.remote_capacity),
+        json!(new.remote_capacity),
+    );
+    note(
+        "registration_opens_at",
+        json!(old.registration_opens_at),
+        json!(new.registration_opens_at),
+    );
+    note(
+        "registration_closes_at",
+        json!(old.registration_closes_at),
+        json!(new.registration_closes_at),
+    );
+    note("remote_url", json!(old.remote_url), json!(new.remote_url));
+    changes
+}

@@ -1,0 +1,147 @@
+//! Server-rendered pages: the templates, the language of each request, the shared layout's context, static files.
+
+use std::sync::OnceLock;
+
+use actix_web::http::header;
+use actix_web::{get, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::error::{AppError, Problem};
+use crate::i18n;
+
+/// Every template, compiled into the binary so it runs from any folder.
+pub const TEMPLATES: [(&str, &str); 4] = [
+    ("base.html", include_str!("../../templates/base.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+    (
+        "meetings/home.html",
+        include_str!("../../templates/meetings/home.html"),
+    ),
+    (
+        "sessions/show.html",
+        include_str!("../../templates/sessions/show.html"),
+    ),
+];
+
+/// The parsed templates, built once; a template that does not parse stops start-up (see `check`).
+fn tera() -> Result<&'static Tera, AppError> {
+    static TERA: OnceLock<Result<Tera, String>> = OnceLock::new();
+    TERA.get_or_init(|| {
+        let mut tera = Tera::default();
+        tera.add_raw_templates(TEMPLATES.to_vec())
+            .map(|_| tera)
+            .map_err(|e| AppError::from(e).to_string())
+    })
+    .as_ref()
+    .map_err(|e| AppError::Internal(e.clone()))
+}
+
+/// Parses every template, for start-up and tests.
+pub fn check() -> Result<(), String> {
+    tera().map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// The language and direction a page is rendered in.
+#[derive(Debug, Clone, Copy)]
+pub struct Lang(pub &'static str);
+
+impl Lang {
+    /// The language a browser asked for (`?lang=` or Accept-Language).
+    pub fn of(req: &HttpRequest) -> Lang {
+        let query = url::form_urlencoded::parse(req.query_string().as_bytes())
+            .find(|(k, _)| k == "lang")
+            .map(|(_, v)| v.into_owned());
+        let accept = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        Lang(i18n::negotiate(query.as_deref(), accept))
+    }
+}
+
+/// Renders a page in the shared layout with the language's messages as `t`.
+pub fn render(lang: Lang, name: &str, values: impl Serialize) -> Result<HttpResponse, AppError> {
+    let mut context = Context::from_serialize(values)?;
+    context.insert("lang", lang.0);
+    context.insert("dir", if i18n::is_rtl(lang.0) { "rtl" } else { "ltr" });
+    context.insert("t", i18n::messages(lang.0));
+    let body = tera()?.render(name, &context)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+/// The HTML error page (English: an error carries no request).
+pub fn error_page(problem: &Problem) -> String {
+    let mut context = Context::new();
+    context.insert("problem", problem);
+    context.insert("lang", "en");
+    context.insert("dir", "ltr");
+    context.insert("t", i18n::messages("en"));
+    tera()
+        .and_then(|t| t.render("error.html", &context).map_err(AppError::from))
+        .unwrap_or_else(|_| {
+            format!(
+                "<!doctype html><title>{0}</title><h1>{0}</h1>",
+                problem.status
+            )
+        })
+}
+
+/// `2026-03-10 14:30–17:30` in the meeting's zone (the date repeats when the end is another day).
+pub fn local_span(tz: Tz, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> String {
+    let (start, end) = (starts_at.with_timezone(&tz), ends_at.with_timezone(&tz));
+    if start.date_naive() == end.date_naive() {
+        format!(
+            "{} {}–{}",
+            start.format("%a %Y-%m-%d"),
+            start.format("%H:%M"),
+            end.format("%H:%M")
+        )
+    } else {
+        format!(
+            "{} – {}",
+            start.format("%a %Y-%m-%d %H:%M"),
+            end.format("%a %Y-%m-%d %H:%M")
+        )
+    }
+}
+
+/// One instant in a zone, with the zone's abbreviation: `2026-03-10 14:30 CET`.
+pub fn local_instant(tz: Tz, at: DateTime<Utc>) -> String {
+    at.with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M %Z")
+        .to_string()
+}
+
+/// The shared style sheet.
+#[get("/static/app.css")]
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../static/app.css"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_parses() {
+        check().unwrap();
+    }
+
+    #[test]
+    fn a_session_is_shown_in_its_meetings_zone() {
+        let tz: Tz = "Europe/Zurich".parse().unwrap();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(
+            local_span(tz, at("2026-03-10T13:30:00Z"), at("2026-03-10T16:30:00Z")),
+            "Tue 2026-03-10 14:30–17:30"
+        );
+    }
+}
