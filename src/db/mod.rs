@@ -115,6 +115,7 @@ pub fn connect(settings: &DatabaseSettings) -> Result<Pool, String> {
     };
     R2d2Pool::builder()
         .max_size(settings.pool_size)
+        .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(settings.connect_timeout_secs))
         .build(manager)
         .map_err(|e| format!("cannot connect to the database: {e}"))

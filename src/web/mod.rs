@@ -31,12 +31,29 @@ fn tera() -> Result<&'static Tera, AppError> {
     static TERA: OnceLock<Result<Tera, String>> = OnceLock::new();
     TERA.get_or_init(|| {
         let mut tera = Tera::default();
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(TEMPLATES.to_vec())
             .map(|_| tera)
             .map_err(|e| AppError::from(e).to_string())
     })
     .as_ref()
     .map_err(|e| AppError::Internal(e.clone()))
+}
+
+/// Escapes text for HTML bodies and quoted attributes (Tera's own also escapes `/`, which only hurts reading).
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Parses every template, for start-up and tests.

@@ -1,1 +1,12 @@
+//! One integration-test binary, so the suite links once.
 
+mod support;
+
+mod accounts;
+mod cli;
+mod errors;
+mod meetings;
+mod openapi;
+mod ops;
+mod pages;
+mod sessions;

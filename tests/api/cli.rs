@@ -1,0 +1,136 @@
+//! The binary itself: bad settings end with one clear line and status 2.
+
+use std::process::Command;
+
+fn seminars() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_seminars"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("SEMINARS") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+fn fails_with_setting(command: &mut Command, key: &str) {
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {stderr}");
+    assert!(lines[0].contains(key), "names {key}: {stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn an_unparsable_database_url_names_the_setting() {
+    fails_with_setting(
+        seminars()
+            .arg("migrate")
+            .env("SEMINARS__DATABASE__URL", "mysql://nope"),
+        "database.url",
+    );
+}
+
+#[test]
+fn an_unknown_time_zone_names_the_setting() {
+    fails_with_setting(
+        seminars()
+            .arg("migrate")
+            .env("SEMINARS__SERVER__DEFAULT_TIMEZONE", "Mars/Olympus"),
+        "server.default_timezone",
+    );
+}
+
+#[test]
+fn an_unknown_key_in_a_config_file_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, "[server]\nlisen = \"127.0.0.1:1\"\n").unwrap();
+    fails_with_setting(
+        seminars().arg("--config").arg(&file).arg("migrate"),
+        "lisen",
+    );
+}
+
+#[test]
+fn a_bad_listen_address_names_the_setting() {
+    fails_with_setting(
+        seminars()
+            .arg("migrate")
+            .env("SEMINARS__SERVER__LISTEN", "localhost"),
+        "server.listen",
+    );
+}
+
+#[test]
+fn user_add_reads_the_password_from_standard_input_and_demo_runs_twice_without_duplicates() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let mut child = seminars()
+        .args([
+            "user",
+            "add",
+            "--email",
+            "Admin@Example.org",
+            "--name",
+            "First Admin",
+            "--role",
+            "admin",
+        ])
+        .env("SEMINARS__DATABASE__URL", &url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a very long admin password\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("admin@example.org"));
+
+    let first = seminars()
+        .arg("demo")
+        .env("SEMINARS__DATABASE__URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("shown once"));
+    let second = seminars()
+        .arg("demo")
+        .env("SEMINARS__DATABASE__URL", &url)
+        .output()
+        .unwrap();
+    let second = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        second.contains("exists already") && !second.contains("shown once"),
+        "{second}"
+    );
+
+    let settings = {
+        let mut s = seminars::config::Settings::defaults();
+        s.database.url = url;
+        s
+    };
+    let pool = seminars::db::connect(&settings.database).unwrap();
+    let mut conn = pool.get().unwrap();
+    let (meetings, total) = seminars::meetings::store::list(&mut conn, None, 50, 0).unwrap();
+    assert_eq!(total, 2, "{meetings:?}");
+    let (sessions, _) =
+        seminars::sessions::store::list(&mut conn, &Default::default(), 50, 0).unwrap();
+    assert_eq!(sessions.len(), 1);
+}

@@ -1,0 +1,113 @@
+use serde_json::{json, Value};
+
+use crate::on_both_backends;
+use crate::support::TestApp;
+
+on_both_backends!(
+    malformed_json_is_400_problem_details,
+    a_wrong_content_type_is_415,
+    a_body_over_the_limit_is_413,
+    an_unknown_id_is_404_problem_details,
+    fields_of_the_wrong_type_are_each_named_in_a_422,
+    an_unknown_field_is_named,
+    an_unknown_api_route_is_a_json_404_and_a_page_an_html_404,
+);
+
+async fn problem(response: reqwest::Response, status: u16) -> Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+    body
+}
+
+async fn malformed_json_is_400_problem_details(app: TestApp) {
+    let token = app.organiser().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/meetings"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{\"kind\": ")
+        .send()
+        .await
+        .unwrap();
+    problem(response, 400).await;
+}
+
+async fn a_wrong_content_type_is_415(app: TestApp) {
+    let token = app.organiser().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/meetings"))
+        .bearer_auth(&token)
+        .header("content-type", "text/plain")
+        .body("kind=study_group")
+        .send()
+        .await
+        .unwrap();
+    problem(response, 415).await;
+}
+
+async fn a_body_over_the_limit_is_413(app: TestApp) {
+    let token = app.organiser().await;
+    let huge = json!({"title": "x".repeat(200_000)});
+    problem(app.post_as(&token, "/api/v1/meetings", huge).await, 413).await;
+}
+
+async fn an_unknown_id_is_404_problem_details(app: TestApp) {
+    let token = app.organiser().await;
+    problem(
+        app.get("/api/v1/meetings/7d1b4a3e-1111-4222-8333-944455556666")
+            .await,
+        404,
+    )
+    .await;
+    problem(app.get("/api/v1/sessions/not-even-a-uuid").await, 404).await;
+    problem(
+        app.post_as(
+            &token,
+            "/api/v1/sessions/7d1b4a3e-1111-4222-8333-944455556666/publish",
+            json!({}),
+        )
+        .await,
+        404,
+    )
+    .await;
+}
+
+async fn fields_of_the_wrong_type_are_each_named_in_a_422(app: TestApp) {
+    let token = app.organiser().await;
+    let meeting = app.meeting(&token).await;
+    let body = json!({"meeting_id": meeting["id"], "kind": 7, "title": ["a"], "starts_at": "tomorrow",
+        "ends_at": "2026-03-10T17:30:00+01:00", "capacity": "fifty", "remote_capacity": -1});
+    let body = problem(app.post_as(&token, "/api/v1/sessions", body).await, 422).await;
+    for field in ["kind", "title", "starts_at", "capacity", "remote_capacity"] {
+        assert!(
+            body["errors"][field].is_array(),
+            "{field} not named in {body}"
+        );
+    }
+}
+
+async fn an_unknown_field_is_named(app: TestApp) {
+    let token = app.organiser().await;
+    let mut body = crate::support::meeting_body();
+    body["venu"] = json!("Geneva");
+    let body = problem(app.post_as(&token, "/api/v1/meetings", body).await, 422).await;
+    assert!(body["errors"]["venu"].is_array());
+}
+
+async fn an_unknown_api_route_is_a_json_404_and_a_page_an_html_404(app: TestApp) {
+    problem(app.get("/api/v1/nothing-here").await, 404).await;
+    let page = app.get("/no/such/page").await;
+    assert_eq!(page.status(), 404);
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+}

@@ -1,0 +1,61 @@
+use crate::on_both_backends;
+use crate::support::TestApp;
+
+on_both_backends!(
+    health_and_readiness_answer_once_migrated,
+    metrics_count_requests_by_route_and_status,
+    every_response_carries_a_request_id_and_security_headers,
+    the_migration_folders_of_both_backends_agree,
+);
+
+async fn health_and_readiness_answer_once_migrated(app: TestApp) {
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap().trim(), "ready");
+}
+
+async fn metrics_count_requests_by_route_and_status(app: TestApp) {
+    app.get("/api/v1/sessions").await;
+    app.get("/api/v1/sessions/unknown").await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"http_requests_total{method="GET",route="/api/v1/sessions",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"route="/api/v1/sessions/{id}",status="404""#),
+        "{text}"
+    );
+    assert!(text.contains("http_request_duration_seconds_bucket"));
+}
+
+async fn every_response_carries_a_request_id_and_security_headers(app: TestApp) {
+    for path in ["/", "/api/v1/sessions", "/nowhere"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-request-id"].len(), 36, "{path}");
+        assert!(headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'"));
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert!(headers.contains_key("referrer-policy"));
+    }
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "trace-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "trace-42");
+}
+
+async fn the_migration_folders_of_both_backends_agree(_app: TestApp) {
+    let (sqlite, postgres) = seminars::db::migration_names();
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, postgres);
+}
