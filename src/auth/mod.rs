@@ -3,6 +3,7 @@
 pub mod api;
 pub mod domain;
 pub mod extract;
+pub mod links;
 pub mod secrets;
 pub mod service;
 pub mod store;

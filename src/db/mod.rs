@@ -192,6 +192,29 @@ pub fn write<T>(
     }
 }
 
+/// Like `write`, but joins the transaction already open on this connection instead of nesting one.
+pub fn write_or_join<T>(
+    conn: &mut Conn,
+    work: impl FnMut(&mut Conn) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    if in_transaction(conn) {
+        let mut work = work;
+        work(conn)
+    } else {
+        write(conn, work)
+    }
+}
+
+/// True while a transaction is open on this connection.
+pub fn in_transaction(conn: &mut Conn) -> bool {
+    use diesel::connection::TransactionManagerStatus;
+    let status = match conn {
+        Conn::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c),
+        Conn::Postgres(c) => AnsiTransactionManager::transaction_manager_status_mut(c),
+    };
+    matches!(status, TransactionManagerStatus::Valid(v) if v.transaction_depth().is_some())
+}
+
 fn write_once<T>(
     conn: &mut Conn,
     work: &mut impl FnMut(&mut Conn) -> Result<T, AppError>,

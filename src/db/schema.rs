@@ -75,7 +75,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        message_id -> Text,
+        to_email -> Text,
+        to_name -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        calendar -> Nullable<Text>,
+        calendar_method -> Nullable<Text>,
+        record_kind -> Text,
+        record_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    secret_links (id) {
+        id -> Text,
+        purpose -> Text,
+        record_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    calendar_holds (id) {
+        id -> Text,
+        event_uid -> Text,
+        session_id -> Text,
+        record_kind -> Text,
+        record_id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        lang -> Text,
+        remote -> Bool,
+        sequence_sent -> Integer,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(calendar_holds -> sessions (session_id));
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sessions -> meetings (meeting_id));
 
-diesel::allow_tables_to_appear_in_same_query!(users, api_tokens, meetings, sessions, audit_events);
+// Later capabilities add their own call below, naming their new tables and at most one table
+// from an earlier call (a pair of tables may be allowed only once).
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    api_tokens,
+    meetings,
+    sessions,
+    audit_events,
+    outbox,
+    secret_links,
+    calendar_holds,
+);

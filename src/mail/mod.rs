@@ -1,3 +1,6 @@
-//! Mail: building messages; the outbox and its delivery worker follow.
+//! Mail: the transactional outbox, message building, templates and calendar invitations.
 
+pub mod compose;
+pub mod invitations;
 pub mod message;
+pub mod outbox;

@@ -124,8 +124,9 @@ pub async fn update(
     body: web::Json<SessionInput>,
 ) -> Result<HttpResponse, AppError> {
     let actor = Actor::User(user.id);
+    let settings = state.settings.clone();
     let session = db::run(&state.pool, move |conn| {
-        service::patch(conn, &actor, &id, body.into_inner())
+        service::patch(conn, &settings, &actor, &id, body.into_inner())
     })
     .await?;
     answer(&state, session).await
@@ -160,8 +161,9 @@ pub async fn cancel(
     check.finish()?;
     let reason = reason.unwrap_or_default();
     let actor = Actor::User(user.id);
+    let settings = state.settings.clone();
     let session = db::run(&state.pool, move |conn| {
-        service::cancel(conn, &actor, &id, reason)
+        service::cancel(conn, &settings, &actor, &id, reason)
     })
     .await?;
     answer(&state, session).await

@@ -7,8 +7,10 @@ use uuid::Uuid;
 use super::domain::{Session, SessionFields, SessionInput, SessionStatus};
 use super::store::{self, Filter};
 use crate::audit::{self, Actor};
+use crate::config::Settings;
 use crate::db::{self, Conn};
 use crate::error::AppError;
+use crate::mail::invitations;
 use crate::meetings::{self, domain::Meeting};
 
 /// Statuses a caller may see: drafts are for staff.
@@ -67,9 +69,11 @@ pub fn create(conn: &mut Conn, actor: &Actor, input: SessionInput) -> Result<Ses
     })
 }
 
-/// Changes any fields of a session; a change of time or title raises the calendar sequence.
+/// Changes any fields of a session; a change of time or title raises the calendar sequence and
+/// sends the updated invitation to everyone who holds one.
 pub fn patch(
     conn: &mut Conn,
+    settings: &Settings,
     actor: &Actor,
     id: &str,
     input: SessionInput,
@@ -81,24 +85,30 @@ pub fn patch(
         let meeting = meeting_of(conn, &input, Some(&session.meeting_id))?;
         let fields = input.apply(Some(&session.fields), &meeting)?;
         let changes = changed_fields(&session.fields, &fields);
-        if changes.is_empty() && meeting.id == session.meeting_id {
+        let moved_meeting = meeting.id != session.meeting_id;
+        if changes.is_empty() && !moved_meeting {
             return Ok(session);
         }
-        if fields.calendar_differs(&session.fields) {
+        let calendar_changed = fields.calendar_differs(&session.fields) || moved_meeting;
+        if calendar_changed {
             session.sequence += 1;
         }
-        session.meeting_id = meeting.id;
+        session.meeting_id = meeting.id.clone();
         session.fields = fields;
         session.updated_at = db::micros(Utc::now());
         store::update(conn, &session)?;
+        let changes = Value::Object(changes);
         audit::record(
             conn,
             actor,
             "session.updated",
             "session",
             &session.id,
-            Value::Object(changes),
+            changes,
         )?;
+        if calendar_changed && session.status == SessionStatus::Scheduled {
+            invitations::session_changed(conn, settings, &session, &meeting)?;
+        }
         Ok(session)
     })
 }
@@ -111,18 +121,25 @@ pub fn publish(conn: &mut Conn, actor: &Actor, id: &str) -> Result<Session, AppE
     })
 }
 
-/// Cancels a session with a reason for everyone who hears of it.
+/// Cancels a session with a reason; every holder of its invitation gets a CANCEL.
 pub fn cancel(
     conn: &mut Conn,
+    settings: &Settings,
     actor: &Actor,
     id: &str,
     reason: String,
 ) -> Result<Session, AppError> {
-    transition(conn, actor, id, "session.cancelled", |session| {
-        session.status = session.cancel()?;
-        session.cancel_reason = Some(reason.clone());
-        session.sequence += 1;
-        Ok(())
+    db::write(conn, |conn| {
+        let session = transition(conn, actor, id, "session.cancelled", |session| {
+            session.status = session.cancel()?;
+            session.cancel_reason = Some(reason.clone());
+            session.sequence += 1;
+            Ok(())
+        })?;
+        let meeting =
+            meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
+        invitations::session_cancelled(conn, settings, &session, &meeting)?;
+        Ok(session)
     })
 }
 
@@ -133,7 +150,7 @@ fn transition(
     action: &str,
     change: impl Fn(&mut Session) -> Result<(), AppError>,
 ) -> Result<Session, AppError> {
-    db::write(conn, |conn| {
+    db::write_or_join(conn, |conn| {
         let mut session = store::find(conn, id)?.ok_or(AppError::NotFound)?;
         let before = session.status;
         change(&mut session)?;

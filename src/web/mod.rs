@@ -12,18 +12,25 @@ use tera::{Context, Tera};
 use crate::error::{AppError, Problem};
 use crate::i18n;
 
+/// Lists templates by their path under templates/, each compiled into the binary.
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
+    };
+}
+
 /// Every template, compiled into the binary so it runs from any folder.
-pub const TEMPLATES: [(&str, &str); 4] = [
-    ("base.html", include_str!("../../templates/base.html")),
-    ("error.html", include_str!("../../templates/error.html")),
-    (
-        "meetings/home.html",
-        include_str!("../../templates/meetings/home.html"),
-    ),
-    (
-        "sessions/show.html",
-        include_str!("../../templates/sessions/show.html"),
-    ),
+pub const TEMPLATES: &[(&str, &str)] = templates![
+    "base.html",
+    "error.html",
+    "meetings/home.html",
+    "sessions/show.html",
+    "mail/layout.txt",
+    "mail/layout.html",
+    "mail/session_update.txt",
+    "mail/session_update.html",
+    "mail/session_cancelled.txt",
+    "mail/session_cancelled.html",
 ];
 
 /// The parsed templates, built once; a template that does not parse stops start-up (see `check`).
@@ -81,14 +88,19 @@ impl Lang {
 
 /// Renders a page in the shared layout with the language's messages as `t`.
 pub fn render(lang: Lang, name: &str, values: impl Serialize) -> Result<HttpResponse, AppError> {
+    let body = render_string(lang, name, values)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+/// Renders any template (page or mail) to text, with `lang`, `dir` and `t` in its context.
+pub fn render_string(lang: Lang, name: &str, values: impl Serialize) -> Result<String, AppError> {
     let mut context = Context::from_serialize(values)?;
     context.insert("lang", lang.0);
     context.insert("dir", if i18n::is_rtl(lang.0) { "rtl" } else { "ltr" });
     context.insert("t", i18n::messages(lang.0));
-    let body = tera()?.render(name, &context)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    Ok(tera()?.render(name, &context)?)
 }
 
 /// The HTML error page (English: an error carries no request).

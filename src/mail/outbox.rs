@@ -1,0 +1,154 @@
+//! The transactional outbox: every email is a row written in the transaction of the change that causes it.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::calendar::Method;
+use crate::db::schema::outbox;
+use crate::db::{self, Conn};
+
+/// Where a message is in its delivery.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+}
+
+impl Status {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Sending => "sending",
+            Status::Sent => "sent",
+            Status::Failed => "failed",
+        }
+    }
+
+    /// Reads a wire name.
+    pub fn parse(name: &str) -> Option<Status> {
+        [
+            Status::Queued,
+            Status::Sending,
+            Status::Sent,
+            Status::Failed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+/// One email to write to the outbox.
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub to_email: String,
+    pub to_name: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// An iCalendar object and its iTIP method, sent inline and as invite.ics.
+    pub calendar: Option<(String, Method)>,
+    /// The record the email is about, e.g. ("registration", id).
+    pub record_kind: &'static str,
+    pub record_id: String,
+}
+
+/// An outbox row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub message_id: String,
+    pub to_email: String,
+    pub to_name: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub calendar: Option<String>,
+    pub calendar_method: Option<String>,
+    pub record_kind: String,
+    pub record_id: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub lease_until: Option<NaiveDateTime>,
+    pub claimed_by: Option<String>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// Queues an email inside the caller's open transaction; `host` names the Message-ID's domain.
+pub fn enqueue(conn: &mut Conn, host: &str, email: Email) -> QueryResult<OutboxRow> {
+    let id = Uuid::new_v4().to_string();
+    let now = db::micros(Utc::now());
+    let (calendar, method) = match email.calendar {
+        Some((ics, method)) => (Some(ics), Some(method.as_str().to_string())),
+        None => (None, None),
+    };
+    let row = OutboxRow {
+        message_id: format!("<{}@{}>", Uuid::new_v4().simple(), host),
+        id,
+        to_email: email.to_email,
+        to_name: email.to_name,
+        subject: email.subject,
+        text_body: email.text,
+        html_body: email.html,
+        calendar,
+        calendar_method: method,
+        record_kind: email.record_kind.to_string(),
+        record_id: email.record_id,
+        status: Status::Queued.as_str().into(),
+        attempts: 0,
+        next_attempt_at: now,
+        lease_until: None,
+        claimed_by: None,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
+    };
+    diesel::insert_into(outbox::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// The messages about one record, oldest first.
+pub fn of_record(conn: &mut Conn, kind: &str, id: &str) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::record_kind.eq(kind))
+        .filter(outbox::record_id.eq(id))
+        .order((outbox::created_at.asc(), outbox::id.asc()))
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+/// A page of messages, newest first, optionally of one status, with the total count.
+pub fn list(
+    conn: &mut Conn,
+    status: Option<Status>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<OutboxRow>, i64)> {
+    let filtered = || {
+        let mut query = outbox::table.into_boxed();
+        if let Some(status) = status {
+            query = query.filter(outbox::status.eq(status.as_str()));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order((outbox::created_at.desc(), outbox::id.desc()))
+        .limit(limit)
+        .offset(offset)
+        .select(OutboxRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
