@@ -43,8 +43,10 @@ pub enum Command {
 pub enum UserCommand {
     /// Add an account (or update it); the password is read from standard input.
     Add {
+        /// The sign-in address (stored in lower case).
         #[arg(long)]
         email: String,
+        /// The name shown to others.
         #[arg(long)]
         name: String,
         /// admin, organiser, rapporteur or focal_point; repeat for several.
