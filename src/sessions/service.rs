@@ -84,6 +84,16 @@ pub fn patch(
         if changes.is_empty() && meeting.id == session.meeting_id {
             return Ok(session);
         }
+        // rooms: the session's bookings move with it, or the move is refused with the clashes.
+        if (fields.starts_at, fields.ends_at) != (session.fields.starts_at, session.fields.ends_at)
+        {
+            crate::rooms::service::follow_session(
+                conn,
+                &session.id,
+                fields.starts_at,
+                fields.ends_at,
+            )?;
+        }
         if fields.calendar_differs(&session.fields) {
             session.sequence += 1;
         }
@@ -139,6 +149,10 @@ fn transition(
         change(&mut session)?;
         session.updated_at = db::micros(Utc::now());
         store::update(conn, &session)?;
+        // rooms: a cancelled session frees its rooms and equipment in the same transaction.
+        if session.status == SessionStatus::Cancelled {
+            crate::rooms::service::release_session(conn, actor, &session.id)?;
+        }
         let changes = json!({"status": {"from": before.as_str(), "to": session.status.as_str()}, "cancel_reason": session.cancel_reason});
         audit::record(conn, actor, action, "session", &session.id, changes)?;
         Ok(session)

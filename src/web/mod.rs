@@ -13,7 +13,7 @@ use crate::error::{AppError, Problem};
 use crate::i18n;
 
 /// Every template, compiled into the binary so it runs from any folder.
-pub const TEMPLATES: [(&str, &str); 4] = [
+pub const TEMPLATES: [(&str, &str); 8] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("error.html", include_str!("../../templates/error.html")),
     (
@@ -23,6 +23,23 @@ pub const TEMPLATES: [(&str, &str); 4] = [
     (
         "sessions/show.html",
         include_str!("../../templates/sessions/show.html"),
+    ),
+    // rooms
+    (
+        "rooms/grid.html",
+        include_str!("../../templates/rooms/grid.html"),
+    ),
+    (
+        "rooms/equipment.html",
+        include_str!("../../templates/rooms/equipment.html"),
+    ),
+    (
+        "rooms/admin_rooms.html",
+        include_str!("../../templates/rooms/admin_rooms.html"),
+    ),
+    (
+        "rooms/admin_equipment.html",
+        include_str!("../../templates/rooms/admin_equipment.html"),
     ),
 ];
 
