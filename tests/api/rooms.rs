@@ -298,48 +298,56 @@ fn assert_one_winner(statuses: &[u16]) {
     assert_eq!((won, refused), (1, statuses.len() - 1), "{statuses:?}");
 }
 
+/// Rounds of each race: one round misses a missing lock on PostgreSQL about 2 times in 5.
+const ROUNDS: u32 = 3;
+
 async fn twenty_concurrent_requests_for_one_room_give_exactly_one_booking(app: TestApp) {
     let s = setup(&app).await;
     let room = room(&app, &s, "Room A", 80).await;
-    let mut requests = Vec::new();
-    for _ in 0..20 {
-        let session = session_on(&app, &s, 10).await;
-        requests.push((
-            format!("/api/v1/sessions/{session}/bookings"),
-            json!({"room_id": room}),
-        ));
+    for day in 10..10 + ROUNDS {
+        let mut requests = Vec::new();
+        for _ in 0..20 {
+            let session = session_on(&app, &s, day).await;
+            let path = format!("/api/v1/sessions/{session}/bookings");
+            requests.push((path, json!({"room_id": room})));
+        }
+        let started = Instant::now();
+        let statuses = race(&app, &s.organiser, requests).await;
+        eprintln!(
+            "20-way room race on {:?}: {:?}",
+            app.backend,
+            started.elapsed()
+        );
+        assert_one_winner(&statuses);
     }
-    let started = Instant::now();
-    let statuses = race(&app, &s.organiser, requests).await;
-    eprintln!(
-        "20-way room race on {:?}: {:?}",
-        app.backend,
-        started.elapsed()
-    );
-    assert_one_winner(&statuses);
-    assert_eq!(count_bookings(&app).await, (1, 0));
+    assert_eq!(count_bookings(&app).await, (ROUNDS.into(), 0));
 }
 
 async fn twenty_concurrent_requests_for_the_last_projector_give_exactly_one_booking(app: TestApp) {
     let s = setup(&app).await;
     let projector = item(&app, &s, "Projector", "projector", 1).await;
-    let mut requests = Vec::new();
+    let mut rooms = Vec::new();
     for i in 0..20 {
-        let room = room(&app, &s, &format!("Room {i}"), 80).await;
-        let session = session_on(&app, &s, 10).await;
-        let body =
-            json!({"room_id": room, "equipment": [{"equipment_id": projector, "quantity": 1}]});
-        requests.push((format!("/api/v1/sessions/{session}/bookings"), body));
+        rooms.push(room(&app, &s, &format!("Room {i}"), 80).await);
     }
-    let started = Instant::now();
-    let statuses = race(&app, &s.organiser, requests).await;
-    eprintln!(
-        "20-way projector race on {:?}: {:?}",
-        app.backend,
-        started.elapsed()
-    );
-    assert_one_winner(&statuses);
-    assert_eq!(count_bookings(&app).await, (1, 1));
+    for day in 10..10 + ROUNDS {
+        let mut requests = Vec::new();
+        for room in &rooms {
+            let session = session_on(&app, &s, day).await;
+            let body =
+                json!({"room_id": room, "equipment": [{"equipment_id": projector, "quantity": 1}]});
+            requests.push((format!("/api/v1/sessions/{session}/bookings"), body));
+        }
+        let started = Instant::now();
+        let statuses = race(&app, &s.organiser, requests).await;
+        eprintln!(
+            "20-way projector race on {:?}: {:?}",
+            app.backend,
+            started.elapsed()
+        );
+        assert_one_winner(&statuses);
+    }
+    assert_eq!(count_bookings(&app).await, (ROUNDS.into(), ROUNDS.into()));
 }
 
 async fn moving_a_session_onto_a_clash_is_refused_with_the_clashes_and_changes_nothing(
