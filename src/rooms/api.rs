@@ -111,6 +111,37 @@ pub struct Availability {
     pub free: Vec<Free>,
 }
 
+impl Availability {
+    /// The answer for a room's bookings within a window.
+    pub fn of(room: Room, within: Interval, bookings: Vec<(Booking, String)>) -> Availability {
+        let intervals: Vec<Interval> = bookings.iter().map(|(b, _)| b.interval).collect();
+        let free = domain::free_gaps(&within, &intervals)
+            .into_iter()
+            .map(|g| Free {
+                starts_at: g.from,
+                ends_at: g.to,
+            })
+            .collect();
+        let busy = bookings
+            .into_iter()
+            .map(|(b, title)| Busy {
+                starts_at: b.interval.from,
+                ends_at: b.interval.to,
+                booking_id: b.id,
+                session_id: b.session_id,
+                session_title: title,
+            })
+            .collect();
+        Availability {
+            room,
+            from: within.from,
+            to: within.to,
+            busy,
+            free,
+        }
+    }
+}
+
 fn created<T: Serialize>(value: T) -> HttpResponse {
     HttpResponse::Created().json(value)
 }
@@ -195,31 +226,7 @@ pub async fn availability(
         service::availability(conn, &id, &within)
     })
     .await?;
-    let intervals: Vec<Interval> = bookings.iter().map(|(b, _)| b.interval).collect();
-    let free = domain::free_gaps(&within, &intervals)
-        .into_iter()
-        .map(|g| Free {
-            starts_at: g.from,
-            ends_at: g.to,
-        })
-        .collect();
-    let busy = bookings
-        .into_iter()
-        .map(|(b, title)| Busy {
-            starts_at: b.interval.from,
-            ends_at: b.interval.to,
-            booking_id: b.id,
-            session_id: b.session_id,
-            session_title: title,
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(Availability {
-        room,
-        from: within.from,
-        to: within.to,
-        busy,
-        free,
-    }))
+    Ok(HttpResponse::Ok().json(Availability::of(room, within, bookings)))
 }
 
 /// Creates an equipment item with its stock.

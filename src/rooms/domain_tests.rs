@@ -145,3 +145,19 @@ fn a_room_smaller_than_the_session_is_refused_unless_knowingly_overridden() {
     assert!(check_capacity(&room, 50, true).is_ok());
     assert!(check_capacity(&room, 20, false).is_ok());
 }
+
+#[test]
+fn the_free_gaps_are_what_the_busy_intervals_leave_of_the_window() {
+    let window = span((8, 0), (18, 0));
+    let busy = [
+        span((7, 0), (9, 0)),
+        span((12, 0), (13, 0)),
+        span((13, 0), (14, 0)),
+    ];
+    assert_eq!(
+        free_gaps(&window, &busy),
+        [span((9, 0), (12, 0)), span((14, 0), (18, 0))]
+    );
+    assert_eq!(free_gaps(&window, &[]), [window]);
+    assert!(free_gaps(&window, &[span((6, 0), (19, 0))]).is_empty());
+}

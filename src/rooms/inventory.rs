@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::domain::{self, clash_error, Clash, Interval};
 use super::reference::{Equipment, EquipmentInput, Room, RoomInput};
-use super::store;
+use super::{reference_store, store};
 use crate::audit::{self, Actor};
 use crate::db::{self, Conn};
 use crate::error::AppError;
@@ -15,7 +15,7 @@ use crate::error::AppError;
 pub fn create_room(conn: &mut Conn, actor: &Actor, input: RoomInput) -> Result<Room, AppError> {
     let room = input.apply(Uuid::new_v4().to_string(), None)?;
     db::write(conn, |conn| {
-        store::insert_room(conn, &room, db::micros(Utc::now()))?;
+        reference_store::insert_room(conn, &room, db::micros(Utc::now()))?;
         audit::record(conn, actor, "room.created", "room", &room.id, json!(room))?;
         Ok(room.clone())
     })
@@ -29,9 +29,9 @@ pub fn patch_room(
     input: RoomInput,
 ) -> Result<Room, AppError> {
     db::write(conn, |conn| {
-        let current = store::find_room(conn, id)?.ok_or(AppError::NotFound)?;
+        let current = reference_store::find_room(conn, id)?.ok_or(AppError::NotFound)?;
         let room = input.clone().apply(current.id.clone(), Some(&current))?;
-        store::update_room(conn, &room, db::micros(Utc::now()))?;
+        reference_store::update_room(conn, &room, db::micros(Utc::now()))?;
         let changes = json!({"from": current, "to": room});
         audit::record(conn, actor, "room.updated", "room", &room.id, changes)?;
         Ok(room)
@@ -40,12 +40,12 @@ pub fn patch_room(
 
 /// One room.
 pub fn get_room(conn: &mut Conn, id: &str) -> Result<Room, AppError> {
-    store::find_room(conn, id)?.ok_or(AppError::NotFound)
+    reference_store::find_room(conn, id)?.ok_or(AppError::NotFound)
 }
 
 /// A page of rooms by name.
 pub fn list_rooms(conn: &mut Conn, limit: i64, offset: i64) -> Result<(Vec<Room>, i64), AppError> {
-    Ok(store::list_rooms(conn, limit, offset)?)
+    Ok(reference_store::list_rooms(conn, limit, offset)?)
 }
 
 /// Creates an equipment item with its stock.
@@ -56,7 +56,7 @@ pub fn create_equipment(
 ) -> Result<Equipment, AppError> {
     let item = input.apply(Uuid::new_v4().to_string(), None)?;
     db::write(conn, |conn| {
-        store::insert_equipment(conn, &item, db::micros(Utc::now()))?;
+        reference_store::insert_equipment(conn, &item, db::micros(Utc::now()))?;
         audit::record(
             conn,
             actor,
@@ -96,7 +96,7 @@ pub fn patch_equipment(
                 ));
             }
         }
-        store::update_equipment(conn, &item, db::micros(Utc::now()))?;
+        reference_store::update_equipment(conn, &item, db::micros(Utc::now()))?;
         let changes = json!({"from": current, "to": item});
         audit::record(
             conn,
@@ -112,7 +112,7 @@ pub fn patch_equipment(
 
 /// One equipment item.
 pub fn get_equipment(conn: &mut Conn, id: &str) -> Result<Equipment, AppError> {
-    store::many_equipment(conn, vec![id.to_string()])?
+    reference_store::many_equipment(conn, vec![id.to_string()])?
         .pop()
         .ok_or(AppError::NotFound)
 }
@@ -123,5 +123,5 @@ pub fn list_equipment(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Equipment>, i64), AppError> {
-    Ok(store::list_equipment(conn, limit, offset)?)
+    Ok(reference_store::list_equipment(conn, limit, offset)?)
 }

@@ -6,5 +6,6 @@ pub mod grid;
 pub mod inventory;
 pub mod pages;
 pub mod reference;
+pub mod reference_store;
 pub mod service;
 pub mod store;

@@ -1,5 +1,7 @@
 //! Staff pages: a meeting's room grid and equipment stock, and the admin lists of rooms and equipment.
 
+use std::collections::BTreeMap;
+
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde_json::json;
@@ -73,6 +75,20 @@ fn number_field(fields: &[(String, String)], name: &str) -> Field<i64> {
     }
 }
 
+fn room_input(fields: &[(String, String)]) -> RoomInput {
+    let features = fields
+        .iter()
+        .filter(|(k, _)| k == "features")
+        .map(|(_, v)| v.clone())
+        .collect();
+    RoomInput {
+        name: text_field(fields, "name"),
+        location: text_field(fields, "location"),
+        capacity: number_field(fields, "capacity"),
+        features: Field::Value(features),
+    }
+}
+
 async fn admin_page(
     state: &AppState,
     lang: Lang,
@@ -133,17 +149,7 @@ pub async fn add_room(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let fields = form_fields(&body);
-    let features: Vec<String> = fields
-        .iter()
-        .filter(|(k, _)| k == "features")
-        .map(|(_, v)| v.clone())
-        .collect();
-    let input = RoomInput {
-        name: text_field(&fields, "name"),
-        location: text_field(&fields, "location"),
-        capacity: number_field(&fields, "capacity"),
-        features: Field::Value(features.clone()),
-    };
+    let input = room_input(&fields);
     let actor = Actor::User(user.id);
     match db::run(&state.pool, move |conn| {
         inventory::create_room(conn, &actor, input)
@@ -152,7 +158,12 @@ pub async fn add_room(
     {
         Ok(_) => Ok(see_other("/admin/rooms")),
         Err(AppError::Invalid(errors)) => {
-            let form = json!({"fields": fields.into_iter().collect::<std::collections::BTreeMap<_, _>>(), "features": features});
+            let features: Vec<&String> = fields
+                .iter()
+                .filter(|(k, _)| k == "features")
+                .map(|(_, v)| v)
+                .collect();
+            let form = json!({"fields": fields.iter().cloned().collect::<BTreeMap<_, _>>(), "features": features});
             admin_page(
                 &state,
                 Lang::of(&req),

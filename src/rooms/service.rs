@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::domain::{self, clash_error, Booking, BookingInput, Clash, Held, Interval, Reservation};
 use super::reference::{Equipment, Room};
-use super::store;
+use super::{reference_store, store};
 use crate::audit::{self, Actor};
 use crate::config::RoomSettings;
 use crate::db::{self, Conn};
@@ -77,7 +77,8 @@ fn held_by(booking: &Booking, equipment_id: &str) -> Option<Held> {
 
 /// The items of a request, each known and within its stock, or a 422 naming the bad lines.
 fn stock_of(conn: &mut Conn, lines: &[(String, i32)]) -> Result<Vec<Equipment>, AppError> {
-    let items = store::many_equipment(conn, lines.iter().map(|(id, _)| id.clone()).collect())?;
+    let items =
+        reference_store::many_equipment(conn, lines.iter().map(|(id, _)| id.clone()).collect())?;
     let mut check = crate::input::Check::new();
     for (i, (id, quantity)) in lines.iter().enumerate() {
         match items.iter().find(|e| &e.id == id) {
@@ -120,7 +121,7 @@ pub fn book(
         if session.status == SessionStatus::Cancelled {
             return Err(AppError::conflict("a cancelled session cannot be booked"));
         }
-        let room = store::find_room(conn, &request.room_id)?
+        let room = reference_store::find_room(conn, &request.room_id)?
             .ok_or_else(|| AppError::invalid("room_id", "no room has this id"))?;
         let stock = stock_of(conn, &request.equipment)?;
         domain::check_capacity(&room, session.fields.capacity, request.override_capacity)?;
@@ -254,7 +255,7 @@ pub fn follow_session(
     for b in &mut bookings {
         b.interval = Interval::blocked(starts_at, ends_at, b.setup_minutes, b.teardown_minutes);
     }
-    let stock = store::many_equipment(conn, items)?;
+    let stock = reference_store::many_equipment(conn, items)?;
     let found = clashes(conn, &bookings, Some(session_id), &stock)?;
     if !found.is_empty() {
         return Err(clash_error(
@@ -293,7 +294,7 @@ pub fn availability(
         );
     }
     check.finish()?;
-    let room = store::find_room(conn, room_id)?.ok_or(AppError::NotFound)?;
+    let room = reference_store::find_room(conn, room_id)?.ok_or(AppError::NotFound)?;
     let busy = store::bookings_between(conn, Some(room_id), within)?;
     Ok((room, busy))
 }
@@ -311,8 +312,8 @@ pub struct MeetingPlan {
 pub fn meeting_plan(conn: &mut Conn, meeting_id: &str) -> Result<MeetingPlan, AppError> {
     let meeting = meetings::store::find(conn, meeting_id)?.ok_or(AppError::NotFound)?;
     let (from, to) = meeting.window();
-    let (rooms, _) = store::list_rooms(conn, 500, 0)?;
-    let (equipment, _) = store::list_equipment(conn, 500, 0)?;
+    let (rooms, _) = reference_store::list_rooms(conn, 500, 0)?;
+    let (equipment, _) = reference_store::list_equipment(conn, 500, 0)?;
     let bookings = store::bookings_between(conn, None, &Interval::new(from, to))?;
     Ok(MeetingPlan {
         meeting,
