@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::reference::{Room, MAX_COUNT};
 use crate::error::AppError;
 use crate::input::{Check, Field};
+use crate::sessions::domain::Session;
 
 /// Longest set-up or tear-down a booking may ask for, in minutes.
 pub const MAX_BUFFER_MINUTES: i64 = 480;
@@ -309,6 +310,35 @@ impl BookingInput {
             equipment,
             override_capacity: override_capacity.unwrap_or(false),
         })
+    }
+}
+
+impl BookingRequest {
+    /// The booking this request makes for a session's time in a room.
+    pub fn booking(&self, id: String, session: &Session, room: &Room) -> Booking {
+        let (starts_at, ends_at) = (session.fields.starts_at, session.fields.ends_at);
+        Booking {
+            id,
+            session_id: session.id.clone(),
+            room_id: room.id.clone(),
+            setup_minutes: self.setup_minutes,
+            teardown_minutes: self.teardown_minutes,
+            interval: Interval::blocked(
+                starts_at,
+                ends_at,
+                self.setup_minutes,
+                self.teardown_minutes,
+            ),
+            capacity_overridden: room.capacity < session.fields.capacity,
+            equipment: self
+                .equipment
+                .iter()
+                .map(|(id, quantity)| Reservation {
+                    equipment_id: id.clone(),
+                    quantity: *quantity,
+                })
+                .collect(),
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::domain::{self, Held, Interval};
+use super::reference::{Equipment, Room};
 use super::service::MeetingPlan;
 use crate::web::local_span;
 
@@ -90,9 +91,36 @@ fn days(plan: &MeetingPlan) -> Vec<NaiveDate> {
         .collect()
 }
 
+fn room_row(plan: &MeetingPlan, room: &Room, day: NaiveDate) -> RoomRow {
+    let tz = plan.meeting.timezone;
+    let cells = (FIRST_HOUR..LAST_HOUR)
+        .map(|h| {
+            let hour = Interval::new(local(tz, day, h), local(tz, day, h + 1));
+            let sessions = plan
+                .bookings
+                .iter()
+                .filter(|(b, _)| b.room_id == room.id && b.interval.overlaps(&hour))
+                .map(|(b, title)| SessionRef {
+                    id: b.session_id.clone(),
+                    title: title.clone(),
+                })
+                .collect();
+            Cell {
+                hour: format!("{h:02}:00"),
+                sessions,
+            }
+        })
+        .collect();
+    RoomRow {
+        id: room.id.clone(),
+        name: room.name.clone(),
+        capacity: room.capacity,
+        cells,
+    }
+}
+
 /// The grid of rooms × hours for every day of the meeting.
 pub fn room_grid(plan: &MeetingPlan) -> Vec<GridDay> {
-    let tz = plan.meeting.timezone;
     days(plan)
         .into_iter()
         .map(|day| GridDay {
@@ -103,32 +131,47 @@ pub fn room_grid(plan: &MeetingPlan) -> Vec<GridDay> {
             rows: plan
                 .rooms
                 .iter()
-                .map(|room| RoomRow {
-                    id: room.id.clone(),
-                    name: room.name.clone(),
-                    capacity: room.capacity,
-                    cells: (FIRST_HOUR..LAST_HOUR)
-                        .map(|h| {
-                            let hour = Interval::new(local(tz, day, h), local(tz, day, h + 1));
-                            let sessions = plan
-                                .bookings
-                                .iter()
-                                .filter(|(b, _)| b.room_id == room.id && b.interval.overlaps(&hour))
-                                .map(|(b, title)| SessionRef {
-                                    id: b.session_id.clone(),
-                                    title: title.clone(),
-                                })
-                                .collect();
-                            Cell {
-                                hour: format!("{h:02}:00"),
-                                sessions,
-                            }
-                        })
-                        .collect(),
-                })
+                .map(|room| room_row(plan, room, day))
                 .collect(),
         })
         .collect()
+}
+
+fn stock_line(plan: &MeetingPlan, item: &Equipment, day: &Interval) -> StockLine {
+    let tz = plan.meeting.timezone;
+    let mut held: Vec<Held> = Vec::new();
+    let mut reservations = Vec::new();
+    for (b, title) in plan
+        .bookings
+        .iter()
+        .filter(|(b, _)| b.interval.overlaps(day))
+    {
+        for r in b.equipment.iter().filter(|r| r.equipment_id == item.id) {
+            held.push(Held {
+                session_id: b.session_id.clone(),
+                booking_id: b.id.clone(),
+                interval: b.interval,
+                quantity: r.quantity,
+            });
+            reservations.push(ReservationLine {
+                session: SessionRef {
+                    id: b.session_id.clone(),
+                    title: title.clone(),
+                },
+                quantity: r.quantity,
+                when: local_span(tz, b.interval.from, b.interval.to),
+            });
+        }
+    }
+    let peak = domain::peak(day, &held);
+    StockLine {
+        name: item.name.clone(),
+        kind: item.kind.as_str(),
+        stock: item.quantity,
+        peak,
+        free: item.quantity - peak,
+        reservations,
+    }
 }
 
 /// Stock and reservations of every item for every day of the meeting.
@@ -138,48 +181,13 @@ pub fn stock_days(plan: &MeetingPlan) -> Vec<StockDay> {
         .into_iter()
         .map(|day| {
             let whole = Interval::new(local(tz, day, 0), local(tz, day, 24));
-            let items = plan
-                .equipment
-                .iter()
-                .map(|item| {
-                    let mut held: Vec<Held> = Vec::new();
-                    let mut reservations = Vec::new();
-                    for (b, title) in plan
-                        .bookings
-                        .iter()
-                        .filter(|(b, _)| b.interval.overlaps(&whole))
-                    {
-                        for r in b.equipment.iter().filter(|r| r.equipment_id == item.id) {
-                            held.push(Held {
-                                session_id: b.session_id.clone(),
-                                booking_id: b.id.clone(),
-                                interval: b.interval,
-                                quantity: r.quantity,
-                            });
-                            reservations.push(ReservationLine {
-                                session: SessionRef {
-                                    id: b.session_id.clone(),
-                                    title: title.clone(),
-                                },
-                                quantity: r.quantity,
-                                when: local_span(tz, b.interval.from, b.interval.to),
-                            });
-                        }
-                    }
-                    let peak = domain::peak(&whole, &held);
-                    StockLine {
-                        name: item.name.clone(),
-                        kind: item.kind.as_str(),
-                        stock: item.quantity,
-                        peak,
-                        free: item.quantity - peak,
-                        reservations,
-                    }
-                })
-                .collect();
             StockDay {
                 label: day.format("%a %Y-%m-%d").to_string(),
-                items,
+                items: plan
+                    .equipment
+                    .iter()
+                    .map(|item| stock_line(plan, item, &whole))
+                    .collect(),
             }
         })
         .collect()

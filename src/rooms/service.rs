@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::domain::{self, clash_error, Booking, BookingInput, Clash, Held, Interval, Reservation};
+use super::domain::{self, clash_error, Booking, BookingInput, Clash, Held, Interval};
 use super::reference::{Equipment, Room};
 use super::{reference_store, store};
 use crate::audit::{self, Actor};
@@ -125,28 +125,7 @@ pub fn book(
             .ok_or_else(|| AppError::invalid("room_id", "no room has this id"))?;
         let stock = stock_of(conn, &request.equipment)?;
         domain::check_capacity(&room, session.fields.capacity, request.override_capacity)?;
-        let booking = Booking {
-            id: Uuid::new_v4().to_string(),
-            session_id: session.id.clone(),
-            room_id: room.id.clone(),
-            setup_minutes: request.setup_minutes,
-            teardown_minutes: request.teardown_minutes,
-            interval: Interval::blocked(
-                session.fields.starts_at,
-                session.fields.ends_at,
-                request.setup_minutes,
-                request.teardown_minutes,
-            ),
-            capacity_overridden: room.capacity < session.fields.capacity,
-            equipment: request
-                .equipment
-                .iter()
-                .map(|(id, q)| Reservation {
-                    equipment_id: id.clone(),
-                    quantity: *q,
-                })
-                .collect(),
-        };
+        let booking = request.booking(Uuid::new_v4().to_string(), &session, &room);
         let found = clashes(conn, std::slice::from_ref(&booking), None, &stock)?;
         if !found.is_empty() {
             return Err(clash_error(
