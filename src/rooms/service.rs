@@ -216,6 +216,7 @@ pub fn release_session(
 /// Moves a session's bookings with it, inside the caller's transaction; a clash refuses the move.
 pub fn follow_session(
     conn: &mut Conn,
+    actor: &Actor,
     session_id: &str,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
@@ -245,6 +246,18 @@ pub fn follow_session(
     for b in &bookings {
         store::move_booking(conn, &b.id, &b.interval)?;
     }
+    let moved: Vec<_> = bookings
+        .iter()
+        .map(|b| json!({"booking_id": b.id, "to": b.interval}))
+        .collect();
+    audit::record(
+        conn,
+        actor,
+        "booking.moved",
+        "session",
+        session_id,
+        json!({"bookings": moved}),
+    )?;
     Ok(())
 }
 

@@ -89,6 +89,7 @@ pub fn patch(
         {
             crate::rooms::service::follow_session(
                 conn,
+                actor,
                 &session.id,
                 fields.starts_at,
                 fields.ends_at,
