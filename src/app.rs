@@ -94,7 +94,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(sessions::api::publish)
         .service(sessions::api::cancel)
         .service(meetings::pages::home)
-        .service(sessions::pages::show);
+        .service(sessions::pages::show)
+        // rooms
+        .service(crate::rooms::api::create_room)
+        .service(crate::rooms::api::list_rooms)
+        .service(crate::rooms::api::get_room)
+        .service(crate::rooms::api::update_room)
+        .service(crate::rooms::api::availability)
+        .service(crate::rooms::api::create_equipment)
+        .service(crate::rooms::api::list_equipment)
+        .service(crate::rooms::api::get_equipment)
+        .service(crate::rooms::api::update_equipment)
+        .service(crate::rooms::api::book)
+        .service(crate::rooms::api::list_bookings)
+        .service(crate::rooms::api::unbook)
+        .service(crate::rooms::pages::room_grid)
+        .service(crate::rooms::pages::equipment_days)
+        .service(crate::rooms::pages::rooms_page)
+        .service(crate::rooms::pages::add_room)
+        .service(crate::rooms::pages::equipment_page)
+        .service(crate::rooms::pages::add_equipment);
 }
 
 fn security_headers() -> DefaultHeaders {

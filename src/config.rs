@@ -20,6 +20,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub documents: DocumentSettings,
     pub limits: LimitSettings,
+    // rooms
+    pub rooms: RoomSettings,
 }
 
 /// HTTP server settings.
@@ -109,6 +111,17 @@ pub struct DocumentSettings {
 #[serde(deny_unknown_fields)]
 pub struct LimitSettings {
     pub enabled: bool,
+}
+
+// rooms
+/// Room bookings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomSettings {
+    /// Minutes a room is blocked before a session when a booking does not say.
+    pub default_setup_minutes: i32,
+    /// Minutes a room is blocked after a session when a booking does not say.
+    pub default_teardown_minutes: i32,
 }
 
 /// A setting that cannot be used, named so the operator can fix it.
@@ -217,6 +230,20 @@ impl Settings {
             None,
         )
         .map_err(|e| bad("auth.argon2_memory_kib", e.to_string()))?;
+        // rooms
+        let buffer = 0..=crate::rooms::domain::MAX_BUFFER_MINUTES as i32;
+        if !buffer.contains(&self.rooms.default_setup_minutes) {
+            return Err(bad(
+                "rooms.default_setup_minutes",
+                format!("must be in {buffer:?}"),
+            ));
+        }
+        if !buffer.contains(&self.rooms.default_teardown_minutes) {
+            return Err(bad(
+                "rooms.default_teardown_minutes",
+                format!("must be in {buffer:?}"),
+            ));
+        }
         Ok(())
     }
 

@@ -17,5 +17,7 @@ pub mod mail;
 pub mod meetings;
 pub mod openapi;
 pub mod ops;
+// rooms
+pub mod rooms;
 pub mod sessions;
 pub mod web;

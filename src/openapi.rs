@@ -15,6 +15,12 @@ use crate::{auth, meetings, sessions};
         meetings::api::create, meetings::api::list, meetings::api::get,
         sessions::api::create, sessions::api::list, sessions::api::get, sessions::api::update,
         sessions::api::publish, sessions::api::cancel,
+        // rooms
+        crate::rooms::api::create_room, crate::rooms::api::list_rooms, crate::rooms::api::get_room,
+        crate::rooms::api::update_room, crate::rooms::api::availability,
+        crate::rooms::api::create_equipment, crate::rooms::api::list_equipment,
+        crate::rooms::api::get_equipment, crate::rooms::api::update_equipment,
+        crate::rooms::api::book, crate::rooms::api::list_bookings, crate::rooms::api::unbook,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

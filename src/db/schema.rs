@@ -148,3 +148,65 @@ diesel::allow_tables_to_appear_in_same_query!(
     secret_links,
     calendar_holds,
 );
+
+// rooms
+diesel::table! {
+    rooms (id) {
+        id -> Text,
+        name -> Text,
+        location -> Text,
+        capacity -> Integer,
+        features -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    equipment (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        quantity -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    room_bookings (id) {
+        id -> Text,
+        session_id -> Text,
+        room_id -> Text,
+        setup_minutes -> Integer,
+        teardown_minutes -> Integer,
+        blocked_from -> Timestamp,
+        blocked_to -> Timestamp,
+        capacity_overridden -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    equipment_reservations (id) {
+        id -> Text,
+        booking_id -> Text,
+        equipment_id -> Text,
+        quantity -> Integer,
+        blocked_from -> Timestamp,
+        blocked_to -> Timestamp,
+    }
+}
+
+diesel::joinable!(room_bookings -> rooms (room_id));
+diesel::joinable!(room_bookings -> sessions (session_id));
+diesel::joinable!(equipment_reservations -> room_bookings (booking_id));
+diesel::joinable!(equipment_reservations -> equipment (equipment_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    rooms,
+    equipment,
+    room_bookings,
+    equipment_reservations,
+    sessions
+);

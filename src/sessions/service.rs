@@ -89,6 +89,17 @@ pub fn patch(
         if changes.is_empty() && !moved_meeting {
             return Ok(session);
         }
+        // rooms: the session's bookings move with it, or the move is refused with the clashes.
+        if (fields.starts_at, fields.ends_at) != (session.fields.starts_at, session.fields.ends_at)
+        {
+            crate::rooms::service::follow_session(
+                conn,
+                actor,
+                &session.id,
+                fields.starts_at,
+                fields.ends_at,
+            )?;
+        }
         let calendar_changed = fields.calendar_differs(&session.fields) || moved_meeting;
         if calendar_changed {
             session.sequence += 1;
@@ -156,6 +167,10 @@ fn transition(
         change(&mut session)?;
         session.updated_at = db::micros(Utc::now());
         store::update(conn, &session)?;
+        // rooms: a cancelled session frees its rooms and equipment in the same transaction.
+        if session.status == SessionStatus::Cancelled {
+            crate::rooms::service::release_session(conn, actor, &session.id)?;
+        }
         let changes = json!({"status": {"from": before.as_str(), "to": session.status.as_str()}, "cancel_reason": session.cancel_reason});
         audit::record(conn, actor, action, "session", &session.id, changes)?;
         Ok(session)

@@ -31,6 +31,10 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "mail/session_update.html",
     "mail/session_cancelled.txt",
     "mail/session_cancelled.html",
+    "rooms/grid.html",
+    "rooms/equipment.html",
+    "rooms/admin_rooms.html",
+    "rooms/admin_equipment.html",
 ];
 
 /// The parsed templates, built once; a template that does not parse stops start-up (see `check`).

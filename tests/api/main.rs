@@ -10,3 +10,5 @@ mod openapi;
 mod ops;
 mod pages;
 mod sessions;
+// rooms
+mod rooms;

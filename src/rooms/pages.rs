@@ -1,0 +1,232 @@
+//! Staff pages: a meeting's room grid and equipment stock, and the admin lists of rooms and equipment.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::reference::{EquipmentInput, EquipmentKind, Feature, RoomInput};
+use super::{grid, inventory, service};
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::auth::{Admin, Staff};
+use crate::db;
+use crate::error::{AppError, FieldErrors, PageError};
+use crate::input::Field;
+use crate::web::{render, Lang};
+
+/// The rooms × hours grid of every day of a meeting.
+#[get("/meetings/{id}/rooms")]
+pub async fn room_grid(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    _staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let plan = db::run(&state.pool, move |conn| service::meeting_plan(conn, &id)).await?;
+    let days = grid::room_grid(&plan);
+    let meeting = json!({"id": plan.meeting.id, "title": plan.meeting.title, "timezone": plan.meeting.timezone.name()});
+    Ok(render(
+        Lang::of(&req),
+        "rooms/grid.html",
+        json!({"meeting": meeting, "days": days}),
+    )?)
+}
+
+/// Equipment stock and reservations per day of a meeting.
+#[get("/meetings/{id}/equipment")]
+pub async fn equipment_days(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    _staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let plan = db::run(&state.pool, move |conn| service::meeting_plan(conn, &id)).await?;
+    let days = grid::stock_days(&plan);
+    let meeting = json!({"id": plan.meeting.id, "title": plan.meeting.title, "timezone": plan.meeting.timezone.name()});
+    Ok(render(
+        Lang::of(&req),
+        "rooms/equipment.html",
+        json!({"meeting": meeting, "days": days}),
+    )?)
+}
+
+/// The fields of an urlencoded form, in order (a name may repeat, as checkboxes do).
+fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn text_field(fields: &[(String, String)], name: &str) -> Field<String> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or(Field::Missing, |(_, v)| Field::Value(v.clone()))
+}
+
+fn number_field(fields: &[(String, String)], name: &str) -> Field<i64> {
+    match text_field(fields, name) {
+        Field::Value(v) if v.trim().is_empty() => Field::Missing,
+        Field::Value(v) => v.trim().parse().map_or_else(
+            |_| Field::Invalid("must be a whole number".into()),
+            Field::Value,
+        ),
+        _ => Field::Missing,
+    }
+}
+
+fn room_input(fields: &[(String, String)]) -> RoomInput {
+    let features = fields
+        .iter()
+        .filter(|(k, _)| k == "features")
+        .map(|(_, v)| v.clone())
+        .collect();
+    RoomInput {
+        name: text_field(fields, "name"),
+        location: text_field(fields, "location"),
+        capacity: number_field(fields, "capacity"),
+        features: Field::Value(features),
+    }
+}
+
+async fn admin_page(
+    state: &AppState,
+    lang: Lang,
+    template: &str,
+    form: serde_json::Value,
+    errors: Option<FieldErrors>,
+) -> Result<HttpResponse, PageError> {
+    let ((rooms, _), (equipment, _)) = db::run(&state.pool, |conn| {
+        Ok((
+            inventory::list_rooms(conn, 200, 0)?,
+            inventory::list_equipment(conn, 200, 0)?,
+        ))
+    })
+    .await?;
+    let status = if errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let features: Vec<&str> = Feature::ALL.iter().map(|f| f.as_str()).collect();
+    let kinds: Vec<&str> = EquipmentKind::ALL.iter().map(|k| k.as_str()).collect();
+    let values = json!({"rooms": rooms, "equipment": equipment, "features": features,
+        "kinds": kinds, "form": form, "errors": errors.unwrap_or_default()});
+    let mut response = render(lang, template, values)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// The rooms, with a form to add one.
+#[get("/admin/rooms")]
+pub async fn rooms_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    _admin: Admin,
+) -> Result<HttpResponse, PageError> {
+    admin_page(
+        &state,
+        Lang::of(&req),
+        "rooms/admin_rooms.html",
+        json!({}),
+        None,
+    )
+    .await
+}
+
+/// Adds a room from the form; a bad field shows the form again with its message.
+#[post("/admin/rooms")]
+pub async fn add_room(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Admin(user): Admin,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let fields = form_fields(&body);
+    let input = room_input(&fields);
+    let actor = Actor::User(user.id);
+    match db::run(&state.pool, move |conn| {
+        inventory::create_room(conn, &actor, input)
+    })
+    .await
+    {
+        Ok(_) => Ok(see_other("/admin/rooms")),
+        Err(AppError::Invalid(errors)) => {
+            let features: Vec<&String> = fields
+                .iter()
+                .filter(|(k, _)| k == "features")
+                .map(|(_, v)| v)
+                .collect();
+            let form = json!({"fields": fields.iter().cloned().collect::<BTreeMap<_, _>>(), "features": features});
+            admin_page(
+                &state,
+                Lang::of(&req),
+                "rooms/admin_rooms.html",
+                form,
+                Some(errors),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The equipment, with a form to add an item.
+#[get("/admin/equipment")]
+pub async fn equipment_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    _admin: Admin,
+) -> Result<HttpResponse, PageError> {
+    admin_page(
+        &state,
+        Lang::of(&req),
+        "rooms/admin_equipment.html",
+        json!({}),
+        None,
+    )
+    .await
+}
+
+/// Adds an equipment item from the form; a bad field shows the form again with its message.
+#[post("/admin/equipment")]
+pub async fn add_equipment(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Admin(user): Admin,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let fields = form_fields(&body);
+    let input = EquipmentInput {
+        name: text_field(&fields, "name"),
+        kind: text_field(&fields, "kind"),
+        quantity: number_field(&fields, "quantity"),
+    };
+    let actor = Actor::User(user.id);
+    match db::run(&state.pool, move |conn| {
+        inventory::create_equipment(conn, &actor, input)
+    })
+    .await
+    {
+        Ok(_) => Ok(see_other("/admin/equipment")),
+        Err(AppError::Invalid(errors)) => {
+            let form =
+                json!({"fields": fields.into_iter().collect::<std::collections::BTreeMap<_, _>>()});
+            admin_page(
+                &state,
+                Lang::of(&req),
+                "rooms/admin_equipment.html",
+                form,
+                Some(errors),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
