@@ -1,6 +1,9 @@
-//! Mail: the transactional outbox, message building, templates and calendar invitations.
+//! Mail: the transactional outbox, message building, templates, calendar invitations and delivery.
 
 pub mod compose;
+pub mod delivery;
 pub mod invitations;
 pub mod message;
 pub mod outbox;
+pub mod transport;
+pub mod worker;
