@@ -98,7 +98,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(sessions::api::publish)
         .service(sessions::api::cancel)
         .service(meetings::pages::home)
-        .service(sessions::pages::show);
+        .service(sessions::pages::show)
+        .service(crate::mail::api::list)
+        .service(crate::mail::api::retry)
+        .service(crate::mail::pages::list)
+        .service(crate::feeds::pages::session)
+        .service(crate::feeds::pages::holder);
 }
 
 fn security_headers() -> DefaultHeaders {

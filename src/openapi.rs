@@ -15,6 +15,7 @@ use crate::{auth, meetings, sessions};
         meetings::api::create, meetings::api::list, meetings::api::get,
         sessions::api::create, sessions::api::list, sessions::api::get, sessions::api::update,
         sessions::api::publish, sessions::api::cancel,
+        crate::mail::api::list, crate::mail::api::retry,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

@@ -41,12 +41,15 @@ impl Transport {
     /// Hands one message over; `id` names the file of the file transport.
     pub async fn send(&self, id: &str, message: &Message) -> Result<(), SendError> {
         match self {
-            Transport::Smtp(smtp) => smtp.send(message.clone()).await.map(|_| ()).map_err(|e| {
-                SendError {
-                    permanent: e.is_permanent(),
-                    message: format!("SMTP: {e}"),
-                }
-            }),
+            Transport::Smtp(smtp) => {
+                smtp.send(message.clone())
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| SendError {
+                        permanent: e.is_permanent(),
+                        message: format!("SMTP: {e}"),
+                    })
+            }
             Transport::File(dir) => {
                 let (dir, bytes) = (dir.clone(), message.formatted());
                 let name = file_name(id);
@@ -116,8 +119,8 @@ mod tests {
         assert_eq!(file_name("../../etc/passwd"), "etcpasswd.eml");
     }
 
-    #[test]
-    fn every_tls_mode_builds_a_transport() {
+    #[tokio::test]
+    async fn every_tls_mode_builds_a_transport() {
         let mut settings = crate::config::Settings::defaults();
         settings.mail.transport = MailTransport::Smtp;
         for tls in [SmtpTls::None, SmtpTls::Starttls, SmtpTls::Tls] {

@@ -136,7 +136,12 @@ impl Worker {
         while !*stop.borrow() {
             match self.pass(Utc::now(), Some(&stop)).await {
                 Ok(r) if r != PassReport::default() => {
-                    tracing::info!(sent = r.sent, retried = r.retried, failed = r.failed, "mail delivered");
+                    tracing::info!(
+                        sent = r.sent,
+                        retried = r.retried,
+                        failed = r.failed,
+                        "mail delivered"
+                    );
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "mail pass failed; trying again later"),
@@ -163,7 +168,8 @@ impl Worker {
     }
 
     async fn claim(&self, claimant: &str, now: DateTime<Utc>) -> Result<Vec<OutboxRow>, AppError> {
-        let lease = chrono::Duration::seconds(i64::try_from(self.settings.mail.lease_secs).unwrap_or(120));
+        let lease =
+            chrono::Duration::seconds(i64::try_from(self.settings.mail.lease_secs).unwrap_or(120));
         let limit = i64::from(self.settings.mail.batch_size);
         let claimant = claimant.to_string();
         db::run(&self.pool, move |conn| {

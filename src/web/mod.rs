@@ -31,6 +31,11 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "mail/session_update.html",
     "mail/session_cancelled.txt",
     "mail/session_cancelled.html",
+    "mail/session_invitation.txt",
+    "mail/session_invitation.html",
+    "mail/session_withdrawn.txt",
+    "mail/session_withdrawn.html",
+    "outbox/list.html",
 ];
 
 /// The parsed templates, built once; a template that does not parse stops start-up (see `check`).
