@@ -93,12 +93,13 @@ pub async fn list(
     let chosen = status.map(|s| s.as_str()).unwrap_or("");
     let lines: Vec<Line> = rows.into_iter().map(Line::of).collect();
     let shown_to = offset + i64::try_from(lines.len()).unwrap_or(0);
+    let statuses = ["queued", "sending", "sent", "failed"]
+        .map(|s| serde_json::json!({"value": s, "key": format!("outbox_status_{s}")}));
     let values = serde_json::json!({
         "lines": lines,
         "total": total,
         "status": chosen,
-        "statuses": ["queued", "sending", "sent", "failed"]
-            .map(|s| serde_json::json!({"value": s, "key": format!("outbox_status_{s}")})),
+        "statuses": statuses,
         "from": if lines.is_empty() { 0 } else { offset + 1 },
         "to": shown_to,
         "previous": (offset > 0).then(|| page_link(chosen, limit, (offset - limit).max(0))),
