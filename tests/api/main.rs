@@ -5,6 +5,7 @@ mod support;
 mod accounts;
 mod cli;
 mod errors;
+mod mail;
 mod meetings;
 mod openapi;
 mod ops;

@@ -1,5 +1,6 @@
 //! The harness every integration test uses: a real server on a random port with a fresh database.
 
+pub mod mail;
 pub mod smtp;
 
 use std::collections::BTreeSet;
