@@ -3,6 +3,7 @@
 mod support;
 
 mod accounts;
+mod calendar;
 mod cli;
 mod errors;
 mod mail;
