@@ -5,6 +5,7 @@ mod support;
 mod accounts;
 mod calendar;
 mod cli;
+mod delivery;
 mod errors;
 mod mail;
 mod meetings;
