@@ -11,5 +11,6 @@ mod mail;
 mod meetings;
 mod openapi;
 mod ops;
+mod outbox;
 mod pages;
 mod sessions;
