@@ -58,6 +58,7 @@ pub struct MailSettings {
     pub smtp: SmtpSettings,
     pub worker: bool,
     pub batch_size: u32,
+    pub concurrency: u32,
     pub retry_base_secs: u64,
     pub retry_max_secs: u64,
 }
@@ -210,6 +211,13 @@ impl Settings {
             .map_err(|e| bad("mail.from", format!("{:?}: {e}", self.mail.from)))?;
         if self.mail.max_attempts == 0 {
             return Err(bad("mail.max_attempts", "must be at least 1".into()));
+        }
+        if self.mail.lease_secs <= self.mail.smtp.timeout_secs {
+            return Err(bad(
+                "mail.lease_secs",
+                "must be longer than mail.smtp.timeout_secs, or a slow send outlives its claim"
+                    .into(),
+            ));
         }
         if self.mail.batch_size == 0 {
             return Err(bad("mail.batch_size", "must be at least 1".into()));

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
 use uuid::Uuid;
 
 use super::delivery::{self, Outcome};
@@ -27,13 +27,41 @@ pub struct PassReport {
     pub failed: usize,
 }
 
-impl PassReport {
+/// A batch's counts, and the first failure to record an outcome, if any.
+#[derive(Debug, Default)]
+struct BatchReport {
+    sent: usize,
+    retried: usize,
+    failed: usize,
+    error: Option<AppError>,
+}
+
+impl BatchReport {
     fn add(&mut self, delivered: Delivered) {
         match delivered {
             Delivered::Sent => self.sent += 1,
             Delivered::Retried => self.retried += 1,
             Delivered::Failed => self.failed += 1,
         }
+    }
+}
+
+/// The pass's clock: `now` as given (tests pass their own), advanced by the time spent since.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    now: DateTime<Utc>,
+    started: Instant,
+    /// No send starts after this instant, so none outlasts the batch's lease.
+    deadline: Instant,
+}
+
+impl Clock {
+    fn at(&self) -> DateTime<Utc> {
+        self.now + chrono::Duration::from_std(self.started.elapsed()).unwrap_or_default()
+    }
+
+    fn halted(&self, stop: Option<&watch::Receiver<bool>>) -> bool {
+        stop.is_some_and(|s| *s.borrow()) || Instant::now() >= self.deadline
     }
 }
 
@@ -94,8 +122,8 @@ impl Worker {
         })
     }
 
-    /// Sends everything due at `now`, batch by batch; stops early (after the message in
-    /// flight) once `stop` says so, giving the rest of its claims back.
+    /// Sends everything due at `now`, batch by batch, `mail.concurrency` messages at a time;
+    /// once `stop` says so it finishes the messages in flight and gives the rest of its claims back.
     pub async fn pass(
         &self,
         now: DateTime<Utc>,
@@ -111,22 +139,60 @@ impl Worker {
             }
             let lease = Duration::from_secs(self.settings.mail.lease_secs);
             // Never start a send that could outlast the lease: another instance may take it then.
-            let deadline = started + lease.saturating_sub(self.send_timeout());
-            let mut rows = rows.into_iter();
-            for row in rows.by_ref() {
-                report.add(self.deliver(&row, &claimant, now, started).await?);
-                let stopping = stop.is_some_and(|s| *s.borrow());
-                if stopping || Instant::now() >= deadline {
-                    break;
-                }
-            }
-            let rest: Vec<String> = rows.map(|r| r.id).collect();
+            let deadline = Instant::now() + lease.saturating_sub(self.send_timeout());
+            let clock = Clock {
+                now,
+                started,
+                deadline,
+            };
+            let (batch, rest) = self.send_batch(rows, &claimant, clock, stop).await;
+            report.sent += batch.sent;
+            report.retried += batch.retried;
+            report.failed += batch.failed;
             if !rest.is_empty() {
-                let pool = self.pool.clone();
-                db::run(&pool, move |conn| delivery::release(conn, &rest, &claimant)).await?;
+                db::run(&self.pool, move |conn| {
+                    delivery::release(conn, &rest, &claimant)
+                })
+                .await?;
+            }
+            if let Some(e) = batch.error {
+                return Err(e);
+            }
+            let progressed = batch.sent + batch.retried + batch.failed > 0;
+            if stop.is_some_and(|s| *s.borrow()) || !progressed {
                 return Ok(report);
             }
         }
+    }
+
+    /// Sends claimed rows with a bounded number in flight; answers what happened and the ids
+    /// it did not start. A failure to record an outcome is kept and returned after the rest finish,
+    /// so no send in flight is abandoned half way.
+    async fn send_batch(
+        &self,
+        rows: Vec<OutboxRow>,
+        claimant: &str,
+        clock: Clock,
+        stop: Option<&watch::Receiver<bool>>,
+    ) -> (BatchReport, Vec<String>) {
+        let mut report = BatchReport::default();
+        let mut in_flight = JoinSet::new();
+        let mut rows = rows.into_iter();
+        let limit = self.settings.mail.concurrency.max(1) as usize;
+        loop {
+            while in_flight.len() < limit && !clock.halted(stop) {
+                let Some(row) = rows.next() else { break };
+                let (worker, claimant) = (self.clone(), claimant.to_string());
+                in_flight.spawn(async move { worker.deliver(&row, &claimant, clock).await });
+            }
+            match in_flight.join_next().await {
+                Some(Ok(Ok(delivered))) => report.add(delivered),
+                Some(Ok(Err(e))) => report.error = Some(e),
+                Some(Err(e)) => report.error = Some(AppError::Internal(format!("send task: {e}"))),
+                None => break,
+            }
+        }
+        (report, rows.map(|r| r.id).collect())
     }
 
     /// Polls every `mail.poll_interval_ms` until `stop` turns true (or its sender is dropped).
@@ -183,11 +249,9 @@ impl Worker {
         &self,
         row: &OutboxRow,
         claimant: &str,
-        now: DateTime<Utc>,
-        started: Instant,
+        clock: Clock,
     ) -> Result<Delivered, AppError> {
-        // The pass's clock, advanced by the time spent in it (tests pass a `now` of their own).
-        let at = || now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
+        let at = || clock.at();
         let result = match self.build(row) {
             Ok(message) => self.transport.send(&row.id, &message).await,
             Err(e) => Err(SendError {

@@ -98,7 +98,7 @@ async fn cancelling_a_session_sends_every_holder_a_cancel_with_the_next_sequence
         assert_eq!(event.uid, first.uid);
         assert_eq!(event.sequence, first.sequence + 1);
         assert_eq!(event.status.as_deref(), Some("CANCELLED"));
-        assert_eq!(event.attendees, [cancel.to_addr.clone()]);
+        assert_eq!(event.attendees, std::slice::from_ref(&cancel.to_addr));
     }
     assert_eq!(app.deliver_mail().await, 0, "nothing else is queued");
 }

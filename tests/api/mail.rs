@@ -72,7 +72,11 @@ async fn an_invitation_arrives_as_mixed_alternative_with_the_calendar_inline_and
         .contains("Cyber; security, &quot;best&quot; practices"));
     assert!(mail.text.contains("http://127.0.0.1/registrations/secret"));
     let ids = mail::outbox_message_ids(&app).await;
-    assert_eq!(ids, [mail.message_id.clone()], "Message-ID is the row's");
+    assert_eq!(
+        ids,
+        std::slice::from_ref(&mail.message_id),
+        "Message-ID is the row's"
+    );
     assert!(mail.message_id.ends_with("@127.0.0.1>"));
 }
 
