@@ -14,3 +14,4 @@ mod ops;
 mod outbox;
 mod pages;
 mod sessions;
+mod worker;

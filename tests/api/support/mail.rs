@@ -15,6 +15,7 @@ use seminars::calendar::Role;
 use seminars::config::{MailTransport, Settings};
 use seminars::db;
 use seminars::mail::invitations::{self, Recipient};
+use seminars::mail::outbox::{enqueue, Email, OutboxRow};
 
 /// How long a test waits for mail that should arrive.
 pub const ARRIVAL: Duration = Duration::from_secs(10);
@@ -274,4 +275,41 @@ pub async fn outbox_message_ids(app: &TestApp) -> Vec<String> {
 pub fn calendar_of(mail: &Mail) -> seminars::calendar::ParsedCalendar {
     let (ics, _) = mail.calendar.as_ref().expect("a text/calendar part");
     seminars::calendar::parse(ics).unwrap_or_else(|e| panic!("{e}: {ics}"))
+}
+
+/// Queues `n` plain messages in one transaction and answers their outbox ids.
+pub async fn queue(app: &TestApp, n: usize, to: &'static str) -> Vec<String> {
+    let host = app.settings.public_host();
+    db::run(&app.pool, move |conn| {
+        db::write(conn, |conn| {
+            let mut ids = Vec::new();
+            for i in 0..n {
+                let email = Email {
+                    to_email: to.into(),
+                    to_name: format!("Recipient {i}"),
+                    subject: format!("Message {i}"),
+                    text: format!("Body {i}\n"),
+                    html: format!("<p>Body {i}</p>\n"),
+                    calendar: None,
+                    record_kind: "test",
+                    record_id: i.to_string(),
+                };
+                ids.push(enqueue(conn, &host, email)?.id);
+            }
+            Ok(ids)
+        })
+    })
+    .await
+    .expect("messages queued")
+}
+
+/// One outbox row by id.
+pub async fn row(app: &TestApp, id: &str) -> OutboxRow {
+    let id = id.to_string();
+    db::run(&app.pool, move |conn| {
+        Ok(seminars::mail::outbox::find(conn, &id)?)
+    })
+    .await
+    .unwrap()
+    .expect("the row exists")
 }
