@@ -27,6 +27,8 @@ pub struct Application {
     pub addr: SocketAddr,
     pub server: Server,
     pub pool: db::Pool,
+    /// The mail delivery worker, when `mail.worker` is on; stop it after the server has ended.
+    pub worker: Option<crate::mail::worker::WorkerHandle>,
 }
 
 /// Connects to the database, applies migrations, binds the listener and builds the server.
@@ -68,10 +70,12 @@ pub fn build(settings: Settings) -> Result<Application, String> {
     if settings.server.workers > 0 {
         server = server.workers(settings.server.workers);
     }
+    let worker = crate::mail::worker::start(&pool, &settings)?;
     Ok(Application {
         addr,
         server: server.run(),
         pool,
+        worker,
     })
 }
 
@@ -113,7 +117,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(crate::rooms::pages::rooms_page)
         .service(crate::rooms::pages::add_room)
         .service(crate::rooms::pages::equipment_page)
-        .service(crate::rooms::pages::add_equipment);
+        .service(crate::rooms::pages::add_equipment)
+        .service(crate::mail::api::list)
+        .service(crate::mail::api::retry)
+        .service(crate::mail::pages::list)
+        .service(crate::feeds::pages::session)
+        .service(crate::feeds::pages::holder);
 }
 
 fn security_headers() -> DefaultHeaders {

@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `user add`, `demo`.
+//! The command line: `serve`, `migrate`, `user add`, `demo`, `outbox send`.
 
 use std::collections::BTreeSet;
 use std::io::BufRead;
@@ -36,6 +36,18 @@ pub enum Command {
     },
     /// Load a realistic example meeting (safe to run twice).
     Demo,
+    /// Work with the mail outbox.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+}
+
+/// Outbox commands.
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Deliver every message that is due now, once, and report how many were sent or failed.
+    Send,
 }
 
 /// Account commands.
@@ -77,6 +89,9 @@ pub fn main() -> i32 {
             command: UserCommand::Add { email, name, roles },
         } => add_user(&settings, email, name, roles),
         Command::Demo => demo::load(&settings).map(|report| println!("{report}")),
+        Command::Outbox {
+            command: OutboxCommand::Send,
+        } => send_outbox(settings),
     };
     match result {
         Ok(()) => 0,
@@ -109,7 +124,35 @@ fn serve(settings: Settings) -> Result<(), String> {
             "seminars is running: open {public_url} (listening on http://{})",
             application.addr
         );
-        application.server.await.map_err(|e| e.to_string())
+        let served = application.server.await.map_err(|e| e.to_string());
+        // The server has finished its requests; the worker finishes the message in flight.
+        if let Some(worker) = application.worker {
+            worker.stop().await;
+        }
+        served
+    })
+}
+
+fn send_outbox(settings: Settings) -> Result<(), String> {
+    let pool = db::connect(&settings.database)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    db::migrate(&mut conn)?;
+    drop(conn);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let worker = crate::mail::worker::Worker::new(pool, std::sync::Arc::new(settings))?;
+        let report = worker
+            .pass(chrono::Utc::now(), None)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!(
+            "{} sent, {} queued again for a later attempt, {} failed",
+            report.sent, report.retried, report.failed
+        );
+        Ok(())
     })
 }
 

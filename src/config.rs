@@ -58,6 +58,11 @@ pub struct MailSettings {
     pub max_attempts: u32,
     pub lease_secs: u64,
     pub smtp: SmtpSettings,
+    pub worker: bool,
+    pub batch_size: u32,
+    pub concurrency: u32,
+    pub retry_base_secs: u64,
+    pub retry_max_secs: u64,
 }
 
 /// Where mail goes.
@@ -219,6 +224,22 @@ impl Settings {
             .map_err(|e| bad("mail.from", format!("{:?}: {e}", self.mail.from)))?;
         if self.mail.max_attempts == 0 {
             return Err(bad("mail.max_attempts", "must be at least 1".into()));
+        }
+        if self.mail.lease_secs <= self.mail.smtp.timeout_secs {
+            return Err(bad(
+                "mail.lease_secs",
+                "must be longer than mail.smtp.timeout_secs, or a slow send outlives its claim"
+                    .into(),
+            ));
+        }
+        if self.mail.batch_size == 0 {
+            return Err(bad("mail.batch_size", "must be at least 1".into()));
+        }
+        if self.mail.retry_base_secs == 0 || self.mail.retry_max_secs < self.mail.retry_base_secs {
+            return Err(bad(
+                "mail.retry_base_secs",
+                "must be at least 1 and at most mail.retry_max_secs".into(),
+            ));
         }
         if self.auth.token_ttl_hours <= 0 {
             return Err(bad("auth.token_ttl_hours", "must be positive".into()));

@@ -11,6 +11,7 @@ pub mod countries;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod feeds;
 pub mod i18n;
 pub mod input;
 pub mod mail;

@@ -21,6 +21,7 @@ use crate::{auth, meetings, sessions};
         crate::rooms::api::create_equipment, crate::rooms::api::list_equipment,
         crate::rooms::api::get_equipment, crate::rooms::api::update_equipment,
         crate::rooms::api::book, crate::rooms::api::list_bookings, crate::rooms::api::unbook,
+        crate::mail::api::list, crate::mail::api::retry,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

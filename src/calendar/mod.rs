@@ -114,11 +114,23 @@ pub fn cancel(event: &Event, organizer: &Person, attendee: &Person, role: Role) 
 
 /// METHOD:PUBLISH feed of many events (public session feed, private feed), with X-WR-CALNAME = name.
 pub fn publish(name: &str, events: &[Event], organizer: &Person) -> String {
+    let entries: Vec<(Event, bool)> = events.iter().map(|e| (e.clone(), false)).collect();
+    publish_with_cancelled(name, &entries, organizer)
+}
+
+/// METHOD:PUBLISH feed where each event says whether it is cancelled (STATUS:CANCELLED),
+/// so a subscribed calendar shows a called-off session as such instead of dropping it.
+pub fn publish_with_cancelled(name: &str, events: &[(Event, bool)], organizer: &Person) -> String {
     let mut calendar = calendar(Method::Publish);
     // Calendar::name() would also write NAME, which icalendar does not escape.
     calendar.append_property(Property::new("X-WR-CALNAME", clean::text(name)));
-    for event in events {
-        calendar.push(vevent(event, organizer, EventStatus::Confirmed));
+    for (event, cancelled) in events {
+        let status = if *cancelled {
+            EventStatus::Cancelled
+        } else {
+            EventStatus::Confirmed
+        };
+        calendar.push(vevent(event, organizer, status));
     }
     render(&calendar)
 }

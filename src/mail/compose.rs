@@ -56,4 +56,16 @@ mod tests {
         assert!(mail.text.starts_with("Dear Amina <b>,"));
         assert!(mail.html.contains("Amina &lt;b&gt;") && mail.html.contains("Cyber &amp; CIRT"));
     }
+
+    #[test]
+    fn a_title_with_line_breaks_stays_in_the_subject_on_one_line() {
+        let settings = Settings::defaults();
+        let values = serde_json::json!({
+            "name": "Amina", "reason": "",
+            "session": {"title": "Cyber\r\nBcc: x@y.z\nmore", "when": "Tue", "timezone": "UTC", "location": "Geneva", "url": "http://x/s/1"}
+        });
+        let mail = compose(&settings, Lang("en"), "session_update", values).unwrap();
+        assert_eq!(mail.subject, "Updated: Cyber  Bcc: x@y.z more");
+        assert!(mail.text.starts_with("Dear Amina,"), "{}", mail.text);
+    }
 }

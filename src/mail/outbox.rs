@@ -152,3 +152,12 @@ pub fn list(
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// One message by id.
+pub fn find(conn: &mut Conn, id: &str) -> QueryResult<Option<OutboxRow>> {
+    outbox::table
+        .find(id)
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()
+}

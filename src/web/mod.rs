@@ -35,6 +35,11 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "rooms/equipment.html",
     "rooms/admin_rooms.html",
     "rooms/admin_equipment.html",
+    "mail/session_invitation.txt",
+    "mail/session_invitation.html",
+    "mail/session_withdrawn.txt",
+    "mail/session_withdrawn.html",
+    "outbox/list.html",
 ];
 
 /// The parsed templates, built once; a template that does not parse stops start-up (see `check`).
@@ -43,6 +48,7 @@ fn tera() -> Result<&'static Tera, AppError> {
     TERA.get_or_init(|| {
         let mut tera = Tera::default();
         tera.set_escape_fn(escape_html);
+        tera.register_filter("one_line", one_line);
         tera.add_raw_templates(TEMPLATES.to_vec())
             .map(|_| tera)
             .map_err(|e| AppError::from(e).to_string())
@@ -65,6 +71,20 @@ fn escape_html(input: &str) -> String {
         }
     }
     out
+}
+
+/// Tera filter: control characters (CR, LF, …) become spaces, so a mail subject stays one line
+/// whatever a title holds; mail/layout.txt applies it to every subject block.
+fn one_line(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = tera::try_get_value!("one_line", "value", String, value);
+    let line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    Ok(tera::Value::String(line))
 }
 
 /// Parses every template, for start-up and tests.

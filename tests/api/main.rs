@@ -3,12 +3,17 @@
 mod support;
 
 mod accounts;
+mod calendar;
 mod cli;
+mod delivery;
 mod errors;
+mod mail;
 mod meetings;
 mod openapi;
 mod ops;
+mod outbox;
 mod pages;
 mod sessions;
 // rooms
 mod rooms;
+mod worker;

@@ -1,5 +1,6 @@
 //! The harness every integration test uses: a real server on a random port with a fresh database.
 
+pub mod mail;
 pub mod smtp;
 
 use std::collections::BTreeSet;
@@ -34,6 +35,9 @@ pub struct TestApp {
     pub dir: TempDir,
     handle: actix_web::dev::ServerHandle,
     postgres: Option<(String, String)>,
+    /// The background mail worker, only when a test turned `mail.worker` on.
+    #[allow(dead_code)]
+    pub worker: Option<seminars::mail::worker::WorkerHandle>,
 }
 
 /// Settings for a test: cheap password hashing, a free port, files in `dir`.
@@ -46,6 +50,8 @@ pub fn test_settings(dir: &TempDir, database_url: String) -> Settings {
     settings.auth.argon2_iterations = 1;
     settings.mail.outbox_dir = dir.path().join("outbox");
     settings.documents.dir = dir.path().join("documents");
+    // Tests drain the outbox themselves (`deliver_mail`), so no background worker races them.
+    settings.mail.worker = false;
     settings
 }
 
@@ -112,6 +118,7 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) ->
         dir,
         handle,
         postgres,
+        worker: application.worker,
     })
 }
 
@@ -130,6 +137,24 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// Runs one delivery pass over the app's outbox with its settings; answers how many were sent.
+    #[allow(dead_code)]
+    pub async fn deliver_mail(&self) -> usize {
+        self.deliver_mail_at(chrono::Utc::now()).await.sent
+    }
+
+    /// One delivery pass as if the clock showed `now` (to reach messages whose retry is later).
+    #[allow(dead_code)]
+    pub async fn deliver_mail_at(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> seminars::mail::worker::PassReport {
+        let settings = std::sync::Arc::new(self.settings.clone());
+        let worker = seminars::mail::worker::Worker::new(self.pool.clone(), settings)
+            .expect("the mail transport is configured");
+        worker.pass(now, None).await.expect("a delivery pass")
+    }
+
     /// The absolute URL of a path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)

@@ -1,0 +1,1 @@
+DROP INDEX calendar_holds_record;

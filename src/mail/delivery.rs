@@ -1,0 +1,224 @@
+//! The outbox as the delivery worker sees it: claiming due messages with a lease, and recording each outcome.
+//!
+//! A claim is one conditional UPDATE: a row changes hands only while it is queued and due, or
+//! while the lease of an earlier claimant has run out. PostgreSQL re-checks the condition on the
+//! locked row and SQLite serialises writers, so of several instances exactly one wins each row.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use rand::Rng;
+
+use super::outbox::{OutboxRow, Status};
+use crate::db::schema::outbox;
+use crate::db::{self, Conn};
+use crate::error::AppError;
+
+/// Longest error text kept on a row; SMTP replies can be long and only the gist helps staff.
+const ERROR_LIMIT: usize = 1000;
+
+/// Claims up to `limit` due messages for `claimant` until `lease_until`, oldest due first.
+pub fn claim(
+    conn: &mut Conn,
+    claimant: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<OutboxRow>, AppError> {
+    let now = db::micros(now);
+    let lease_until = db::micros(lease_until);
+    db::write(conn, |conn| {
+        let due = outbox::status
+            .eq(Status::Queued.as_str())
+            .and(outbox::next_attempt_at.le(now))
+            .or(outbox::status
+                .eq(Status::Sending.as_str())
+                .and(outbox::lease_until.lt(now)));
+        let ids: Vec<String> = outbox::table
+            .filter(due)
+            .order((outbox::next_attempt_at.asc(), outbox::created_at.asc()))
+            .limit(limit)
+            .select(outbox::id)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The condition is repeated in the UPDATE: only rows still due when locked are taken.
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)).filter(due))
+            .set((
+                outbox::status.eq(Status::Sending.as_str()),
+                outbox::claimed_by.eq(claimant),
+                outbox::lease_until.eq(lease_until),
+            ))
+            .execute(conn)?;
+        Ok(outbox::table
+            .filter(outbox::id.eq_any(&ids))
+            .filter(outbox::claimed_by.eq(claimant))
+            .filter(outbox::status.eq(Status::Sending.as_str()))
+            .order((outbox::next_attempt_at.asc(), outbox::created_at.asc()))
+            .select(OutboxRow::as_select())
+            .load(conn)?)
+    })
+}
+
+/// Marks a claimed message sent; false if the claim was lost (its lease ran out and another took it).
+pub fn mark_sent(
+    conn: &mut Conn,
+    id: &str,
+    claimant: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let now = db::micros(now);
+    let changed = db::write(conn, |conn| {
+        Ok(diesel::update(mine(id, claimant))
+            .set((
+                outbox::status.eq(Status::Sent.as_str()),
+                outbox::sent_at.eq(now),
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::lease_until.eq(None::<NaiveDateTime>),
+                outbox::last_error.eq(None::<String>),
+            ))
+            .execute(conn)?)
+    })?;
+    Ok(changed == 1)
+}
+
+/// What became of a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Queued again, due at the given instant.
+    Retry(DateTime<Utc>),
+    /// Given up: out of attempts, or the failure cannot pass by retrying.
+    Failed,
+}
+
+/// Records a failed attempt: queued again after `retry_at`, or failed when `retry_at` is None.
+pub fn mark_failed(
+    conn: &mut Conn,
+    row: &OutboxRow,
+    claimant: &str,
+    error: &str,
+    outcome: Outcome,
+) -> Result<(), AppError> {
+    let error: String = error.chars().take(ERROR_LIMIT).collect();
+    let (status, next) = match outcome {
+        Outcome::Retry(at) => (Status::Queued, db::micros(at)),
+        Outcome::Failed => (Status::Failed, row.next_attempt_at),
+    };
+    db::write(conn, |conn| {
+        diesel::update(mine(&row.id, claimant))
+            .set((
+                outbox::status.eq(status.as_str()),
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::next_attempt_at.eq(next),
+                outbox::last_error.eq(Some(error.clone())),
+                outbox::claimed_by.eq(None::<String>),
+                outbox::lease_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Gives back claimed messages that were not attempted (shutdown, or the lease running short).
+pub fn release(conn: &mut Conn, ids: &[String], claimant: &str) -> Result<usize, AppError> {
+    db::write(conn, |conn| {
+        Ok(diesel::update(
+            outbox::table
+                .filter(outbox::id.eq_any(ids))
+                .filter(outbox::claimed_by.eq(claimant))
+                .filter(outbox::status.eq(Status::Sending.as_str())),
+        )
+        .set((
+            outbox::status.eq(Status::Queued.as_str()),
+            outbox::claimed_by.eq(None::<String>),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?)
+    })
+}
+
+type Mine<'a> = diesel::dsl::Filter<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<outbox::table, diesel::dsl::Eq<outbox::id, &'a str>>,
+        diesel::dsl::Eq<outbox::claimed_by, &'a str>,
+    >,
+    diesel::dsl::Eq<outbox::status, &'static str>,
+>;
+
+/// The row while this claimant still holds it.
+fn mine<'a>(id: &'a str, claimant: &'a str) -> Mine<'a> {
+    outbox::table
+        .filter(outbox::id.eq(id))
+        .filter(outbox::claimed_by.eq(claimant))
+        .filter(outbox::status.eq(Status::Sending.as_str()))
+}
+
+/// What follows the `attempt`-th failure (1 = first) given at most `max_attempts` attempts.
+pub fn after_failure(
+    attempt: u32,
+    max_attempts: u32,
+    permanent: bool,
+    now: DateTime<Utc>,
+    base: Duration,
+    max: Duration,
+) -> Outcome {
+    if permanent || attempt >= max_attempts {
+        return Outcome::Failed;
+    }
+    let delay = backoff(attempt, base, max, rand::rng().random_range(0.0..=1.0));
+    let delay = chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
+    Outcome::Retry(now + delay)
+}
+
+/// Exponential backoff with "equal jitter": the delay doubles per attempt up to `max`, and a
+/// random half of it (`jitter` in 0..=1) spreads out instances that failed together.
+pub fn backoff(attempt: u32, base: Duration, max: Duration, jitter: f64) -> Duration {
+    let doubling = 2u32.saturating_pow(attempt.saturating_sub(1).min(30));
+    let full = base.saturating_mul(doubling).min(max);
+    full / 2 + (full / 2).mul_f64(jitter.clamp(0.0, 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: Duration = Duration::from_secs(30);
+    const MAX: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn the_delay_doubles_with_each_attempt_until_the_cap() {
+        let full = |attempt| backoff(attempt, BASE, MAX, 1.0);
+        assert_eq!(full(1), BASE);
+        assert_eq!(full(2), BASE * 2);
+        assert_eq!(full(3), BASE * 4);
+        assert_eq!(full(20), MAX);
+        assert_eq!(full(u32::MAX), MAX);
+    }
+
+    #[test]
+    fn jitter_keeps_the_delay_between_half_and_all_of_it() {
+        for attempt in 1..10 {
+            let low = backoff(attempt, BASE, MAX, 0.0);
+            let high = backoff(attempt, BASE, MAX, 1.0);
+            assert_eq!(low * 2, high);
+            let mid = backoff(attempt, BASE, MAX, 0.5);
+            assert!(low < mid && mid < high);
+        }
+    }
+
+    #[test]
+    fn the_last_allowed_attempt_or_a_permanent_error_fails_the_message() {
+        let now = Utc::now();
+        assert_eq!(after_failure(3, 3, false, now, BASE, MAX), Outcome::Failed);
+        assert_eq!(after_failure(1, 3, true, now, BASE, MAX), Outcome::Failed);
+        match after_failure(2, 3, false, now, BASE, MAX) {
+            Outcome::Retry(at) => {
+                assert!(at >= now + chrono::Duration::seconds(30));
+                assert!(at <= now + chrono::Duration::seconds(60));
+            }
+            Outcome::Failed => panic!("a second failure of three is retried"),
+        }
+    }
+}
