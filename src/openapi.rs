@@ -15,8 +15,12 @@ use crate::{auth, meetings, sessions};
         meetings::api::create, meetings::api::list, meetings::api::get,
         sessions::api::create, sessions::api::list, sessions::api::get, sessions::api::update,
         sessions::api::publish, sessions::api::cancel,
+        auth::users_api::create, auth::users_api::list,
+        auth::rapporteurs::put_rapporteurs,
+        auth::links_api::reissue_link, auth::links_api::revoke_link,
+        crate::audit::api::list,
     ),
-    components(schemas(crate::error::Problem)),
+    components(schemas(crate::error::Problem, auth::domain::FocalScope)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

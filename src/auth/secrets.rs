@@ -64,12 +64,10 @@ mod tests {
     use super::*;
 
     fn cheap() -> AuthSettings {
-        AuthSettings {
-            token_ttl_hours: 1,
-            argon2_memory_kib: 1024,
-            argon2_iterations: 1,
-            argon2_parallelism: 1,
-        }
+        let mut settings = crate::config::Settings::defaults().auth;
+        settings.argon2_memory_kib = 1024;
+        settings.argon2_iterations = 1;
+        settings
     }
 
     #[test]

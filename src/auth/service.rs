@@ -121,12 +121,21 @@ pub fn issue_token(
     let (Some(row), true) = (row, matches && stored.is_some()) else {
         return Err(AppError::Unauthorized);
     };
+    token_for(conn, settings, &row.id)
+}
+
+/// Issues a bearer token for an account whose credentials were checked.
+pub fn token_for(
+    conn: &mut Conn,
+    settings: &AuthSettings,
+    user_id: &str,
+) -> Result<IssuedToken, AppError> {
     let token = secrets::new_token();
     let now = Utc::now();
     let expires_at = now + Duration::hours(settings.token_ttl_hours);
     let token_row = store::TokenRow {
         id: Uuid::new_v4().to_string(),
-        user_id: row.id.clone(),
+        user_id: user_id.to_string(),
         token_hash: secrets::token_hash(&token),
         created_at: db::micros(now),
         expires_at: db::micros(expires_at),
