@@ -18,6 +18,10 @@ struct AuditQuery {
     offset: Option<i64>,
 }
 
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 /// Who changed what, newest first, filterable by record.
 #[get("/admin/audit")]
 pub async fn audit_page(
@@ -36,9 +40,14 @@ pub async fn audit_page(
         .iter()
         .map(|e| json!({"at": e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(), "actor": e.actor,
             "action": e.action, "record_kind": e.record_kind, "record_id": e.record_id,
+            "link": format!("/admin/audit?record_kind={}&record_id={}", encode(&e.record_kind), encode(&e.record_id)),
             "changes": e.changes.to_string()}))
         .collect();
-    let more = (offset + limit < list.total).then_some(offset + limit);
+    let more = (offset + limit < list.total).then(|| {
+        let kind = filter.record_kind.as_deref().unwrap_or("");
+        let id = filter.record_id.as_deref().unwrap_or("");
+        format!("/admin/audit?offset={}&record_kind={}&record_id={}", offset + limit, encode(kind), encode(id))
+    });
     let values = json!({"events": events, "total": list.total, "filter": {"record_kind": filter.record_kind,
         "record_id": filter.record_id}, "more": more});
     Ok(render_form(&req, "admin/audit.html", values)?)

@@ -95,7 +95,8 @@ pub fn fingerprint(password_hash: Option<&str>) -> String {
 
 /// Starts a signed-in session for a user (a fresh session, so no earlier state carries over).
 pub fn start(session: &Session, user_id: &str, password_hash: Option<&str>, now: DateTime<Utc>) {
-    session.purge();
+    session.clear();
+    session.renew();
     let _ = session.insert(USER, user_id);
     let _ = session.insert(SIGNED_IN_AT, now.timestamp());
     let _ = session.insert(SEEN_AT, now.timestamp());

@@ -59,7 +59,7 @@ pub async fn users_page(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
-    let form = json!({"invited": query.invited});
+    let form = json!({"invited": query.invited, "email": "", "name": "", "roles": [], "scope_kind": "", "scope_value": ""});
     page(&state, &req, query.offset.unwrap_or(0), form, FieldErrors::new()).await
 }
 
@@ -76,7 +76,7 @@ fn read_form(body: &[u8]) -> (Invitation, serde_json::Value, FieldErrors) {
         "entity" => Some(FocalScope::Entity(value.clone())),
         _ => None,
     };
-    let echo = json!({"email": one("email"), "name": one("name"), "roles": names, "scope_kind": kind, "scope_value": value});
+    let echo = json!({"invited": null, "email": one("email"), "name": one("name"), "roles": names, "scope_kind": kind, "scope_value": value});
     let errors = match check.finish() {
         Err(AppError::Invalid(errors)) => errors,
         _ => FieldErrors::new(),

@@ -10,3 +10,12 @@ mod openapi;
 mod ops;
 mod pages;
 mod sessions;
+
+mod access_audit;
+mod browser;
+mod csrf;
+mod limits;
+mod permissions;
+mod permissions_table;
+mod signin;
+mod users;
