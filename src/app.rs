@@ -60,7 +60,10 @@ pub fn build(settings: Settings) -> Result<Application, String> {
             .app_data(json_config(json_limit))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .wrap(actix_web::middleware::from_fn(auth::csrf::check))
-            .wrap(auth::session::middleware(&session_settings, session_key.clone()))
+            .wrap(auth::session::middleware(
+                &session_settings,
+                session_key.clone(),
+            ))
             .wrap(security_headers(&session_settings))
             .wrap_fn(move |req, srv| ops::observe(metrics.clone(), req, srv))
             .configure(routes)

@@ -31,8 +31,14 @@ pub async fn audit_page(
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
-    let filter = AuditFilter { record_kind: query.record_kind, record_id: query.record_id };
-    let paging = Paging { limit: Some(100), offset: query.offset };
+    let filter = AuditFilter {
+        record_kind: query.record_kind,
+        record_id: query.record_id,
+    };
+    let paging = Paging {
+        limit: Some(100),
+        offset: query.offset,
+    };
     let (limit, offset) = paging.bounds();
     let list = super::api::page(&state, filter.clone(), paging).await?;
     let events: Vec<_> = list
@@ -46,7 +52,12 @@ pub async fn audit_page(
     let more = (offset + limit < list.total).then(|| {
         let kind = filter.record_kind.as_deref().unwrap_or("");
         let id = filter.record_id.as_deref().unwrap_or("");
-        format!("/admin/audit?offset={}&record_kind={}&record_id={}", offset + limit, encode(kind), encode(id))
+        format!(
+            "/admin/audit?offset={}&record_kind={}&record_id={}",
+            offset + limit,
+            encode(kind),
+            encode(id)
+        )
     });
     let values = json!({"events": events, "total": list.total, "filter": {"record_kind": filter.record_kind,
         "record_id": filter.record_id}, "more": more});

@@ -80,14 +80,20 @@ pub async fn check(
         .is_some_and(|v| v.starts_with("Bearer "));
     let has_cookie = req.cookie(super::session::COOKIE).is_some();
     if !needs_check(req.method(), req.path(), has_bearer, has_cookie) {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
     }
     let (http, payload) = req.into_parts();
     let (sent, payload) = sent_token(&http, payload).await;
     let expected = http.get_session().get::<String>(KEY).ok().flatten();
     let req = ServiceRequest::from_parts(http, payload);
     if matches(expected.as_deref(), sent.as_deref()) {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
     }
     tracing::info!(path = %req.path(), "request refused: missing or wrong CSRF token");
     let error: actix_web::Error = if req.path().starts_with("/api/") {
@@ -155,7 +161,12 @@ mod tests {
     fn pages_always_need_the_token_and_the_api_only_with_the_cookie() {
         assert!(needs_check(&Method::POST, "/sign-in", false, false));
         assert!(!needs_check(&Method::GET, "/sign-in", false, true));
-        assert!(!needs_check(&Method::POST, "/api/v1/sessions", false, false));
+        assert!(!needs_check(
+            &Method::POST,
+            "/api/v1/sessions",
+            false,
+            false
+        ));
         assert!(needs_check(&Method::DELETE, "/api/v1/x", false, true));
         assert!(!needs_check(&Method::POST, "/api/v1/x", true, true));
     }

@@ -157,7 +157,7 @@ pub fn may_decide_registration(user: &User, country: &str, organisation: &str) -
 
 /// Who may review (approve, request changes to) a session's agenda: its assigned rapporteurs.
 pub fn may_review_agenda(user: &User, rapporteurs_of_session: &[String]) -> bool {
-    user.has(Role::Rapporteur) && rapporteurs_of_session.iter().any(|id| *id == user.id)
+    user.has(Role::Rapporteur) && rapporteurs_of_session.contains(&user.id)
 }
 
 /// Who may see a session's staff-only parts (agenda drafts, invitations): organisers and the
@@ -188,11 +188,19 @@ pub fn check_scope(
             "a focal point needs a country or an entity",
         )),
         (false, Some(_)) => Err(("focal_point_scope", "only a focal point has a scope")),
-        (_, Some(FocalScope::Country(c))) if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            Err(("focal_point_scope", "country must be an ISO 3166-1 alpha-2 code"))
+        (_, Some(FocalScope::Country(c)))
+            if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()) =>
+        {
+            Err((
+                "focal_point_scope",
+                "country must be an ISO 3166-1 alpha-2 code",
+            ))
         }
         (_, Some(FocalScope::Entity(e))) if e.trim().is_empty() || e.chars().count() > 200 => {
-            Err(("focal_point_scope", "entity must be a name of 1 to 200 characters"))
+            Err((
+                "focal_point_scope",
+                "entity must be a name of 1 to 200 characters",
+            ))
         }
         _ => Ok(()),
     }
@@ -236,8 +244,16 @@ mod tests {
     #[test]
     fn a_focal_point_decides_only_for_their_own_administration_or_entity() {
         let kenya = account(&[Role::FocalPoint], Some("KE"), None);
-        assert!(may_decide_registration(&kenya, "ke", "Communications Authority"));
-        assert!(!may_decide_registration(&kenya, "JP", "Communications Authority"));
+        assert!(may_decide_registration(
+            &kenya,
+            "ke",
+            "Communications Authority"
+        ));
+        assert!(!may_decide_registration(
+            &kenya,
+            "JP",
+            "Communications Authority"
+        ));
         let operator = account(&[Role::FocalPoint], None, Some("NTT Docomo, Inc."));
         assert!(may_decide_registration(&operator, "JP", "ntt docomo inc"));
         assert!(!may_decide_registration(&operator, "JP", "KDDI"));
@@ -249,7 +265,11 @@ mod tests {
         let rapporteur = account(&[Role::Rapporteur], Some("KE"), None);
         assert_eq!(rapporteur.focal_scope(), None);
         assert!(!may_decide_registration(&rapporteur, "KE", "x"));
-        assert!(may_decide_registration(&account(&[Role::Organiser], None, None), "KE", "x"));
+        assert!(may_decide_registration(
+            &account(&[Role::Organiser], None, None),
+            "KE",
+            "x"
+        ));
     }
 
     #[test]

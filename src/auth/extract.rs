@@ -4,9 +4,9 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use actix_session::SessionExt;
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_session::SessionExt;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use chrono::Utc;
 

@@ -112,15 +112,22 @@ pub fn hit(
 
 /// Replaces a closed window with a new one holding this first hit; an instance that races us
 /// to the insert makes ours fail as a duplicate, and `hit` then counts against its window.
-fn open_window(conn: &mut Conn, bucket: &str, key: &str, now: NaiveDateTime) -> Result<(), AppError> {
+fn open_window(
+    conn: &mut Conn,
+    bucket: &str,
+    key: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
     diesel::delete(
         rate_counters::table
             .filter(rate_counters::bucket.eq(bucket))
             .filter(rate_counters::key.eq(key)),
     )
     .execute(conn)?;
-    diesel::delete(rate_counters::table.filter(rate_counters::window_start.lt(now - Duration::days(1))))
-        .execute(conn)?;
+    diesel::delete(
+        rate_counters::table.filter(rate_counters::window_start.lt(now - Duration::days(1))),
+    )
+    .execute(conn)?;
     diesel::insert_into(rate_counters::table)
         .values((
             rate_counters::bucket.eq(bucket),
@@ -169,7 +176,10 @@ pub async fn check(state: &AppState, bucket: &str, key: &str) -> Result<(), AppE
     }
     let limit = Limit::public(settings);
     let (bucket, key) = (bucket.to_string(), key.to_string());
-    db::run(&state.pool, move |conn| hit(conn, &bucket, &key, limit, Utc::now())).await
+    db::run(&state.pool, move |conn| {
+        hit(conn, &bucket, &key, limit, Utc::now())
+    })
+    .await
 }
 
 /// The client address a limit is keyed by: the peer of the TCP connection. Forwarded headers are
@@ -188,7 +198,13 @@ mod tests {
     fn retry_after_counts_the_seconds_left_in_the_window_and_is_never_zero() {
         let start = Utc::now().naive_utc();
         let window = Duration::seconds(900);
-        assert_eq!(retry_after(start, window, start + Duration::seconds(100)), 800);
-        assert_eq!(retry_after(start, window, start + Duration::seconds(900)), 1);
+        assert_eq!(
+            retry_after(start, window, start + Duration::seconds(100)),
+            800
+        );
+        assert_eq!(
+            retry_after(start, window, start + Duration::seconds(900)),
+            1
+        );
     }
 }

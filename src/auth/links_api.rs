@@ -18,9 +18,9 @@ use crate::error::{AppError, Problem};
 /// Purposes staff may manage here; account links are the account holder's business.
 fn staff_purpose(name: &str) -> Result<Purpose, AppError> {
     match Purpose::parse(name) {
-        Some(p @ (Purpose::Registration | Purpose::SpeakerInvitation | Purpose::FocalPointDecision)) => {
-            Ok(p)
-        }
+        Some(
+            p @ (Purpose::Registration | Purpose::SpeakerInvitation | Purpose::FocalPointDecision),
+        ) => Ok(p),
         _ => Err(AppError::NotFound),
     }
 }
@@ -64,18 +64,37 @@ pub fn reissue(
         let now = Utc::now();
         let token = links::reissue(conn, purpose, record_id, ttl, now)?;
         let changes = json!({"link": {"purpose": purpose.as_str(), "action": "reissued"}});
-        audit::record(conn, actor, "link.reissued", record_kind(purpose), record_id, changes)?;
+        audit::record(
+            conn,
+            actor,
+            "link.reissued",
+            record_kind(purpose),
+            record_id,
+            changes,
+        )?;
         Ok((token, ttl.map(|ttl: Duration| now + ttl)))
     })
 }
 
 /// Revokes every live link of a record, so that the person's emailed link opens nothing.
-pub fn revoke(conn: &mut Conn, actor: &Actor, purpose: Purpose, record_id: &str) -> Result<usize, AppError> {
+pub fn revoke(
+    conn: &mut Conn,
+    actor: &Actor,
+    purpose: Purpose,
+    record_id: &str,
+) -> Result<usize, AppError> {
     db::write(conn, |conn| {
         links::latest(conn, purpose, record_id)?.ok_or(AppError::NotFound)?;
         let revoked = links::revoke(conn, purpose, record_id, Utc::now())?;
         let changes = json!({"link": {"purpose": purpose.as_str(), "revoked": revoked}});
-        audit::record(conn, actor, "link.revoked", record_kind(purpose), record_id, changes)?;
+        audit::record(
+            conn,
+            actor,
+            "link.revoked",
+            record_kind(purpose),
+            record_id,
+            changes,
+        )?;
         Ok(revoked)
     })
 }
@@ -95,7 +114,12 @@ pub async fn reissue_link(
     let (actor, id) = (Actor::User(user.id), record_id.clone());
     let (token, expires_at) =
         db::run(&state.pool, move |conn| reissue(conn, &actor, purpose, &id)).await?;
-    Ok(HttpResponse::Ok().json(ReissuedLink { purpose: purpose.as_str().into(), record_id, token, expires_at }))
+    Ok(HttpResponse::Ok().json(ReissuedLink {
+        purpose: purpose.as_str().into(),
+        record_id,
+        token,
+        expires_at,
+    }))
 }
 
 /// Revokes the secret links of a registration or speaker invitation.
@@ -112,5 +136,9 @@ pub async fn revoke_link(
     let purpose = staff_purpose(&purpose)?;
     let (actor, id) = (Actor::User(user.id), record_id.clone());
     let revoked = db::run(&state.pool, move |conn| revoke(conn, &actor, purpose, &id)).await?;
-    Ok(HttpResponse::Ok().json(RevokedLinks { purpose: purpose.as_str().into(), record_id, revoked }))
+    Ok(HttpResponse::Ok().json(RevokedLinks {
+        purpose: purpose.as_str().into(),
+        record_id,
+        revoked,
+    }))
 }

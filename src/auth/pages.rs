@@ -56,10 +56,15 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-fn gate(req: &HttpRequest, allowed: fn(&User) -> bool) -> Pin<Box<dyn Future<Output = Result<User, Gate>>>> {
+fn gate(
+    req: &HttpRequest,
+    allowed: fn(&User) -> bool,
+) -> Pin<Box<dyn Future<Output = Result<User, Gate>>>> {
     let req = req.clone();
     Box::pin(async move {
-        let caller = Caller::extract(&req).await.map_err(|e| Gate::Page(PageError(e)))?;
+        let caller = Caller::extract(&req)
+            .await
+            .map_err(|e| Gate::Page(PageError(e)))?;
         match caller.0 {
             None => Err(Gate::SignIn(req.uri().path().to_string())),
             Some(user) if allowed(&user) => Ok(user),
@@ -120,9 +125,16 @@ struct NextQuery {
 
 /// The sign-in form.
 #[get("/sign-in")]
-pub async fn sign_in_form(req: HttpRequest, query: web::Query<NextQuery>) -> Result<HttpResponse, PageError> {
+pub async fn sign_in_form(
+    req: HttpRequest,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, PageError> {
     let next = query.into_inner().next.unwrap_or_default();
-    Ok(render_form(&req, "auth/sign_in.html", json!({"next": safe_next(&next)}))?)
+    Ok(render_form(
+        &req,
+        "auth/sign_in.html",
+        json!({"next": safe_next(&next)}),
+    )?)
 }
 
 /// Checks email and password and starts a browser session.
@@ -133,19 +145,36 @@ pub async fn sign_in(
     form: web::Form<SignInForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let (settings, decoy, address) = (state.settings.clone(), state.decoy_hash.clone(), limits::address(&req));
+    let (settings, decoy, address) = (
+        state.settings.clone(),
+        state.decoy_hash.clone(),
+        limits::address(&req),
+    );
     let (email, password) = (form.email.clone(), form.password.clone());
     let checked = db::run(&state.pool, move |conn| {
         let row = signin::verify(conn, &settings, &decoy, &email, &password, &address)?;
         let changes = json!({"session": "started"});
-        audit::record(conn, &Actor::User(row.id.clone()), "user.signed_in", "user", &row.id, changes)?;
+        audit::record(
+            conn,
+            &Actor::User(row.id.clone()),
+            "user.signed_in",
+            "user",
+            &row.id,
+            changes,
+        )?;
         Ok(row)
     })
     .await;
-    let values = |error: &str| json!({"next": safe_next(&form.next), "email": form.email, "error": error});
+    let values =
+        |error: &str| json!({"next": safe_next(&form.next), "email": form.email, "error": error});
     match checked {
         Ok(row) => {
-            session::start(&req.get_session(), &row.id, row.password_hash.as_deref(), Utc::now());
+            session::start(
+                &req.get_session(),
+                &row.id,
+                row.password_hash.as_deref(),
+                Utc::now(),
+            );
             Ok(see_other(safe_next(&form.next)))
         }
         Err(AppError::Unauthorized) => {
@@ -156,7 +185,8 @@ pub async fn sign_in(
         Err(AppError::TooManyRequests { retry_after_secs }) => {
             let mut page = render_form(&req, "auth/sign_in.html", values("sign_in_too_many"))?;
             *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-            page.headers_mut().insert(header::RETRY_AFTER, retry_after_secs.into());
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_secs.into());
             Ok(page)
         }
         Err(other) => Err(other.into()),
@@ -165,24 +195,42 @@ pub async fn sign_in(
 
 /// Ends the browser session.
 #[post("/sign-out")]
-pub async fn sign_out(state: web::Data<AppState>, req: HttpRequest, caller: Caller) -> Result<HttpResponse, PageError> {
+pub async fn sign_out(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+) -> Result<HttpResponse, PageError> {
     if let Some(user) = caller.0 {
         db::run(&state.pool, move |conn| {
             let changes = json!({"session": "ended"});
-            Ok(audit::record(conn, &Actor::User(user.id.clone()), "user.signed_out", "user", &user.id, changes)?)
+            Ok(audit::record(
+                conn,
+                &Actor::User(user.id.clone()),
+                "user.signed_out",
+                "user",
+                &user.id,
+                changes,
+            )?)
         })
         .await?;
     }
-    session::end(&req.get_session());
+    req.get_session().purge();
     Ok(see_other("/"))
 }
 
 /// What a signed-in user may do, as links.
 #[get("/staff")]
-pub async fn staff(req: HttpRequest, StaffPage(user): StaffPage) -> Result<HttpResponse, PageError> {
+pub async fn staff(
+    req: HttpRequest,
+    StaffPage(user): StaffPage,
+) -> Result<HttpResponse, PageError> {
     let links: Vec<(&str, &str)> = [
         (true, "/", "staff_link_programme"),
-        (user.is_organiser(), "/api/v1/sessions", "staff_link_sessions"),
+        (
+            user.is_organiser(),
+            "/api/v1/sessions",
+            "staff_link_sessions",
+        ),
         (user.is_organiser(), "/api/v1/outbox", "staff_link_outbox"),
         (user.has(Role::Admin), "/admin/users", "staff_link_users"),
         (user.has(Role::Admin), "/admin/audit", "staff_link_audit"),
@@ -191,7 +239,15 @@ pub async fn staff(req: HttpRequest, StaffPage(user): StaffPage) -> Result<HttpR
     .filter(|(allowed, _, _)| *allowed)
     .map(|(_, href, key)| (href, key))
     .collect();
-    let roles: Vec<String> = user.roles.iter().map(|r| format!("role_{}", r.as_str())).collect();
+    let roles: Vec<String> = user
+        .roles
+        .iter()
+        .map(|r| format!("role_{}", r.as_str()))
+        .collect();
     let scope = user.focal_scope();
-    Ok(render_form(&req, "auth/staff.html", json!({"user": user, "roles": roles, "scope": scope, "links": links}))?)
+    Ok(render_form(
+        &req,
+        "auth/staff.html",
+        json!({"user": user, "roles": roles, "scope": scope, "links": links}),
+    )?)
 }

@@ -46,9 +46,11 @@ async fn form(
     token: String,
 ) -> Result<HttpResponse, PageError> {
     limited(&state, &req, "secret_link").await?;
-    let user = db::run(&state.pool, move |conn| users::holder_of(conn, purpose, &token))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let user = db::run(&state.pool, move |conn| {
+        users::holder_of(conn, purpose, &token)
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
     let values = json!({"title_key": title_key(purpose), "email": user.email, "errors": {}});
     Ok(render_form(&req, "auth/password.html", values)?)
 }
@@ -73,7 +75,11 @@ async fn submit(
     })
     .await;
     match result {
-        Ok(user) => Ok(render_form(&req, "auth/password_done.html", json!({"email": user.email}))?),
+        Ok(user) => Ok(render_form(
+            &req,
+            "auth/password_done.html",
+            json!({"email": user.email}),
+        )?),
         Err(AppError::Invalid(errors)) => {
             let values = json!({"title_key": title_key(purpose), "errors": errors});
             let mut page = render_form(&req, "auth/password.html", values)?;
@@ -86,7 +92,11 @@ async fn submit(
 
 /// The form to set a first password, from the invitation email.
 #[get("/account/setup/{token}")]
-pub async fn setup_form(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> Result<HttpResponse, PageError> {
+pub async fn setup_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     form(state, req, Purpose::AccountSetup, token.into_inner()).await
 }
 
@@ -98,7 +108,14 @@ pub async fn setup(
     token: web::Path<String>,
     body: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, PageError> {
-    submit(state, req, Purpose::AccountSetup, token.into_inner(), body.into_inner()).await
+    submit(
+        state,
+        req,
+        Purpose::AccountSetup,
+        token.into_inner(),
+        body.into_inner(),
+    )
+    .await
 }
 
 /// The form asking for an email to send a reset link to.
@@ -117,15 +134,25 @@ pub async fn reset_request(
     limited(&state, &req, "password_reset").await?;
     let settings = state.settings.clone();
     let email = body.into_inner().email;
-    db::run(&state.pool, move |conn| users::request_reset(conn, &settings, &email)).await?;
+    db::run(&state.pool, move |conn| {
+        users::request_reset(conn, &settings, &email)
+    })
+    .await?;
     let mut page = render_form(&req, "auth/reset_sent.html", json!({}))?;
-    page.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    page.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     Ok(page)
 }
 
 /// The form to choose a new password, from the reset email.
 #[get("/password-reset/{token}")]
-pub async fn reset_form(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> Result<HttpResponse, PageError> {
+pub async fn reset_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     form(state, req, Purpose::PasswordReset, token.into_inner()).await
 }
 
@@ -137,5 +164,12 @@ pub async fn reset(
     token: web::Path<String>,
     body: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, PageError> {
-    submit(state, req, Purpose::PasswordReset, token.into_inner(), body.into_inner()).await
+    submit(
+        state,
+        req,
+        Purpose::PasswordReset,
+        token.into_inner(),
+        body.into_inner(),
+    )
+    .await
 }

@@ -22,7 +22,10 @@ use crate::input::{Check, Field};
 pub fn of_session(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<String>> {
     session_rapporteurs::table
         .filter(session_rapporteurs::session_id.eq(session_id))
-        .order((session_rapporteurs::assigned_at.asc(), session_rapporteurs::user_id.asc()))
+        .order((
+            session_rapporteurs::assigned_at.asc(),
+            session_rapporteurs::user_id.asc(),
+        ))
         .select(session_rapporteurs::user_id)
         .load(conn)
 }
@@ -85,7 +88,14 @@ pub fn assign(
         let added: Vec<_> = user_ids.difference(&before).collect();
         let removed: Vec<_> = before.difference(user_ids).collect();
         let changes = json!({"rapporteurs": {"added": added, "removed": removed}});
-        audit::record(conn, actor, "session.rapporteurs_set", "session", session_id, changes)?;
+        audit::record(
+            conn,
+            actor,
+            "session.rapporteurs_set",
+            "session",
+            session_id,
+            changes,
+        )?;
         Ok(accounts_of(conn, session_id)?)
     })
 }
@@ -132,10 +142,20 @@ pub async fn put_rapporteurs(
     let ids: BTreeSet<String> = ids.unwrap_or_default().into_iter().collect();
     let (actor, session_id) = (Actor::User(user.id), id.into_inner());
     let answer_id = session_id.clone();
-    let rows = db::run(&state.pool, move |conn| assign(conn, &actor, &session_id, &ids)).await?;
+    let rows = db::run(&state.pool, move |conn| {
+        assign(conn, &actor, &session_id, &ids)
+    })
+    .await?;
     let rapporteurs = rows
         .into_iter()
-        .map(|r| RapporteurView { id: r.id, name: r.name, email: r.email })
+        .map(|r| RapporteurView {
+            id: r.id,
+            name: r.name,
+            email: r.email,
+        })
         .collect();
-    Ok(HttpResponse::Ok().json(RapporteursAnswer { session_id: answer_id, rapporteurs }))
+    Ok(HttpResponse::Ok().json(RapporteursAnswer {
+        session_id: answer_id,
+        rapporteurs,
+    }))
 }

@@ -43,7 +43,7 @@ impl From<store::UserRow> for User {
 }
 
 /// Shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 12;
+pub const MIN_PASSWORD_CHARS: usize = super::passwords::MIN_CHARS;
 
 /// Adds an account, or updates the name, roles and password of an existing one with that email.
 pub fn add_user(
@@ -60,10 +60,10 @@ pub fn add_user(
         return Err(AppError::invalid("name", "must not be empty"));
     }
     let password_hash = match &new.password {
-        Some(p) if p.chars().count() < MIN_PASSWORD_CHARS => {
+        Some(p) if !super::passwords::problems(p).is_empty() => {
             return Err(AppError::invalid(
                 "password",
-                format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+                super::passwords::problems(p).join("; "),
             ))
         }
         Some(p) => Some(secrets::hash_password(settings, p).map_err(AppError::Internal)?),

@@ -138,9 +138,10 @@ pub fn touch(session: &Session, claim: &Claim, now: DateTime<Utc>) {
     }
 }
 
-/// Ends the signed-in part of a session, keeping nothing.
+/// Forgets an expired or stale sign-in. The session itself lives on (empty), so a form rendered
+/// later in the same request still gets a CSRF token that is kept.
 pub fn end(session: &Session) {
-    session.purge();
+    session.clear();
 }
 
 #[cfg(test)]
@@ -182,6 +183,9 @@ mod tests {
 
     #[test]
     fn a_password_change_changes_the_fingerprint() {
-        assert_ne!(fingerprint(Some("$argon2id$a")), fingerprint(Some("$argon2id$b")));
+        assert_ne!(
+            fingerprint(Some("$argon2id$a")),
+            fingerprint(Some("$argon2id$b"))
+        );
     }
 }

@@ -37,11 +37,8 @@ pub fn verify(
         .as_ref()
         .filter(|r| r.active)
         .and_then(|r| r.password_hash.clone());
-    let matches = secrets::verify_password(
-        &settings.auth,
-        password,
-        stored.as_deref().unwrap_or(decoy),
-    );
+    let matches =
+        secrets::verify_password(&settings.auth, password, stored.as_deref().unwrap_or(decoy));
     match row {
         Some(row) if matches && stored.is_some() => {
             if limited {

@@ -66,7 +66,9 @@ pub fn invite(
     let ttl = Duration::hours(settings.auth.setup_link_hours);
     db::write(conn, |conn| {
         if store::find_by_email(conn, &inv.email)?.is_some() {
-            return Err(AppError::conflict("an account with this email exists already"));
+            return Err(AppError::conflict(
+                "an account with this email exists already",
+            ));
         }
         let now = Utc::now();
         let (country, entity) = match &inv.scope {
@@ -89,7 +91,8 @@ pub fn invite(
         store::insert(conn, &row)?;
         let token = links::issue(conn, Purpose::AccountSetup, &row.id, Some(ttl), now)?;
         let url = format!("{}/account/setup/{token}", settings.base_url());
-        let values = json!({"name": row.name, "url": url, "hours": ttl.num_hours(), "roles": row.roles});
+        let values =
+            json!({"name": row.name, "url": url, "hours": ttl.num_hours(), "roles": row.roles});
         send(conn, settings, &row, "account_setup", values)?;
         let changes = json!({"email": row.email, "name": row.name, "roles": row.roles,
             "focal_point_country": row.focal_point_country, "focal_point_entity": row.focal_point_entity});
@@ -135,17 +138,20 @@ pub fn request_reset(conn: &mut Conn, settings: &Settings, email: &str) -> Resul
         let values = json!({"name": row.name, "url": url, "hours": ttl.num_hours()});
         send(conn, settings, &row, "password_reset", values)?;
         let changes = json!({"fields": ["password_reset_link"]});
-        audit::record(conn, &Actor::System, "user.password_reset_requested", "user", &row.id, changes)
-            .map_err(AppError::from)
+        audit::record(
+            conn,
+            &Actor::System,
+            "user.password_reset_requested",
+            "user",
+            &row.id,
+            changes,
+        )
+        .map_err(AppError::from)
     })
 }
 
 /// The account a live set-up or reset link opens; None (→ 404) for any bad token.
-pub fn holder_of(
-    conn: &mut Conn,
-    purpose: Purpose,
-    token: &str,
-) -> Result<Option<User>, AppError> {
+pub fn holder_of(conn: &mut Conn, purpose: Purpose, token: &str) -> Result<Option<User>, AppError> {
     let Some(link) = links::resolve(conn, purpose, token, Utc::now())? else {
         return Ok(None);
     };

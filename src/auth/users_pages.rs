@@ -29,13 +29,21 @@ async fn page(
     form: serde_json::Value,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let paging = Paging { limit: Some(100), offset: Some(offset) };
+    let paging = Paging {
+        limit: Some(100),
+        offset: Some(offset),
+    };
     let (limit, offset) = paging.bounds();
     let (items, total) = db::run(&state.pool, move |conn| users::list(conn, limit, offset)).await?;
     let users: Vec<serde_json::Value> = items
         .iter()
         .map(|l| {
-            let keys: Vec<String> = l.user.roles.iter().map(|r| format!("role_{}", r.as_str())).collect();
+            let keys: Vec<String> = l
+                .user
+                .roles
+                .iter()
+                .map(|r| format!("role_{}", r.as_str()))
+                .collect();
             let mut view = json!(UserView::of(&l.user, l.has_password, l.active));
             view["role_keys"] = json!(keys);
             view
@@ -60,14 +68,31 @@ pub async fn users_page(
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
     let form = json!({"invited": query.invited, "email": "", "name": "", "roles": [], "scope_kind": "", "scope_value": ""});
-    page(&state, &req, query.offset.unwrap_or(0), form, FieldErrors::new()).await
+    page(
+        &state,
+        &req,
+        query.offset.unwrap_or(0),
+        form,
+        FieldErrors::new(),
+    )
+    .await
 }
 
 /// Reads the invitation form (roles come as repeated `roles` fields).
 fn read_form(body: &[u8]) -> (Invitation, serde_json::Value, FieldErrors) {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
-    let one = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
-    let names: Vec<String> = pairs.iter().filter(|(k, _)| k == "roles").map(|(_, v)| v.clone()).collect();
+    let one = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let names: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "roles")
+        .map(|(_, v)| v.clone())
+        .collect();
     let mut check = Check::new();
     let roles = parse_role_names(&mut check, &names);
     let (kind, value) = (one("scope_kind"), one("scope_value"));
@@ -81,7 +106,16 @@ fn read_form(body: &[u8]) -> (Invitation, serde_json::Value, FieldErrors) {
         Err(AppError::Invalid(errors)) => errors,
         _ => FieldErrors::new(),
     };
-    (Invitation { email: one("email"), name: one("name"), roles, scope }, echo, errors)
+    (
+        Invitation {
+            email: one("email"),
+            name: one("name"),
+            roles,
+            scope,
+        },
+        echo,
+        errors,
+    )
 }
 
 /// Invites a user from the form; errors are shown beside the fields.
@@ -94,10 +128,22 @@ pub async fn invite(
 ) -> Result<HttpResponse, PageError> {
     let (invitation, echo, mut errors) = read_form(&body);
     if errors.is_empty() {
-        let (settings, actor, email) = (state.settings.clone(), Actor::User(admin.id), invitation.email.clone());
-        let invited = db::run(&state.pool, move |conn| users::invite(conn, &settings, &actor, invitation)).await;
+        let (settings, actor, email) = (
+            state.settings.clone(),
+            Actor::User(admin.id),
+            invitation.email.clone(),
+        );
+        let invited = db::run(&state.pool, move |conn| {
+            users::invite(conn, &settings, &actor, invitation)
+        })
+        .await;
         match invited {
-            Ok(_) => return Ok(see_other(&format!("/admin/users?invited={}", url::form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()))),
+            Ok(_) => {
+                return Ok(see_other(&format!(
+                    "/admin/users?invited={}",
+                    url::form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()
+                )))
+            }
             Err(AppError::Invalid(found)) => errors = found,
             Err(AppError::Conflict(detail, _)) => {
                 errors.insert("email".into(), vec![detail]);

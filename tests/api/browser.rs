@@ -34,7 +34,11 @@ impl Browser {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let mut browser = Browser { client, base: app.address.clone(), csrf: String::new() };
+        let mut browser = Browser {
+            client,
+            base: app.address.clone(),
+            csrf: String::new(),
+        };
         browser.refresh_csrf().await;
         browser
     }
@@ -47,11 +51,20 @@ impl Browser {
 
     /// GET a path.
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
     }
 
     /// POST a form, with or without the session's CSRF token.
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)], with_token: bool) -> Response {
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        with_token: bool,
+    ) -> Response {
         let mut fields: Vec<(&str, &str)> = fields.to_vec();
         if with_token {
             fields.push(("csrf_token", &self.csrf));
@@ -65,7 +78,12 @@ impl Browser {
     }
 
     /// Sends JSON with the session cookie and the X-CSRF-Token header.
-    pub async fn send_json(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Response {
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
         let mut request = self
             .client
             .request(method, format!("{}{path}", self.base))
@@ -79,7 +97,11 @@ impl Browser {
     /// Signs in through the page and picks up the new session's token.
     pub async fn sign_in(&mut self, email: &str, password: &str) {
         let response = self
-            .post_form("/sign-in", &[("email", email), ("password", password)], true)
+            .post_form(
+                "/sign-in",
+                &[("email", email), ("password", password)],
+                true,
+            )
             .await;
         assert_eq!(response.status(), 303, "sign-in of {email}");
         self.refresh_csrf().await;

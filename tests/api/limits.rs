@@ -15,53 +15,101 @@ on_both_backends!(
 
 async fn attempt(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
     let body = json!({"email": email, "password": password});
-    app.request(reqwest::Method::POST, "/api/v1/auth/token", None, Some(body)).await
+    app.request(
+        reqwest::Method::POST,
+        "/api/v1/auth/token",
+        None,
+        Some(body),
+    )
+    .await
 }
 
 async fn repeated_failed_sign_ins_for_one_account_answer_429_with_retry_after(app: TestApp) {
     let (email, password) = app.account(&[Role::Organiser]).await;
     for _ in 0..5 {
-        assert_eq!(attempt(&app, &email, "a wrong password").await.status(), 401);
+        assert_eq!(
+            attempt(&app, &email, "a wrong password").await.status(),
+            401
+        );
     }
     let blocked = attempt(&app, &email, &password).await;
     assert_eq!(blocked.status(), 429, "even the right password waits");
-    let retry: u64 = blocked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = blocked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry > 0 && retry <= 900, "{retry}");
     let browser = Browser::open(&app).await;
-    let page = browser.post_form("/sign-in", &[("email", &email), ("password", &password)], true).await;
+    let page = browser
+        .post_form(
+            "/sign-in",
+            &[("email", &email), ("password", &password)],
+            true,
+        )
+        .await;
     assert_eq!(page.status(), 429);
     assert!(page.headers().contains_key("retry-after"));
     assert!(expect_status(page, 429).await.contains("Too many attempts"));
     let (other, other_password) = app.account(&[Role::Organiser]).await;
-    assert_eq!(attempt(&app, &other, &other_password).await.status(), 200, "other accounts still sign in");
+    assert_eq!(
+        attempt(&app, &other, &other_password).await.status(),
+        200,
+        "other accounts still sign in"
+    );
 }
 
 async fn a_successful_sign_in_forgives_the_accounts_earlier_failures(app: TestApp) {
     let (email, password) = app.account(&[Role::Organiser]).await;
     for _ in 0..4 {
-        assert_eq!(attempt(&app, &email, "a wrong password").await.status(), 401);
+        assert_eq!(
+            attempt(&app, &email, "a wrong password").await.status(),
+            401
+        );
     }
     assert_eq!(attempt(&app, &email, &password).await.status(), 200);
     for _ in 0..4 {
-        assert_eq!(attempt(&app, &email, "a wrong password").await.status(), 401);
+        assert_eq!(
+            attempt(&app, &email, "a wrong password").await.status(),
+            401
+        );
     }
 }
 
 async fn concurrent_wrong_guesses_never_get_more_tries_than_the_limit(app: TestApp) {
     let (email, _) = app.account(&[Role::Organiser]).await;
     let guesses = (0..16).map(|i| {
-        let (client, url, email) = (app.client.clone(), app.url("/api/v1/auth/token"), email.clone());
+        let (client, url, email) = (
+            app.client.clone(),
+            app.url("/api/v1/auth/token"),
+            email.clone(),
+        );
         tokio::spawn(async move {
             let body = json!({"email": email, "password": format!("wrong guess number {i}")});
-            client.post(url).json(&body).send().await.unwrap().status().as_u16()
+            client
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
         })
     });
     let mut statuses = Vec::new();
     for guess in guesses {
         statuses.push(guess.await.unwrap());
     }
-    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 5, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 11, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        11,
+        "{statuses:?}"
+    );
 }
 
 async fn failed_sign_ins_from_one_address_are_limited_across_accounts(backend: Backend) {
@@ -69,13 +117,24 @@ async fn failed_sign_ins_from_one_address_are_limited_across_accounts(backend: B
         return;
     };
     for i in 0..3 {
-        assert_eq!(attempt(&app, &format!("nobody{i}@example.org"), "whatever it is").await.status(), 401);
+        assert_eq!(
+            attempt(&app, &format!("nobody{i}@example.org"), "whatever it is")
+                .await
+                .status(),
+            401
+        );
     }
-    assert_eq!(attempt(&app, "someone-else@example.org", "whatever it is").await.status(), 429);
+    assert_eq!(
+        attempt(&app, "someone-else@example.org", "whatever it is")
+            .await
+            .status(),
+        429
+    );
 }
 
 async fn public_link_routes_are_limited_per_address(backend: Backend) {
-    let Some(app) = spawn_with(backend, |s| s.limits.public_per_address_per_minute = 3).await else {
+    let Some(app) = spawn_with(backend, |s| s.limits.public_per_address_per_minute = 3).await
+    else {
         return;
     };
     let path = format!("/password-reset/{}", "ab".repeat(32));
@@ -93,7 +152,10 @@ async fn limits_can_be_turned_off(backend: Backend) {
     };
     let (email, password) = app.account(&[Role::Organiser]).await;
     for _ in 0..8 {
-        assert_eq!(attempt(&app, &email, "a wrong password").await.status(), 401);
+        assert_eq!(
+            attempt(&app, &email, "a wrong password").await.status(),
+            401
+        );
     }
     assert_eq!(attempt(&app, &email, &password).await.status(), 200);
 }

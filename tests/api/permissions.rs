@@ -36,7 +36,10 @@ fn declared_routes() -> BTreeSet<(String, String)> {
         }
     }
     let mut found = BTreeSet::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
     found
 }
 
@@ -66,9 +69,17 @@ fn kind_of(fixture: Fixture) -> &'static str {
 
 async fn link(app: &TestApp, purpose: Purpose, record: &str) -> String {
     let record = record.to_string();
-    db::run(&app.pool, move |conn| Ok(links::issue(conn, purpose, &record, None, chrono::Utc::now())?))
-        .await
-        .unwrap()
+    db::run(&app.pool, move |conn| {
+        Ok(links::issue(
+            conn,
+            purpose,
+            &record,
+            None,
+            chrono::Utc::now(),
+        )?)
+    })
+    .await
+    .unwrap()
 }
 
 async fn account_links(app: &TestApp) -> (String, String) {
@@ -87,22 +98,43 @@ async fn account_links(app: &TestApp) -> (String, String) {
     let setup = emailed_link(app, &invited.id, "http").await;
     let (id, email, _) = scoped_account(app, &[Role::Organiser], None).await;
     let settings = app.settings.clone();
-    db::run(&app.pool, move |conn| users::request_reset(conn, &settings, &email)).await.unwrap();
+    db::run(&app.pool, move |conn| {
+        users::request_reset(conn, &settings, &email)
+    })
+    .await
+    .unwrap();
     let reset = emailed_link(app, &id, "http").await;
     let last = |l: String| l.rsplit('/').next().unwrap().to_string();
     (last(setup), last(reset))
 }
 
-async fn staff_caller(app: &TestApp, roles: &[Role], scope: Option<FocalScope>) -> (String, Caller) {
+async fn staff_caller(
+    app: &TestApp,
+    roles: &[Role],
+    scope: Option<FocalScope>,
+) -> (String, Caller) {
     let (id, email, password) = scoped_account(app, roles, scope).await;
     let mut browser = Browser::open(app).await;
     browser.sign_in(&email, &password).await;
-    (id, Caller { browser, links: HashMap::new() })
+    (
+        id,
+        Caller {
+            browser,
+            links: HashMap::new(),
+        },
+    )
 }
 
 async fn set_rapporteurs(app: &TestApp, organiser: &str, session: &str, ids: &[&str]) {
     let path = format!("/api/v1/sessions/{session}/rapporteurs");
-    let response = app.request(reqwest::Method::PUT, &path, Some(organiser), Some(json!({"user_ids": ids}))).await;
+    let response = app
+        .request(
+            reqwest::Method::PUT,
+            &path,
+            Some(organiser),
+            Some(json!({"user_ids": ids})),
+        )
+        .await;
     assert_eq!(response.status(), 200);
 }
 
@@ -122,20 +154,52 @@ async fn callers_and_fixtures(app: &TestApp) -> (Vec<Caller>, Fixtures) {
     values.insert("setup_token", setup);
     values.insert("reset_token", reset);
     let mut callers = Vec::new();
-    for holds in [None, Some(("registration_token", Purpose::Registration)), Some(("invitation_token", Purpose::SpeakerInvitation))] {
-        let mut caller = Caller { browser: Browser::open(app).await, links: HashMap::new() };
+    for holds in [
+        None,
+        Some(("registration_token", Purpose::Registration)),
+        Some(("invitation_token", Purpose::SpeakerInvitation)),
+    ] {
+        let mut caller = Caller {
+            browser: Browser::open(app).await,
+            links: HashMap::new(),
+        };
         if let Some((name, purpose)) = holds {
-            caller.links.insert(name, link(app, purpose, &uuid::Uuid::new_v4().to_string()).await);
+            caller.links.insert(
+                name,
+                link(app, purpose, &uuid::Uuid::new_v4().to_string()).await,
+            );
         }
         callers.push(caller);
     }
-    callers.push(staff_caller(app, &[Role::FocalPoint], Some(FocalScope::Country("FR".into()))).await.1);
-    callers.push(staff_caller(app, &[Role::FocalPoint], Some(FocalScope::Country("KE".into()))).await.1);
+    callers.push(
+        staff_caller(
+            app,
+            &[Role::FocalPoint],
+            Some(FocalScope::Country("FR".into())),
+        )
+        .await
+        .1,
+    );
+    callers.push(
+        staff_caller(
+            app,
+            &[Role::FocalPoint],
+            Some(FocalScope::Country("KE".into())),
+        )
+        .await
+        .1,
+    );
     let (other_rapporteur, caller) = staff_caller(app, &[Role::Rapporteur], None).await;
     callers.push(caller);
     let (this_rapporteur, caller) = staff_caller(app, &[Role::Rapporteur], None).await;
     callers.push(caller);
-    set_rapporteurs(app, &organiser, other_session["id"].as_str().unwrap(), &[&other_rapporteur]).await;
+    set_rapporteurs(
+        app,
+        &organiser,
+        other_session["id"].as_str().unwrap(),
+        &[&other_rapporteur],
+    )
+    .await;
     set_rapporteurs(app, &organiser, &session, &[&this_rapporteur]).await;
     callers.push(staff_caller(app, &[Role::Organiser], None).await.1);
     callers.push(staff_caller(app, &[Role::Admin], None).await.1);
@@ -147,7 +211,10 @@ async fn callers_and_fixtures(app: &TestApp) -> (Vec<Caller>, Fixtures) {
 fn fill(template: &str, caller: &Caller, fixtures: &Fixtures) -> Result<String, String> {
     let mut path = template.to_string();
     while let Some(start) = path.find('{') {
-        let end = path[start..].find('}').map(|e| start + e + 1).ok_or("unclosed placeholder")?;
+        let end = path[start..]
+            .find('}')
+            .map(|e| start + e + 1)
+            .ok_or("unclosed placeholder")?;
         let placeholder = path[start..end].to_string();
         let rule = FILLS
             .iter()
@@ -184,13 +251,21 @@ async fn send(app: &TestApp, caller: &Caller, method: &str, path: &str, body: &s
 }
 
 async fn every_route_answers_every_kind_of_caller_as_the_table_says(backend: Backend) {
-    let in_table: BTreeSet<(String, String)> =
-        ROWS.iter().map(|r| (r.method.to_string(), r.path.to_string())).collect();
+    let in_table: BTreeSet<(String, String)> = ROWS
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
     let declared = declared_routes();
     let missing: Vec<_> = declared.difference(&in_table).collect();
-    assert!(missing.is_empty(), "routes without a row in tests/api/permissions_table.rs: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes without a row in tests/api/permissions_table.rs: {missing:?}"
+    );
     let stale: Vec<_> = in_table.difference(&declared).collect();
-    assert!(stale.is_empty(), "rows for routes that no longer exist: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "rows for routes that no longer exist: {stale:?}"
+    );
     // Rate limits would turn hundreds of requests from one address into 429s; they have their own tests.
     let Some(app) = spawn_with(backend, |s| s.limits.enabled = false).await else {
         return;
@@ -202,11 +277,18 @@ async fn every_route_answers_every_kind_of_caller_as_the_table_says(backend: Bac
             let path = fill(row.path, caller, &fixtures).unwrap_or_else(|e| panic!("{e}"));
             let status = send(&app, caller, row.method, &path, row.body).await;
             if status != row.expect[i] {
-                wrong.push(format!("{} {} as {}: {status}, table says {}", row.method, row.path, CALLERS[i], row.expect[i]));
+                wrong.push(format!(
+                    "{} {} as {}: {status}, table says {}",
+                    row.method, row.path, CALLERS[i], row.expect[i]
+                ));
             }
         }
     }
-    assert!(wrong.is_empty(), "answers that differ from the table:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "answers that differ from the table:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -31,8 +31,18 @@ pub struct Row {
     pub expect: [u16; 9],
 }
 
-const fn row(method: &'static str, path: &'static str, body: &'static str, expect: [u16; 9]) -> Row {
-    Row { method, path, body, expect }
+const fn row(
+    method: &'static str,
+    path: &'static str,
+    body: &'static str,
+    expect: [u16; 9],
+) -> Row {
+    Row {
+        method,
+        path,
+        body,
+        expect,
+    }
 }
 
 /// Everybody gets the same status.
@@ -68,7 +78,12 @@ pub const ROWS: &[Row] = &[
     row("GET", "/metrics", "", all(200)),
     row("GET", "/static/app.css", "", all(200)),
     row("GET", "/api/v1/openapi.json", "", all(200)),
-    row("POST", "/api/v1/auth/token", r#"{"email":"nobody@example.org","password":"not the password"}"#, all(401)),
+    row(
+        "POST",
+        "/api/v1/auth/token",
+        r#"{"email":"nobody@example.org","password":"not the password"}"#,
+        all(401),
+    ),
     row("GET", "/api/v1/me", "", staff(200)),
     row("POST", "/api/v1/meetings", "{}", organisers(422)),
     row("GET", "/api/v1/meetings", "", all(200)),
@@ -76,28 +91,83 @@ pub const ROWS: &[Row] = &[
     row("POST", "/api/v1/sessions", "{}", organisers(422)),
     row("GET", "/api/v1/sessions", "", all(200)),
     row("GET", "/api/v1/sessions/{id}", "", all(200)),
-    row("PATCH", "/api/v1/sessions/{id}", r#"{"title":""}"#, organisers(422)),
+    row(
+        "PATCH",
+        "/api/v1/sessions/{id}",
+        r#"{"title":""}"#,
+        organisers(422),
+    ),
     row("POST", "/api/v1/sessions/{id}/publish", "", organisers(409)),
-    row("POST", "/api/v1/sessions/{id}/cancel", "{}", organisers(422)),
-    row("PUT", "/api/v1/sessions/{id}/rapporteurs", r#"{"user_ids":["no-such-user"]}"#, organisers(422)),
+    row(
+        "POST",
+        "/api/v1/sessions/{id}/cancel",
+        "{}",
+        organisers(422),
+    ),
+    row(
+        "PUT",
+        "/api/v1/sessions/{id}/rapporteurs",
+        r#"{"user_ids":["no-such-user"]}"#,
+        organisers(422),
+    ),
     row("POST", "/api/v1/users", "{}", admins(422)),
     row("GET", "/api/v1/users", "", admins(200)),
-    row("POST", "/api/v1/links/{purpose}/{record_id}/reissue", "", organisers(200)),
-    row("POST", "/api/v1/links/{purpose}/{record_id}/revoke", "", organisers(200)),
+    row(
+        "POST",
+        "/api/v1/links/{purpose}/{record_id}/reissue",
+        "",
+        organisers(200),
+    ),
+    row(
+        "POST",
+        "/api/v1/links/{purpose}/{record_id}/revoke",
+        "",
+        organisers(200),
+    ),
     row("GET", "/api/v1/audit", "", admins(200)),
     row("GET", "/", "", all(200)),
     row("GET", "/sessions/{id}", "", all(200)),
     row("GET", "/sign-in", "", all(200)),
-    row("POST", "/sign-in", "form:email=nobody%40example.org&password=not+the+password", all(401)),
-    row("GET", "/staff", "", [303, 303, 303, 200, 200, 200, 200, 200, 200]),
+    row(
+        "POST",
+        "/sign-in",
+        "form:email=nobody%40example.org&password=not+the+password",
+        all(401),
+    ),
+    row(
+        "GET",
+        "/staff",
+        "",
+        [303, 303, 303, 200, 200, 200, 200, 200, 200],
+    ),
     row("GET", "/account/setup/{token}", "", all(200)),
-    row("POST", "/account/setup/{token}", "form:password=short&confirm=short", all(422)),
+    row(
+        "POST",
+        "/account/setup/{token}",
+        "form:password=short&confirm=short",
+        all(422),
+    ),
     row("GET", "/password-reset", "", all(200)),
-    row("POST", "/password-reset", "form:email=nobody%40example.org", all(200)),
+    row(
+        "POST",
+        "/password-reset",
+        "form:email=nobody%40example.org",
+        all(200),
+    ),
     row("GET", "/password-reset/{token}", "", all(200)),
-    row("POST", "/password-reset/{token}", "form:password=short&confirm=short", all(422)),
+    row(
+        "POST",
+        "/password-reset/{token}",
+        "form:password=short&confirm=short",
+        all(422),
+    ),
     row("GET", "/admin/users", "", admin_page(200)),
-    row("POST", "/admin/users", "form:email=not-an-email", admin_page(422)),
+    row(
+        "POST",
+        "/admin/users",
+        "form:email=not-an-email",
+        admin_page(422),
+    ),
     row("GET", "/admin/audit", "", admin_page(200)),
     row("POST", "/sign-out", "", all(303)),
 ];
@@ -132,7 +202,15 @@ pub const FILLS: &[(&str, &str, Fixture)] = &[
     ("/api/v1/links/", "{record_id}", Fixture::SpareRegistration),
     ("/account/setup/", "{token}", Fixture::SetupToken),
     ("/password-reset/", "{token}", Fixture::ResetToken),
-    ("/api/v1/registrations/", "{token}", Fixture::OwnRegistrationToken),
-    ("/api/v1/invitations/", "{token}", Fixture::OwnInvitationToken),
+    (
+        "/api/v1/registrations/",
+        "{token}",
+        Fixture::OwnRegistrationToken,
+    ),
+    (
+        "/api/v1/invitations/",
+        "{token}",
+        Fixture::OwnInvitationToken,
+    ),
     ("/feeds/", "{token}", Fixture::OwnRegistrationToken),
 ];

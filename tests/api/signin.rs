@@ -18,17 +18,29 @@ on_both_backends!(
     sign_in_never_redirects_to_another_site,
 );
 
-async fn signing_in_in_the_browser_opens_the_staff_page_and_the_api_until_signing_out(app: TestApp) {
+async fn signing_in_in_the_browser_opens_the_staff_page_and_the_api_until_signing_out(
+    app: TestApp,
+) {
     let (email, password) = app.account(&[Role::Admin]).await;
     let mut browser = Browser::open(&app).await;
     let response = browser
-        .post_form("/sign-in", &[("email", &email), ("password", &password)], true)
+        .post_form(
+            "/sign-in",
+            &[("email", &email), ("password", &password)],
+            true,
+        )
         .await;
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/staff");
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.starts_with("seminars_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
     assert!(!cookie.contains(&email), "the cookie is encrypted");
     browser.refresh_csrf().await;
@@ -48,7 +60,11 @@ async fn an_unknown_email_and_a_wrong_password_get_the_same_sign_in_page(app: Te
     let mut pages = Vec::new();
     for who in [email.as_str(), "nobody-at-all@example.org"] {
         let response = browser
-            .post_form("/sign-in", &[("email", who), ("password", "not the password")], true)
+            .post_form(
+                "/sign-in",
+                &[("email", who), ("password", "not the password")],
+                true,
+            )
             .await;
         let page = expect_status(response, 401).await;
         assert!(page.contains("The email or the password is not right."));
@@ -61,7 +77,10 @@ async fn a_staff_page_sends_anonymous_visitors_to_sign_in_and_refuses_other_role
     let anonymous = Browser::open(&app).await;
     let response = anonymous.get("/admin/users").await;
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()["location"], "/sign-in?next=%2Fadmin%2Fusers");
+    assert_eq!(
+        response.headers()["location"],
+        "/sign-in?next=%2Fadmin%2Fusers"
+    );
     let organiser = signed_in(&app, &[Role::Organiser]).await;
     assert_eq!(organiser.get("/admin/users").await.status(), 403);
     assert_eq!(organiser.get("/staff").await.status(), 200);
@@ -69,10 +88,18 @@ async fn a_staff_page_sends_anonymous_visitors_to_sign_in_and_refuses_other_role
 
 async fn sign_in_never_redirects_to_another_site(app: TestApp) {
     let (email, password) = app.account(&[Role::Organiser]).await;
-    for (next, expected) in [("/admin/audit", "/admin/audit"), ("//evil.example", "/staff"), ("https://evil.example/", "/staff")] {
+    for (next, expected) in [
+        ("/admin/audit", "/admin/audit"),
+        ("//evil.example", "/staff"),
+        ("https://evil.example/", "/staff"),
+    ] {
         let browser = Browser::open(&app).await;
         let response = browser
-            .post_form("/sign-in", &[("email", &email), ("password", &password), ("next", next)], true)
+            .post_form(
+                "/sign-in",
+                &[("email", &email), ("password", &password), ("next", next)],
+                true,
+            )
             .await;
         assert_eq!(response.headers()["location"], expected);
     }
@@ -80,17 +107,28 @@ async fn sign_in_never_redirects_to_another_site(app: TestApp) {
 
 /// The cookie a browser would hold for this session state, encrypted with the app's key.
 fn forged_cookie(key: &Key, state: &[(&str, serde_json::Value)]) -> String {
-    let state: HashMap<String, String> =
-        state.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let state: HashMap<String, String> = state
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let mut jar = CookieJar::new();
-    jar.private_mut(key)
-        .add(Cookie::new("seminars_session", serde_json::to_string(&state).unwrap()));
-    format!("seminars_session={}", jar.get("seminars_session").unwrap().value())
+    jar.private_mut(key).add(Cookie::new(
+        "seminars_session",
+        serde_json::to_string(&state).unwrap(),
+    ));
+    format!(
+        "seminars_session={}",
+        jar.get("seminars_session").unwrap().value()
+    )
 }
 
 async fn an_idle_or_too_old_session_is_not_accepted(backend: Backend) {
     let key_bytes = [42u8; 64];
-    let Some(app) = spawn_with(backend, |s| s.auth.session_key = hex::encode(key_bytes).into()).await else {
+    let Some(app) = spawn_with(backend, |s| {
+        s.auth.session_key = hex::encode(key_bytes).into()
+    })
+    .await
+    else {
         return;
     };
     let (email, _) = app.account(&[Role::Organiser]).await;
@@ -103,15 +141,35 @@ async fn an_idle_or_too_old_session_is_not_accepted(backend: Backend) {
     let key = Key::from(&key_bytes);
     let now = chrono::Utc::now().timestamp();
     let me = |signed_in: i64, seen: i64| {
-        let cookie = forged_cookie(&key, &[
-            ("uid", json!(found.id)), ("signed_in_at", json!(signed_in)),
-            ("seen_at", json!(seen)), ("pw", json!(fingerprint)),
-        ]);
-        app.client.get(app.url("/api/v1/me")).header("cookie", cookie).send()
+        let cookie = forged_cookie(
+            &key,
+            &[
+                ("uid", json!(found.id)),
+                ("signed_in_at", json!(signed_in)),
+                ("seen_at", json!(seen)),
+                ("pw", json!(fingerprint)),
+            ],
+        );
+        app.client
+            .get(app.url("/api/v1/me"))
+            .header("cookie", cookie)
+            .send()
     };
-    assert_eq!(me(now - 60, now - 60).await.unwrap().status(), 200, "a live session works");
-    assert_eq!(me(now - 7200, now - 61 * 60).await.unwrap().status(), 401, "idle over 60 minutes");
-    assert_eq!(me(now - 13 * 3600, now - 30).await.unwrap().status(), 401, "signed in over 12 hours ago");
+    assert_eq!(
+        me(now - 60, now - 60).await.unwrap().status(),
+        200,
+        "a live session works"
+    );
+    assert_eq!(
+        me(now - 7200, now - 61 * 60).await.unwrap().status(),
+        401,
+        "idle over 60 minutes"
+    );
+    assert_eq!(
+        me(now - 13 * 3600, now - 30).await.unwrap().status(),
+        401,
+        "signed in over 12 hours ago"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
