@@ -11,7 +11,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use crate::config::Settings;
 use crate::error::{AppError, PageError};
 use crate::ops::Metrics;
-use crate::{auth, db, meetings, openapi, ops, sessions, web as pages};
+use crate::{audit, auth, db, meetings, openapi, ops, sessions, web as pages};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -53,13 +53,20 @@ pub fn build(settings: Settings) -> Result<Application, String> {
         settings: Arc::new(settings.clone()),
     });
     let json_limit = settings.server.json_limit_bytes;
+    let session_key = auth::session::key(&settings)?;
+    let session_settings = settings.clone();
     let mut server = HttpServer::new(move || {
         let metrics = state.metrics.clone();
         App::new()
             .app_data(state.clone())
             .app_data(json_config(json_limit))
             .app_data(web::QueryConfig::default().error_handler(query_error))
-            .wrap(security_headers())
+            .wrap(actix_web::middleware::from_fn(auth::csrf::check))
+            .wrap(auth::session::middleware(
+                &session_settings,
+                session_key.clone(),
+            ))
+            .wrap(security_headers(&session_settings))
             .wrap_fn(move |req, srv| ops::observe(metrics.clone(), req, srv))
             .configure(routes)
             .default_service(web::to(not_found))
@@ -122,11 +129,38 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(crate::mail::api::retry)
         .service(crate::mail::pages::list)
         .service(crate::feeds::pages::session)
-        .service(crate::feeds::pages::holder);
+        .service(crate::feeds::pages::holder)
+        .service(auth::users_api::create)
+        .service(auth::users_api::list)
+        .service(auth::rapporteurs::put_rapporteurs)
+        .service(auth::links_api::reissue_link)
+        .service(auth::links_api::revoke_link)
+        .service(audit::api::list)
+        .service(auth::pages::sign_in_form)
+        .service(auth::pages::sign_in)
+        .service(auth::pages::sign_out)
+        .service(auth::pages::staff)
+        .service(auth::password_pages::setup_form)
+        .service(auth::password_pages::setup)
+        .service(auth::password_pages::reset_request_form)
+        .service(auth::password_pages::reset_request)
+        .service(auth::password_pages::reset_form)
+        .service(auth::password_pages::reset)
+        .service(auth::users_pages::users_page)
+        .service(auth::users_pages::invite)
+        .service(audit::pages::audit_page);
 }
 
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+fn security_headers(settings: &Settings) -> DefaultHeaders {
+    let headers = if auth::session::is_https(settings) {
+        DefaultHeaders::new().add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
         .add((
             "Content-Security-Policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \

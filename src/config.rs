@@ -102,6 +102,12 @@ pub struct AuthSettings {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
+    /// Hex or base64 of at least 64 random bytes; empty generates one at start-up.
+    pub session_key: SecretString,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    pub setup_link_hours: i64,
+    pub reset_link_hours: i64,
 }
 
 /// Uploaded files.
@@ -116,6 +122,10 @@ pub struct DocumentSettings {
 #[serde(deny_unknown_fields)]
 pub struct LimitSettings {
     pub enabled: bool,
+    pub sign_in_per_account: u32,
+    pub sign_in_per_address: u32,
+    pub window_secs: u64,
+    pub public_per_address_per_minute: u32,
 }
 
 // rooms
@@ -265,6 +275,7 @@ impl Settings {
                 format!("must be in {buffer:?}"),
             ));
         }
+        crate::auth::session::validate(self).map_err(|(key, m)| bad(key, m))?;
         Ok(())
     }
 

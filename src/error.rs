@@ -224,8 +224,10 @@ impl ResponseError for PageError {
             tracing::error!(error = %self.0, "page failed");
         }
         let body = crate::web::error_page(&problem);
-        HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .body(body)
+        let mut response = HttpResponse::build(status);
+        if let AppError::TooManyRequests { retry_after_secs } = &self.0 {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        response.content_type("text/html; charset=utf-8").body(body)
     }
 }

@@ -22,8 +22,12 @@ use crate::{auth, meetings, sessions};
         crate::rooms::api::get_equipment, crate::rooms::api::update_equipment,
         crate::rooms::api::book, crate::rooms::api::list_bookings, crate::rooms::api::unbook,
         crate::mail::api::list, crate::mail::api::retry,
+        auth::users_api::create, auth::users_api::list,
+        auth::rapporteurs::put_rapporteurs,
+        auth::links_api::reissue_link, auth::links_api::revoke_link,
+        crate::audit::api::list,
     ),
-    components(schemas(crate::error::Problem)),
+    components(schemas(crate::error::Problem, auth::domain::FocalScope)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

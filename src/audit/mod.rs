@@ -1,5 +1,8 @@
 //! The audit trail: who changed what, on which record, when.
 
+pub mod api;
+pub mod pages;
+
 use chrono::Utc;
 use diesel::prelude::*;
 use serde_json::Value;
@@ -78,4 +81,42 @@ pub fn of_record(conn: &mut Conn, kind: &str, id: &str) -> QueryResult<Vec<Audit
         .order((audit_events::at.asc(), audit_events::id.asc()))
         .select(AuditEvent::as_select())
         .load(conn)
+}
+
+/// Filters of the audit list.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct AuditFilter {
+    /// Only events about records of this kind (user, session, registration, ...).
+    pub record_kind: Option<String>,
+    /// Only events about the record with this id.
+    pub record_id: Option<String>,
+}
+
+/// A page of events, newest first, with the total count.
+pub fn list(
+    conn: &mut Conn,
+    filter: &AuditFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<AuditEvent>, i64)> {
+    let kind = filter.record_kind.clone().filter(|k| !k.trim().is_empty());
+    let id = filter.record_id.clone().filter(|k| !k.trim().is_empty());
+    let filtered = || {
+        let mut query = audit_events::table.into_boxed();
+        if let Some(kind) = kind.clone() {
+            query = query.filter(audit_events::record_kind.eq(kind.trim().to_string()));
+        }
+        if let Some(id) = id.clone() {
+            query = query.filter(audit_events::record_id.eq(id.trim().to_string()));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order((audit_events::at.desc(), audit_events::id.desc()))
+        .limit(limit)
+        .offset(offset)
+        .select(AuditEvent::as_select())
+        .load(conn)?;
+    Ok((rows, total))
 }

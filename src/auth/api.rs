@@ -1,6 +1,6 @@
 //! JSON handlers for tokens and the caller's own account.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -42,10 +42,12 @@ pub struct MeAnswer {
 /// Exchanges email and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts",
     request_body = TokenRequest,
-    responses((status = 200, body = TokenAnswer), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = TokenAnswer), (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "Too many failed attempts for the account or from the address; see Retry-After")))]
 #[post("/api/v1/auth/token")]
 pub async fn token(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
@@ -54,10 +56,11 @@ pub async fn token(
     let password = check.required("password", body.password);
     check.finish()?;
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
-    let settings = state.settings.auth.clone();
-    let decoy = state.decoy_hash.clone();
+    let (settings, decoy) = (state.settings.clone(), state.decoy_hash.clone());
+    let address = super::limits::address(&req);
     let issued = db::run(&state.pool, move |conn| {
-        service::issue_token(conn, &settings, &decoy, &email, &password)
+        let row = super::signin::verify(conn, &settings, &decoy, &email, &password, &address)?;
+        service::token_for(conn, &settings.auth, &row.id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(TokenAnswer {

@@ -102,6 +102,110 @@ pub fn is_plausible_email(email: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || "<>\"(),;:\\[]".contains(c))
 }
 
+/// The administration or Sector Member a focal point speaks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum FocalScope {
+    /// A Member State's administration, by ISO 3166-1 alpha-2 code.
+    Country(String),
+    /// A Sector Member or other entity, by its name.
+    Entity(String),
+}
+
+impl User {
+    /// The focal point's scope, if the account is a focal point with one.
+    pub fn focal_scope(&self) -> Option<FocalScope> {
+        if !self.has(Role::FocalPoint) {
+            return None;
+        }
+        match (&self.focal_point_country, &self.focal_point_entity) {
+            (Some(country), _) => Some(FocalScope::Country(country.clone())),
+            (None, Some(entity)) => Some(FocalScope::Entity(entity.clone())),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Compares entity names as people type them: case, spacing and punctuation aside.
+pub fn same_entity(a: &str, b: &str) -> bool {
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (key(a), key(b));
+    !a.is_empty() && a == b
+}
+
+/// True when a focal point speaks for a delegate of this country and organisation.
+pub fn focal_point_covers(scope: &FocalScope, country: &str, organisation: &str) -> bool {
+    match scope {
+        FocalScope::Country(code) => code.eq_ignore_ascii_case(country.trim()),
+        FocalScope::Entity(name) => same_entity(name, organisation),
+    }
+}
+
+/// Who may approve or reject a registration: organisers, and the focal point of the delegate's
+/// administration or entity. Anyone else must not learn that the registration exists (404).
+pub fn may_decide_registration(user: &User, country: &str, organisation: &str) -> bool {
+    user.is_organiser()
+        || user
+            .focal_scope()
+            .is_some_and(|scope| focal_point_covers(&scope, country, organisation))
+}
+
+/// Who may review (approve, request changes to) a session's agenda: its assigned rapporteurs.
+pub fn may_review_agenda(user: &User, rapporteurs_of_session: &[String]) -> bool {
+    user.has(Role::Rapporteur) && rapporteurs_of_session.contains(&user.id)
+}
+
+/// Who may see a session's staff-only parts (agenda drafts, invitations): organisers and the
+/// session's rapporteurs.
+pub fn may_see_session_work(user: &User, rapporteurs_of_session: &[String]) -> bool {
+    user.is_organiser() || may_review_agenda(user, rapporteurs_of_session)
+}
+
+/// Who manages meetings, sessions, speakers, bookings and mail: organisers (and admins).
+pub fn may_manage_sessions(user: &User) -> bool {
+    user.is_organiser()
+}
+
+/// Who manages accounts, reference data and reads the audit trail: admins.
+pub fn may_administer(user: &User) -> bool {
+    user.has(Role::Admin)
+}
+
+/// Checks the roles and scope asked for a new account: a focal point needs exactly one scope,
+/// and only a focal point may have one. Answers the message for the field at fault.
+pub fn check_scope(
+    roles: &BTreeSet<Role>,
+    scope: Option<&FocalScope>,
+) -> Result<(), (&'static str, &'static str)> {
+    match (roles.contains(&Role::FocalPoint), scope) {
+        (true, None) => Err((
+            "focal_point_scope",
+            "a focal point needs a country or an entity",
+        )),
+        (false, Some(_)) => Err(("focal_point_scope", "only a focal point has a scope")),
+        (_, Some(FocalScope::Country(c)))
+            if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()) =>
+        {
+            Err((
+                "focal_point_scope",
+                "country must be an ISO 3166-1 alpha-2 code",
+            ))
+        }
+        (_, Some(FocalScope::Entity(e))) if e.trim().is_empty() || e.chars().count() > 200 => {
+            Err((
+                "focal_point_scope",
+                "entity must be a name of 1 to 200 characters",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +228,81 @@ mod tests {
         };
         assert!(user.is_organiser());
         assert!(!user.has(Role::Rapporteur));
+    }
+
+    fn account(roles: &[Role], country: Option<&str>, entity: Option<&str>) -> User {
+        User {
+            id: "me".into(),
+            email: "a@b.org".into(),
+            name: "A".into(),
+            roles: roles.iter().copied().collect(),
+            focal_point_country: country.map(str::to_string),
+            focal_point_entity: entity.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_focal_point_decides_only_for_their_own_administration_or_entity() {
+        let kenya = account(&[Role::FocalPoint], Some("KE"), None);
+        assert!(may_decide_registration(
+            &kenya,
+            "ke",
+            "Communications Authority"
+        ));
+        assert!(!may_decide_registration(
+            &kenya,
+            "JP",
+            "Communications Authority"
+        ));
+        let operator = account(&[Role::FocalPoint], None, Some("NTT Docomo, Inc."));
+        assert!(may_decide_registration(&operator, "JP", "ntt docomo inc"));
+        assert!(!may_decide_registration(&operator, "JP", "KDDI"));
+        assert!(!may_decide_registration(&operator, "JP", ""));
+    }
+
+    #[test]
+    fn a_scope_without_the_focal_point_role_grants_nothing() {
+        let rapporteur = account(&[Role::Rapporteur], Some("KE"), None);
+        assert_eq!(rapporteur.focal_scope(), None);
+        assert!(!may_decide_registration(&rapporteur, "KE", "x"));
+        assert!(may_decide_registration(
+            &account(&[Role::Organiser], None, None),
+            "KE",
+            "x"
+        ));
+    }
+
+    #[test]
+    fn only_the_sessions_own_rapporteurs_review_its_agenda() {
+        let rapporteur = account(&[Role::Rapporteur], None, None);
+        let assigned = vec!["other".to_string(), "me".to_string()];
+        assert!(may_review_agenda(&rapporteur, &assigned));
+        assert!(!may_review_agenda(&rapporteur, &["other".to_string()]));
+        let organiser = account(&[Role::Organiser], None, None);
+        assert!(!may_review_agenda(&organiser, &assigned));
+        assert!(may_see_session_work(&organiser, &[]));
+        assert!(!may_see_session_work(&rapporteur, &[]));
+    }
+
+    #[test]
+    fn admins_administer_and_organisers_manage_sessions() {
+        let admin = account(&[Role::Admin], None, None);
+        let organiser = account(&[Role::Organiser], None, None);
+        assert!(may_administer(&admin) && may_manage_sessions(&admin));
+        assert!(!may_administer(&organiser) && may_manage_sessions(&organiser));
+    }
+
+    #[test]
+    fn a_focal_point_needs_one_valid_scope_and_nobody_else_has_one() {
+        let fp: BTreeSet<Role> = [Role::FocalPoint].into();
+        let org: BTreeSet<Role> = [Role::Organiser].into();
+        let ke = FocalScope::Country("KE".into());
+        assert!(check_scope(&fp, Some(&ke)).is_ok());
+        assert!(check_scope(&fp, None).is_err());
+        assert!(check_scope(&org, Some(&ke)).is_err());
+        assert!(check_scope(&org, None).is_ok());
+        assert!(check_scope(&fp, Some(&FocalScope::Country("Kenya".into()))).is_err());
+        assert!(check_scope(&fp, Some(&FocalScope::Entity(" ".into()))).is_err());
     }
 
     #[test]

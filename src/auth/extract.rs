@@ -1,13 +1,16 @@
-//! Request extractors that state who may call a handler: `Caller`, `Staff`, `Organiser`, `Admin`.
+//! Request extractors that state who may call a handler: `Caller`, `Staff`, `Organiser`, `Admin`,
+//! `FocalPoint`. A caller is known from `Authorization: Bearer` or else from the session cookie.
 
 use std::future::Future;
 use std::pin::Pin;
 
+use actix_session::SessionExt;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use chrono::Utc;
 
-use super::domain::{Role, User};
+use super::domain::{FocalScope, Role, User};
 use super::service;
 use crate::app::AppState;
 use crate::db;
@@ -36,6 +39,10 @@ pub struct Organiser(pub User);
 #[derive(Debug, Clone)]
 pub struct Admin(pub User);
 
+/// A focal point with the administration or entity they speak for.
+#[derive(Debug, Clone)]
+pub struct FocalPoint(pub User, pub FocalScope);
+
 type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
 /// Resolves the caller once per request and keeps the answer in the request's extensions.
@@ -55,12 +62,12 @@ async fn resolve(req: HttpRequest) -> Result<Option<User>, AppError> {
             Some(token.to_string())
         }
     };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::Internal("no app state".into()))?;
     let user = match token {
-        None => None,
+        None => from_session(&req, state).await?,
         Some(token) => {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| AppError::Internal("no app state".into()))?;
             let found = db::run(&state.pool, move |conn| {
                 service::user_of_token(conn, &token)
             })
@@ -70,6 +77,37 @@ async fn resolve(req: HttpRequest) -> Result<Option<User>, AppError> {
     };
     req.extensions_mut().insert(Caller(user.clone()));
     Ok(user)
+}
+
+/// The account a live session cookie names; an expired session, a deactivated account or a
+/// changed password ends the session and leaves the caller anonymous.
+async fn from_session(req: &HttpRequest, state: &AppState) -> Result<Option<User>, AppError> {
+    let session = req.get_session();
+    let Some(claim) = super::session::claim(&session) else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    if !super::session::is_live(&state.settings, &claim, now) {
+        super::session::end(&session);
+        return Ok(None);
+    }
+    let user_id = claim.user_id.clone();
+    let found = db::run(&state.pool, move |conn| {
+        Ok(super::store::find(conn, &user_id)?.filter(|row| row.active))
+    })
+    .await?;
+    match found {
+        Some(row)
+            if super::session::fingerprint(row.password_hash.as_deref()) == claim.fingerprint =>
+        {
+            super::session::touch(&session, &claim, now);
+            Ok(Some(User::from(row)))
+        }
+        _ => {
+            super::session::end(&session);
+            Ok(None)
+        }
+    }
 }
 
 impl FromRequest for Caller {
@@ -121,5 +159,19 @@ impl FromRequest for Admin {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let user = require(req, |u| u.has(Role::Admin));
         Box::pin(async move { user.await.map(Admin) })
+    }
+}
+
+impl FromRequest for FocalPoint {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user = require(req, |u| u.focal_scope().is_some());
+        Box::pin(async move {
+            let user = user.await?;
+            let scope = user.focal_scope().ok_or(AppError::Forbidden)?;
+            Ok(FocalPoint(user, scope))
+        })
     }
 }

@@ -37,6 +37,19 @@ impl Purpose {
             Purpose::FocalPointDecision => "focal_point_decision",
         }
     }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<Purpose> {
+        [
+            Purpose::Registration,
+            Purpose::SpeakerInvitation,
+            Purpose::AccountSetup,
+            Purpose::PasswordReset,
+            Purpose::FocalPointDecision,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == name)
+    }
 }
 
 /// A link as stored.
@@ -142,4 +155,15 @@ pub fn reissue(
 ) -> QueryResult<String> {
     revoke(conn, purpose, record_id, now)?;
     issue(conn, purpose, record_id, ttl, now)
+}
+
+/// The newest link of a record for a purpose, live or not.
+pub fn latest(conn: &mut Conn, purpose: Purpose, record_id: &str) -> QueryResult<Option<LinkRow>> {
+    secret_links::table
+        .filter(secret_links::purpose.eq(purpose.as_str()))
+        .filter(secret_links::record_id.eq(record_id))
+        .order((secret_links::created_at.desc(), secret_links::id.desc()))
+        .select(LinkRow::as_select())
+        .first(conn)
+        .optional()
 }

@@ -64,12 +64,10 @@ mod tests {
     use super::*;
 
     fn cheap() -> AuthSettings {
-        AuthSettings {
-            token_ttl_hours: 1,
-            argon2_memory_kib: 1024,
-            argon2_iterations: 1,
-            argon2_parallelism: 1,
-        }
+        let mut settings = crate::config::Settings::defaults().auth;
+        settings.argon2_memory_kib = 1024;
+        settings.argon2_iterations = 1;
+        settings
     }
 
     #[test]
@@ -88,5 +86,30 @@ mod tests {
         assert_ne!(a, b);
         assert_ne!(token_hash(&a), a);
         assert_eq!(token_hash(&a), token_hash(&a));
+    }
+
+    /// Measures one sign-in's password check with the shipped cost:
+    /// `cargo test --release --lib verification_cost -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn verification_cost_with_the_default_parameters() {
+        let settings = crate::config::Settings::defaults().auth;
+        let hash = hash_password(&settings, "tomato basket under the bridge").unwrap();
+        let mut times: Vec<f64> = (0..20)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                assert!(verify_password(
+                    &settings,
+                    "tomato basket under the bridge",
+                    &hash
+                ));
+                start.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        println!(
+            "verify_password: median {:.1} ms (min {:.1}, max {:.1})",
+            times[10], times[0], times[19]
+        );
     }
 }

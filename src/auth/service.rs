@@ -43,7 +43,7 @@ impl From<store::UserRow> for User {
 }
 
 /// Shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 12;
+pub const MIN_PASSWORD_CHARS: usize = super::passwords::MIN_CHARS;
 
 /// Adds an account, or updates the name, roles and password of an existing one with that email.
 pub fn add_user(
@@ -60,10 +60,10 @@ pub fn add_user(
         return Err(AppError::invalid("name", "must not be empty"));
     }
     let password_hash = match &new.password {
-        Some(p) if p.chars().count() < MIN_PASSWORD_CHARS => {
+        Some(p) if !super::passwords::problems(p).is_empty() => {
             return Err(AppError::invalid(
                 "password",
-                format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+                super::passwords::problems(p).join("; "),
             ))
         }
         Some(p) => Some(secrets::hash_password(settings, p).map_err(AppError::Internal)?),
@@ -121,12 +121,21 @@ pub fn issue_token(
     let (Some(row), true) = (row, matches && stored.is_some()) else {
         return Err(AppError::Unauthorized);
     };
+    token_for(conn, settings, &row.id)
+}
+
+/// Issues a bearer token for an account whose credentials were checked.
+pub fn token_for(
+    conn: &mut Conn,
+    settings: &AuthSettings,
+    user_id: &str,
+) -> Result<IssuedToken, AppError> {
     let token = secrets::new_token();
     let now = Utc::now();
     let expires_at = now + Duration::hours(settings.token_ttl_hours);
     let token_row = store::TokenRow {
         id: Uuid::new_v4().to_string(),
-        user_id: row.id.clone(),
+        user_id: user_id.to_string(),
         token_hash: secrets::token_hash(&token),
         created_at: db::micros(now),
         expires_at: db::micros(expires_at),

@@ -95,3 +95,47 @@ pub fn user_of_token(
 pub fn purge_expired_tokens(conn: &mut Conn, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(api_tokens::table.filter(api_tokens::expires_at.le(now))).execute(conn)
 }
+
+/// A page of accounts by email, with the total count.
+pub fn list(conn: &mut Conn, limit: i64, offset: i64) -> QueryResult<(Vec<UserRow>, i64)> {
+    let total = users::table.count().get_result(conn)?;
+    let rows = users::table
+        .order(users::email.asc())
+        .limit(limit)
+        .offset(offset)
+        .select(UserRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Sets the focal point's scope of an account.
+pub fn set_scope(
+    conn: &mut Conn,
+    id: &str,
+    country: Option<&str>,
+    entity: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::focal_point_country.eq(country),
+            users::focal_point_entity.eq(entity),
+        ))
+        .execute(conn)
+}
+
+/// Replaces an account's password hash.
+pub fn set_password(
+    conn: &mut Conn,
+    id: &str,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Removes every API token of an account (after a password reset).
+pub fn delete_tokens_of(conn: &mut Conn, user_id: &str) -> QueryResult<usize> {
+    diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(user_id))).execute(conn)
+}

@@ -210,3 +210,24 @@ diesel::allow_tables_to_appear_in_same_query!(
     equipment_reservations,
     sessions
 );
+
+// access
+diesel::table! {
+    session_rapporteurs (session_id, user_id) {
+        session_id -> Text,
+        user_id -> Text,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rate_counters (bucket, key) {
+        bucket -> Text,
+        key -> Text,
+        window_start -> Timestamp,
+        count -> Integer,
+    }
+}
+
+diesel::joinable!(session_rapporteurs -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(session_rapporteurs, rate_counters, users);

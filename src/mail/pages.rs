@@ -8,9 +8,9 @@ use super::api::status_filter;
 use super::outbox::OutboxRow;
 use super::service;
 use crate::app::AppState;
-use crate::auth::Staff;
+use crate::auth::pages::StaffPage;
 use crate::db;
-use crate::error::{AppError, PageError};
+use crate::error::PageError;
 use crate::input::Paging;
 use crate::web::{render, Lang};
 
@@ -75,10 +75,9 @@ fn page_link(status: &str, limit: i64, offset: i64) -> String {
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
-    staff: Result<Staff, AppError>,
+    _staff: StaffPage,
     query: web::Query<OutboxPageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    staff?;
     let query = query.into_inner();
     let status = status_filter(query.status.as_deref())?;
     let paging = Paging {

@@ -10,18 +10,18 @@ use super::reference::{EquipmentInput, EquipmentKind, Feature, RoomInput};
 use super::{grid, inventory, service};
 use crate::app::AppState;
 use crate::audit::Actor;
-use crate::auth::{Admin, Staff};
+use crate::auth::pages::{AdminPage, StaffPage};
 use crate::db;
 use crate::error::{AppError, FieldErrors, PageError};
 use crate::input::Field;
-use crate::web::{render, Lang};
+use crate::web::{render, render_form, Lang};
 
 /// The rooms × hours grid of every day of a meeting.
 #[get("/meetings/{id}/rooms")]
 pub async fn room_grid(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _staff: Staff,
+    _staff: StaffPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let plan = db::run(&state.pool, move |conn| service::meeting_plan(conn, &id)).await?;
@@ -39,7 +39,7 @@ pub async fn room_grid(
 pub async fn equipment_days(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _staff: Staff,
+    _staff: StaffPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let plan = db::run(&state.pool, move |conn| service::meeting_plan(conn, &id)).await?;
@@ -91,7 +91,7 @@ fn room_input(fields: &[(String, String)]) -> RoomInput {
 
 async fn admin_page(
     state: &AppState,
-    lang: Lang,
+    req: &HttpRequest,
     template: &str,
     form: serde_json::Value,
     errors: Option<FieldErrors>,
@@ -112,7 +112,7 @@ async fn admin_page(
     let kinds: Vec<&str> = EquipmentKind::ALL.iter().map(|k| k.as_str()).collect();
     let values = json!({"rooms": rooms, "equipment": equipment, "features": features,
         "kinds": kinds, "form": form, "errors": errors.unwrap_or_default()});
-    let mut response = render(lang, template, values)?;
+    let mut response = render_form(req, template, values)?;
     *response.status_mut() = status;
     Ok(response)
 }
@@ -128,16 +128,9 @@ fn see_other(location: &str) -> HttpResponse {
 pub async fn rooms_page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _admin: Admin,
+    _admin: AdminPage,
 ) -> Result<HttpResponse, PageError> {
-    admin_page(
-        &state,
-        Lang::of(&req),
-        "rooms/admin_rooms.html",
-        json!({}),
-        None,
-    )
-    .await
+    admin_page(&state, &req, "rooms/admin_rooms.html", json!({}), None).await
 }
 
 /// Adds a room from the form; a bad field shows the form again with its message.
@@ -145,7 +138,7 @@ pub async fn rooms_page(
 pub async fn add_room(
     state: web::Data<AppState>,
     req: HttpRequest,
-    Admin(user): Admin,
+    AdminPage(user): AdminPage,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let fields = form_fields(&body);
@@ -164,14 +157,7 @@ pub async fn add_room(
                 .map(|(_, v)| v)
                 .collect();
             let form = json!({"fields": fields.iter().cloned().collect::<BTreeMap<_, _>>(), "features": features});
-            admin_page(
-                &state,
-                Lang::of(&req),
-                "rooms/admin_rooms.html",
-                form,
-                Some(errors),
-            )
-            .await
+            admin_page(&state, &req, "rooms/admin_rooms.html", form, Some(errors)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -182,16 +168,9 @@ pub async fn add_room(
 pub async fn equipment_page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _admin: Admin,
+    _admin: AdminPage,
 ) -> Result<HttpResponse, PageError> {
-    admin_page(
-        &state,
-        Lang::of(&req),
-        "rooms/admin_equipment.html",
-        json!({}),
-        None,
-    )
-    .await
+    admin_page(&state, &req, "rooms/admin_equipment.html", json!({}), None).await
 }
 
 /// Adds an equipment item from the form; a bad field shows the form again with its message.
@@ -199,7 +178,7 @@ pub async fn equipment_page(
 pub async fn add_equipment(
     state: web::Data<AppState>,
     req: HttpRequest,
-    Admin(user): Admin,
+    AdminPage(user): AdminPage,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let fields = form_fields(&body);
@@ -220,7 +199,7 @@ pub async fn add_equipment(
                 json!({"fields": fields.into_iter().collect::<std::collections::BTreeMap<_, _>>()});
             admin_page(
                 &state,
-                Lang::of(&req),
+                &req,
                 "rooms/admin_equipment.html",
                 form,
                 Some(errors),

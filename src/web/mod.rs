@@ -40,6 +40,18 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "mail/session_withdrawn.txt",
     "mail/session_withdrawn.html",
     "outbox/list.html",
+    "auth/sign_in.html",
+    "auth/staff.html",
+    "auth/reset_request.html",
+    "auth/reset_sent.html",
+    "auth/password.html",
+    "auth/password_done.html",
+    "admin/users.html",
+    "admin/audit.html",
+    "mail/account_setup.txt",
+    "mail/account_setup.html",
+    "mail/password_reset.txt",
+    "mail/password_reset.html",
 ];
 
 /// The parsed templates, built once; a template that does not parse stops start-up (see `check`).
@@ -177,6 +189,21 @@ pub async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../static/app.css"))
+}
+
+/// Renders a page that holds forms: like `render`, with the session's `csrf_token` added, which
+/// every form sends back as `<input type="hidden" name="csrf_token" value="{{ csrf_token }}">`.
+pub fn render_form(
+    req: &HttpRequest,
+    name: &str,
+    values: serde_json::Value,
+) -> Result<HttpResponse, AppError> {
+    let mut values = match values {
+        serde_json::Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    values.insert("csrf_token".into(), crate::auth::csrf::of(req).into());
+    render(Lang::of(req), name, values)
 }
 
 #[cfg(test)]

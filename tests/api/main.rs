@@ -17,3 +17,12 @@ mod sessions;
 // rooms
 mod rooms;
 mod worker;
+
+mod access_audit;
+mod browser;
+mod csrf;
+mod limits;
+mod permissions;
+mod permissions_table;
+mod signin;
+mod users;

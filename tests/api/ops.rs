@@ -59,3 +59,16 @@ async fn the_migration_folders_of_both_backends_agree(_app: TestApp) {
     assert!(!sqlite.is_empty());
     assert_eq!(sqlite, postgres);
 }
+
+#[test]
+fn every_migration_has_a_version_of_its_own() {
+    let (names, _) = seminars::db::migration_names();
+    let mut versions: Vec<&str> = names.iter().map(|n| n.split('_').next().unwrap()).collect();
+    let count = versions.len();
+    versions.dedup();
+    assert_eq!(
+        versions.len(),
+        count,
+        "two migrations share a version: {names:?}"
+    );
+}

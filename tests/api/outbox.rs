@@ -235,10 +235,14 @@ async fn the_outbox_page_shows_status_and_errors_with_a_filter_pages_and_an_empt
     );
 
     let anonymous = app.get("/outbox").await;
-    assert_eq!(anonymous.status(), 401);
-    assert!(anonymous.headers()["content-type"]
+    assert_eq!(
+        anonymous.status(),
+        303,
+        "anonymous visitors are sent to sign in"
+    );
+    assert!(anonymous.headers()["location"]
         .to_str()
         .unwrap()
-        .starts_with("text/html"));
+        .starts_with("/sign-in?next="));
     assert_eq!(page(&app, &token, "/outbox?status=lost").await.0, 422);
 }

@@ -54,7 +54,8 @@ async fn the_room_grid_marks_booked_hours_and_the_equipment_page_shows_stock(app
         app.get(&format!("/meetings/{}/rooms", s.meeting_id))
             .await
             .status(),
-        401
+        303,
+        "anonymous visitors are sent to sign in"
     );
 }
 

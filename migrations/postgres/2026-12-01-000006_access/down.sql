@@ -1,0 +1,2 @@
+DROP TABLE rate_counters;
+DROP TABLE session_rapporteurs;

@@ -1,0 +1,253 @@
+//! Sign-in, sign-out and the staff landing page, and the gates that keep staff pages for staff.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_session::SessionExt;
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::domain::{Role, User};
+use super::extract::Caller;
+use super::{limits, session, signin};
+use crate::app::AppState;
+use crate::audit::{self, Actor};
+use crate::db;
+use crate::error::{AppError, PageError};
+use crate::web::render_form;
+
+/// Why a staff page is not shown: sign in first (303 to the sign-in page), or an error page.
+#[derive(Debug, thiserror::Error)]
+pub enum Gate {
+    #[error("sign in first")]
+    SignIn(String),
+    #[error("{0}")]
+    Page(#[from] PageError),
+}
+
+impl ResponseError for Gate {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Gate::SignIn(_) => StatusCode::SEE_OTHER,
+            Gate::Page(e) => e.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Gate::SignIn(next) => see_other(&format!("/sign-in?next={}", encode(next))),
+            Gate::Page(e) => e.error_response(),
+        }
+    }
+}
+
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// A 303 to a path (after a POST, or to the sign-in page).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+fn gate(
+    req: &HttpRequest,
+    allowed: fn(&User) -> bool,
+) -> Pin<Box<dyn Future<Output = Result<User, Gate>>>> {
+    let req = req.clone();
+    Box::pin(async move {
+        let caller = Caller::extract(&req)
+            .await
+            .map_err(|e| Gate::Page(PageError(e)))?;
+        match caller.0 {
+            None => Err(Gate::SignIn(req.uri().path().to_string())),
+            Some(user) if allowed(&user) => Ok(user),
+            Some(_) => Err(Gate::Page(PageError(AppError::Forbidden))),
+        }
+    })
+}
+
+/// A page for any signed-in staff; anonymous visitors are sent to the sign-in page.
+pub struct StaffPage(pub User);
+
+/// A page for admins.
+pub struct AdminPage(pub User);
+
+impl FromRequest for StaffPage {
+    type Error = Gate;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Gate>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user = gate(req, User::is_staff);
+        Box::pin(async move { user.await.map(StaffPage) })
+    }
+}
+
+impl FromRequest for AdminPage {
+    type Error = Gate;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Gate>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user = gate(req, |u| u.has(Role::Admin));
+        Box::pin(async move { user.await.map(AdminPage) })
+    }
+}
+
+/// What the sign-in form sends.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SignInForm {
+    pub email: String,
+    pub password: String,
+    pub next: String,
+    pub csrf_token: String,
+}
+
+/// Where to go after signing in: a path on this site, never another site.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/staff"
+    }
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// The sign-in form.
+#[get("/sign-in")]
+pub async fn sign_in_form(
+    req: HttpRequest,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, PageError> {
+    let next = query.into_inner().next.unwrap_or_default();
+    Ok(render_form(
+        &req,
+        "auth/sign_in.html",
+        json!({"next": safe_next(&next)}),
+    )?)
+}
+
+/// Checks email and password and starts a browser session.
+#[post("/sign-in")]
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<SignInForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let (settings, decoy, address) = (
+        state.settings.clone(),
+        state.decoy_hash.clone(),
+        limits::address(&req),
+    );
+    let (email, password) = (form.email.clone(), form.password.clone());
+    let checked = db::run(&state.pool, move |conn| {
+        let row = signin::verify(conn, &settings, &decoy, &email, &password, &address)?;
+        let changes = json!({"session": "started"});
+        audit::record(
+            conn,
+            &Actor::User(row.id.clone()),
+            "user.signed_in",
+            "user",
+            &row.id,
+            changes,
+        )?;
+        Ok(row)
+    })
+    .await;
+    let values =
+        |error: &str| json!({"next": safe_next(&form.next), "email": form.email, "error": error});
+    match checked {
+        Ok(row) => {
+            session::start(
+                &req.get_session(),
+                &row.id,
+                row.password_hash.as_deref(),
+                Utc::now(),
+            );
+            Ok(see_other(safe_next(&form.next)))
+        }
+        Err(AppError::Unauthorized) => {
+            let mut page = render_form(&req, "auth/sign_in.html", values("sign_in_failed"))?;
+            *page.status_mut() = StatusCode::UNAUTHORIZED;
+            Ok(page)
+        }
+        Err(AppError::TooManyRequests { retry_after_secs }) => {
+            let mut page = render_form(&req, "auth/sign_in.html", values("sign_in_too_many"))?;
+            *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_secs.into());
+            Ok(page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Ends the browser session.
+#[post("/sign-out")]
+pub async fn sign_out(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+) -> Result<HttpResponse, PageError> {
+    if let Some(user) = caller.0 {
+        db::run(&state.pool, move |conn| {
+            let changes = json!({"session": "ended"});
+            Ok(audit::record(
+                conn,
+                &Actor::User(user.id.clone()),
+                "user.signed_out",
+                "user",
+                &user.id,
+                changes,
+            )?)
+        })
+        .await?;
+    }
+    req.get_session().purge();
+    Ok(see_other("/"))
+}
+
+/// What a signed-in user may do, as links.
+#[get("/staff")]
+pub async fn staff(
+    req: HttpRequest,
+    StaffPage(user): StaffPage,
+) -> Result<HttpResponse, PageError> {
+    let links: Vec<(&str, &str)> = [
+        (true, "/", "staff_link_programme"),
+        (
+            user.is_organiser(),
+            "/api/v1/sessions",
+            "staff_link_sessions",
+        ),
+        (user.is_organiser(), "/api/v1/outbox", "staff_link_outbox"),
+        (user.has(Role::Admin), "/admin/users", "staff_link_users"),
+        (user.has(Role::Admin), "/admin/audit", "staff_link_audit"),
+    ]
+    .into_iter()
+    .filter(|(allowed, _, _)| *allowed)
+    .map(|(_, href, key)| (href, key))
+    .collect();
+    let roles: Vec<String> = user
+        .roles
+        .iter()
+        .map(|r| format!("role_{}", r.as_str()))
+        .collect();
+    let scope = user.focal_scope();
+    Ok(render_form(
+        &req,
+        "auth/staff.html",
+        json!({"user": user, "roles": roles, "scope": scope, "links": links}),
+    )?)
+}

@@ -1,0 +1,191 @@
+//! Browser sessions: the private cookie that carries who signed in, when, and the CSRF token.
+//!
+//! The cookie is encrypted and signed (actix-session's private cookie store), so nothing in it can
+//! be read or forged without the key; the service keeps no session rows, and every instance that
+//! shares `auth.session_key` accepts the same cookies.
+
+use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::storage::CookieSessionStore;
+use actix_session::{Session, SessionMiddleware};
+use actix_web::cookie::{time, Key, SameSite};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
+
+use crate::config::Settings;
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "seminars_session";
+
+const USER: &str = "uid";
+const SIGNED_IN_AT: &str = "signed_in_at";
+const SEEN_AT: &str = "seen_at";
+const FINGERPRINT: &str = "pw";
+
+/// Reads the configured cookie key; None when the setting is empty.
+pub fn configured_key(settings: &Settings) -> Result<Option<Key>, String> {
+    let text = settings.auth.session_key.expose_secret().trim().to_string();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let bytes = if text.len() % 2 == 0 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        hex::decode(&text).map_err(|e| e.to_string())?
+    } else {
+        base64::engine::general_purpose::STANDARD
+            .decode(&text)
+            .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(&text))
+            .map_err(|_| "is neither hex nor base64".to_string())?
+    };
+    Key::try_from(bytes.as_slice())
+        .map(Some)
+        .map_err(|_| format!("must hold at least 64 bytes, has {}", bytes.len()))
+}
+
+/// Checks the session settings, for `Settings::validate`.
+pub fn validate(settings: &Settings) -> Result<(), (&'static str, String)> {
+    configured_key(settings).map_err(|m| ("auth.session_key", m))?;
+    if settings.auth.session_idle_minutes <= 0 {
+        return Err(("auth.session_idle_minutes", "must be positive".into()));
+    }
+    if settings.auth.session_absolute_hours <= 0 {
+        return Err(("auth.session_absolute_hours", "must be positive".into()));
+    }
+    Ok(())
+}
+
+/// The key to build the middleware with: the configured one, or a random one (with a warning).
+/// Called once at start-up, outside the worker factory, so every worker signs with the same key.
+pub fn key(settings: &Settings) -> Result<Key, String> {
+    match configured_key(settings)? {
+        Some(key) => Ok(key),
+        None => {
+            tracing::warn!(
+                "auth.session_key is empty: a random key was generated, so browser sessions end \
+                 at restart and are not shared between several instances"
+            );
+            Ok(Key::generate())
+        }
+    }
+}
+
+/// True when pages are served over https, so cookies must be Secure and HSTS is sent.
+pub fn is_https(settings: &Settings) -> bool {
+    settings.server.public_url.starts_with("https://")
+}
+
+/// The session middleware: private cookie, HttpOnly, SameSite=Lax, Secure over https.
+pub fn middleware(settings: &Settings, key: Key) -> SessionMiddleware<CookieSessionStore> {
+    let absolute = time::Duration::hours(settings.auth.session_absolute_hours);
+    SessionMiddleware::builder(CookieSessionStore::default(), key)
+        .cookie_name(COOKIE.into())
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_secure(is_https(settings))
+        .cookie_content_security(CookieContentSecurity::Private)
+        .session_lifecycle(PersistentSession::default().session_ttl(absolute))
+        .build()
+}
+
+/// A short digest of the stored password hash: a session ends when the password changes.
+pub fn fingerprint(password_hash: Option<&str>) -> String {
+    let digest = Sha256::digest(password_hash.unwrap_or("").as_bytes());
+    hex::encode(&digest[..8])
+}
+
+/// Starts a signed-in session for a user (a fresh session, so no earlier state carries over).
+pub fn start(session: &Session, user_id: &str, password_hash: Option<&str>, now: DateTime<Utc>) {
+    session.clear();
+    session.renew();
+    let _ = session.insert(USER, user_id);
+    let _ = session.insert(SIGNED_IN_AT, now.timestamp());
+    let _ = session.insert(SEEN_AT, now.timestamp());
+    let _ = session.insert(FINGERPRINT, fingerprint(password_hash));
+    super::csrf::rotate(session);
+}
+
+/// What a session cookie claims, before it is checked against the account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub user_id: String,
+    pub signed_in_at: i64,
+    pub seen_at: i64,
+    pub fingerprint: String,
+}
+
+/// The claim of a session, if it names a user.
+pub fn claim(session: &Session) -> Option<Claim> {
+    Some(Claim {
+        user_id: session.get::<String>(USER).ok()??,
+        signed_in_at: session.get::<i64>(SIGNED_IN_AT).ok()??,
+        seen_at: session.get::<i64>(SEEN_AT).ok()??,
+        fingerprint: session.get::<String>(FINGERPRINT).ok()??,
+    })
+}
+
+/// True while a session is within both its idle and its absolute lifetime.
+pub fn is_live(settings: &Settings, claim: &Claim, now: DateTime<Utc>) -> bool {
+    let now = now.timestamp();
+    now - claim.seen_at <= settings.auth.session_idle_minutes * 60
+        && now - claim.signed_in_at <= settings.auth.session_absolute_hours * 3600
+        && claim.seen_at <= now + 60
+}
+
+/// Notes activity; the cookie is rewritten at most once a minute.
+pub fn touch(session: &Session, claim: &Claim, now: DateTime<Utc>) {
+    if now.timestamp() - claim.seen_at >= 60 {
+        let _ = session.insert(SEEN_AT, now.timestamp());
+    }
+}
+
+/// Forgets an expired or stale sign-in. The session itself lives on (empty), so a form rendered
+/// later in the same request still gets a CSRF token that is kept.
+pub fn end(session: &Session) {
+    session.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim_at(signed_in: i64, seen: i64) -> Claim {
+        Claim {
+            user_id: "u".into(),
+            signed_in_at: signed_in,
+            seen_at: seen,
+            fingerprint: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_session_ends_after_the_idle_time_and_after_the_absolute_time() {
+        let settings = Settings::defaults();
+        let now = Utc::now();
+        let t = now.timestamp();
+        assert!(is_live(&settings, &claim_at(t - 3600, t - 60), now));
+        assert!(!is_live(&settings, &claim_at(t - 7200, t - 3601), now));
+        assert!(!is_live(&settings, &claim_at(t - 13 * 3600, t - 10), now));
+    }
+
+    #[test]
+    fn a_short_or_malformed_key_is_refused_and_a_long_one_accepted() {
+        let mut settings = Settings::defaults();
+        settings.auth.session_key = hex::encode([7u8; 32]).into();
+        assert!(validate(&settings).is_err());
+        settings.auth.session_key = "not a key!".to_string().into();
+        assert!(validate(&settings).is_err());
+        settings.auth.session_key = hex::encode([7u8; 64]).into();
+        assert!(configured_key(&settings).unwrap().is_some());
+        let b64 = base64::engine::general_purpose::STANDARD.encode([9u8; 64]);
+        settings.auth.session_key = b64.into();
+        assert!(configured_key(&settings).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_password_change_changes_the_fingerprint() {
+        assert_ne!(
+            fingerprint(Some("$argon2id$a")),
+            fingerprint(Some("$argon2id$b"))
+        );
+    }
+}
