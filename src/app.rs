@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::error::{AppError, PageError};
 use crate::ops::Metrics;
 use crate::{auth, db, meetings, openapi, ops, sessions, web as pages};
+use crate::{countries, registrations};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -94,7 +95,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(sessions::api::publish)
         .service(sessions::api::cancel)
         .service(meetings::pages::home)
-        .service(sessions::pages::show);
+        .service(sessions::pages::show)
+        .service(registrations::api::create)
+        .service(registrations::api::mine)
+        .service(registrations::api::cancel)
+        .service(registrations::api::list)
+        .service(registrations::api::csv)
+        .service(registrations::api::stats)
+        .service(registrations::api::approve)
+        .service(registrations::api::reject)
+        .service(registrations::api::bulk)
+        .service(countries::api::list)
+        .service(countries::api::import)
+        .service(registrations::pages::register_form)
+        .service(registrations::pages::register_submit)
+        .service(registrations::pages::show)
+        .service(registrations::pages::cancel)
+        .service(registrations::pages::decision)
+        .service(registrations::pages::decide_page)
+        .service(registrations::staff_pages::list)
+        .service(registrations::staff_pages::bulk)
+        .service(registrations::staff_pages::stats)
+        .service(registrations::staff_pages::directory)
+        .service(countries::pages::show)
+        .service(countries::pages::import);
 }
 
 fn security_headers() -> DefaultHeaders {

@@ -36,6 +36,21 @@ pub enum Command {
     },
     /// Load a realistic example meeting (safe to run twice).
     Demo,
+    /// Manage the countries reference list.
+    Countries {
+        #[command(subcommand)]
+        command: CountriesCommand,
+    },
+}
+
+/// Reference list commands.
+#[derive(Debug, Subcommand)]
+pub enum CountriesCommand {
+    /// Replace the list with a CSV (alpha2,alpha3,name,group); registrations keep their group.
+    Import {
+        /// The CSV file, as data/reference/countries.csv.
+        file: PathBuf,
+    },
 }
 
 /// Account commands.
@@ -75,6 +90,9 @@ pub fn main() -> i32 {
             command: UserCommand::Add { email, name, roles },
         } => add_user(&settings, email, name, roles),
         Command::Demo => demo::load(&settings).map(|report| println!("{report}")),
+        Command::Countries {
+            command: CountriesCommand::Import { file },
+        } => import_countries(&settings, &file),
     };
     match result {
         Ok(()) => 0,
@@ -149,6 +167,32 @@ fn add_user(
         crate::auth::domain::format_roles(&user.roles)
     );
     Ok(())
+}
+
+fn import_countries(settings: &Settings, file: &std::path::Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let pool = db::connect(&settings.database)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    db::migrate(&mut conn)?;
+    let report = crate::countries::service::import(&mut conn, &Actor::Cli, &text)
+        .map_err(|e| format!("{}: {}", file.display(), describe(e)))?;
+    println!(
+        "{} countries imported; added: {}; removed: {}; group changed: {}",
+        report.countries,
+        list_or_none(&report.added),
+        list_or_none(&report.removed),
+        list_or_none(&report.regrouped)
+    );
+    Ok(())
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
 }
 
 /// One line for an error at the command line, naming the fields that failed.

@@ -17,5 +17,6 @@ pub mod mail;
 pub mod meetings;
 pub mod openapi;
 pub mod ops;
+pub mod registrations;
 pub mod sessions;
 pub mod web;

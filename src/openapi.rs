@@ -4,6 +4,7 @@ use actix_web::{get, HttpResponse};
 use utoipa::OpenApi;
 
 use crate::{auth, meetings, sessions};
+use crate::{countries, registrations};
 
 /// Every documented route; a test compares it with the routes the code declares.
 #[derive(OpenApi)]
@@ -15,6 +16,10 @@ use crate::{auth, meetings, sessions};
         meetings::api::create, meetings::api::list, meetings::api::get,
         sessions::api::create, sessions::api::list, sessions::api::get, sessions::api::update,
         sessions::api::publish, sessions::api::cancel,
+        registrations::api::create, registrations::api::mine, registrations::api::cancel,
+        registrations::api::list, registrations::api::csv, registrations::api::stats,
+        registrations::api::approve, registrations::api::reject, registrations::api::bulk,
+        countries::api::list, countries::api::import,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),
