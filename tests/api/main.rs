@@ -10,3 +10,4 @@ mod openapi;
 mod ops;
 mod pages;
 mod sessions;
+mod registrations;
