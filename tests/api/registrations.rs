@@ -12,6 +12,8 @@ use seminars::db;
 use seminars::db::schema::{outbox, sessions, users};
 use seminars::mail::outbox::OutboxRow;
 
+mod rush;
+
 on_both_backends!(
     registering_past_capacity_puts_the_delegate_on_the_waiting_list,
     the_same_email_registering_twice_gets_back_the_first_registration,
@@ -369,4 +371,17 @@ pub async fn end_session(app: &TestApp, session: &str) {
     })
     .await
     .unwrap();
+}
+
+/// How many outbox rows carry a calendar with this METHOD.
+pub async fn count_calendars(app: &TestApp, method: &str) -> i64 {
+    let method = method.to_string();
+    db::run(&app.pool, move |conn| {
+        Ok(outbox::table
+            .filter(outbox::calendar_method.eq(method))
+            .count()
+            .get_result(conn)?)
+    })
+    .await
+    .unwrap()
 }
