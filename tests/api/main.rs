@@ -9,5 +9,5 @@ mod meetings;
 mod openapi;
 mod ops;
 mod pages;
-mod sessions;
 mod registrations;
+mod sessions;

@@ -12,6 +12,9 @@ use seminars::db;
 use seminars::db::schema::{outbox, sessions, users};
 use seminars::mail::outbox::OutboxRow;
 
+mod approval;
+mod cli;
+mod pages;
 mod rush;
 
 on_both_backends!(
@@ -37,7 +40,12 @@ pub async fn open_session(app: &TestApp, token: &str, settings: Value) -> String
     let mut meeting = crate::support::meeting_body();
     meeting["first_day"] = json!(format!("{y}-03-09"));
     meeting["last_day"] = json!(format!("{y}-03-13"));
-    let meeting: Value = app.post_as(token, "/api/v1/meetings", meeting).await.json().await.unwrap();
+    let meeting: Value = app
+        .post_as(token, "/api/v1/meetings", meeting)
+        .await
+        .json()
+        .await
+        .unwrap();
     let mut body = crate::support::session_body(meeting["id"].as_str().unwrap());
     body["starts_at"] = json!(format!("{y}-03-10T14:30:00+01:00"));
     body["ends_at"] = json!(format!("{y}-03-10T17:30:00+01:00"));
@@ -48,7 +56,9 @@ pub async fn open_session(app: &TestApp, token: &str, settings: Value) -> String
     assert_eq!(response.status(), 201);
     let session: Value = response.json().await.unwrap();
     let id = session["id"].as_str().unwrap().to_string();
-    let published = app.post_as(token, &format!("/api/v1/sessions/{id}/publish"), json!({})).await;
+    let published = app
+        .post_as(token, &format!("/api/v1/sessions/{id}/publish"), json!({}))
+        .await;
     assert_eq!(published.status(), 200);
     id
 }
@@ -65,7 +75,12 @@ pub fn delegate(email: &str, country: &str) -> Value {
 /// Registers and answers the HTTP status and body.
 pub async fn register(app: &TestApp, session: &str, body: Value) -> (u16, Value) {
     let response = app
-        .request(Method::POST, &format!("/api/v1/sessions/{session}/registrations"), None, Some(body))
+        .request(
+            Method::POST,
+            &format!("/api/v1/sessions/{session}/registrations"),
+            None,
+            Some(body),
+        )
         .await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
@@ -103,19 +118,35 @@ pub fn calendar_of(row: &OutboxRow) -> (String, seminars::calendar::ParsedEvent)
 }
 
 /// A focal point scoped to a country or an entity, and their bearer token.
-pub async fn focal_point(app: &TestApp, country: Option<&str>, entity: Option<&str>) -> (String, String) {
+pub async fn focal_point(
+    app: &TestApp,
+    country: Option<&str>,
+    entity: Option<&str>,
+) -> (String, String) {
     let (email, password) = app.account(&[Role::FocalPoint]).await;
-    let (c, e, who) = (country.map(String::from), entity.map(String::from), email.clone());
+    let (c, e, who) = (
+        country.map(String::from),
+        entity.map(String::from),
+        email.clone(),
+    );
     db::run(&app.pool, move |conn| {
         diesel::update(users::table.filter(users::email.eq(who)))
-            .set((users::focal_point_country.eq(c), users::focal_point_entity.eq(e)))
+            .set((
+                users::focal_point_country.eq(c),
+                users::focal_point_entity.eq(e),
+            ))
             .execute(conn)?;
         Ok(())
     })
     .await
     .unwrap();
     let response = app
-        .request(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": email, "password": password})))
+        .request(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": email, "password": password})),
+        )
         .await;
     let body: Value = response.json().await.unwrap();
     (email, body["token"].as_str().unwrap().to_string())
@@ -142,11 +173,18 @@ async fn registering_past_capacity_puts_the_delegate_on_the_waiting_list(app: Te
     assert!(event.uid.contains(&session));
     assert_eq!(event.attendees, vec!["a@example.org"]);
     assert_eq!(event.location, "ITU headquarters, Geneva");
-    assert!(confirmed[0].text_body.contains("/registrations/"), "the secret link");
+    assert!(
+        confirmed[0].text_body.contains("/registrations/"),
+        "the secret link"
+    );
     let waiting = mail_to(&app, "c@example.org").await;
     assert_eq!(waiting.len(), 1);
     assert!(waiting[0].calendar.is_none());
-    assert!(waiting[0].text_body.contains("position 1"), "{}", waiting[0].text_body);
+    assert!(
+        waiting[0].text_body.contains("position 1"),
+        "{}",
+        waiting[0].text_body
+    );
 }
 
 async fn the_same_email_registering_twice_gets_back_the_first_registration(app: TestApp) {
@@ -158,8 +196,15 @@ async fn the_same_email_registering_twice_gets_back_the_first_registration(app: 
     let (status, second) = register(&app, &session, again).await;
     assert_eq!(status, 200);
     assert_eq!(second["id"], first["id"]);
-    assert_eq!(second["country_group"], "developed", "the first registration's data");
-    assert_eq!(mail_to(&app, "twice@example.org").await.len(), 1, "no second email");
+    assert_eq!(
+        second["country_group"], "developed",
+        "the first registration's data"
+    );
+    assert_eq!(
+        mail_to(&app, "twice@example.org").await.len(),
+        1,
+        "no second email"
+    );
 }
 
 async fn bad_fields_are_named_and_closed_cancelled_or_draft_sessions_refuse(app: TestApp) {
@@ -168,7 +213,15 @@ async fn bad_fields_are_named_and_closed_cancelled_or_draft_sessions_refuse(app:
     let body = json!({"email": "nope", "country": "XX", "stakeholder_category": "press", "attendance": "both"});
     let (status, problem) = register(&app, &session, body).await;
     assert_eq!(status, 422);
-    for field in ["name", "email", "organisation", "job_title", "country", "stakeholder_category", "attendance"] {
+    for field in [
+        "name",
+        "email",
+        "organisation",
+        "job_title",
+        "country",
+        "stakeholder_category",
+        "attendance",
+    ] {
         assert!(problem["errors"][field].is_array(), "{field}: {problem}");
     }
     let mut visa = delegate("v@example.org", "JP");
@@ -176,39 +229,83 @@ async fn bad_fields_are_named_and_closed_cancelled_or_draft_sessions_refuse(app:
     let (status, problem) = register(&app, &session, visa).await;
     assert_eq!(status, 422);
     assert!(problem["errors"]["passport_number"].is_array());
-    let (status, _) = register(&app, "8b0c3b6e-0000-4000-8000-000000000000", delegate("x@example.org", "JP")).await;
+    let (status, _) = register(
+        &app,
+        "8b0c3b6e-0000-4000-8000-000000000000",
+        delegate("x@example.org", "JP"),
+    )
+    .await;
     assert_eq!(status, 404);
     let y = next_year();
     let closed = app
-        .patch_as(&token, &format!("/api/v1/sessions/{session}"), json!({"registration_opens_at": format!("{y}-03-01T00:00:00Z")}))
+        .patch_as(
+            &token,
+            &format!("/api/v1/sessions/{session}"),
+            json!({"registration_opens_at": format!("{y}-03-01T00:00:00Z")}),
+        )
         .await;
     assert_eq!(closed.status(), 200);
     let (status, problem) = register(&app, &session, delegate("early@example.org", "JP")).await;
     assert_eq!(status, 409, "{problem}");
-    let cancel = app.post_as(&token, &format!("/api/v1/sessions/{session}/cancel"), json!({"reason": "storm"})).await;
+    let cancel = app
+        .post_as(
+            &token,
+            &format!("/api/v1/sessions/{session}/cancel"),
+            json!({"reason": "storm"}),
+        )
+        .await;
     assert_eq!(cancel.status(), 200);
-    assert_eq!(register(&app, &session, delegate("late@example.org", "JP")).await.0, 409);
+    assert_eq!(
+        register(&app, &session, delegate("late@example.org", "JP"))
+            .await
+            .0,
+        409
+    );
     let meeting: Value = app.get("/api/v1/meetings").await.json().await.unwrap();
     let mut draft = crate::support::session_body(meeting["items"][0]["id"].as_str().unwrap());
     draft["starts_at"] = json!(format!("{y}-03-11T14:30:00+01:00"));
     draft["ends_at"] = json!(format!("{y}-03-11T17:30:00+01:00"));
-    let draft: Value = app.post_as(&token, "/api/v1/sessions", draft).await.json().await.unwrap();
-    let (status, _) = register(&app, draft["id"].as_str().unwrap(), delegate("d@example.org", "JP")).await;
+    let draft: Value = app
+        .post_as(&token, "/api/v1/sessions", draft)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (status, _) = register(
+        &app,
+        draft["id"].as_str().unwrap(),
+        delegate("d@example.org", "JP"),
+    )
+    .await;
     assert_eq!(status, 404, "a draft is not public");
 }
 
-async fn cancelling_through_the_link_withdraws_the_invitation_and_promotes_the_first_waiting(app: TestApp) {
+async fn cancelling_through_the_link_withdraws_the_invitation_and_promotes_the_first_waiting(
+    app: TestApp,
+) {
     let token = app.organiser().await;
     let session = open_session(&app, &token, json!({"capacity": 1})).await;
     register(&app, &session, delegate("seat@example.org", "JP")).await;
     register(&app, &session, delegate("next@example.org", "KE")).await;
     register(&app, &session, delegate("later@example.org", "NP")).await;
     let link = token_of(&app, "seat@example.org").await;
-    let mine: Value = app.get(&format!("/api/v1/registrations/{link}")).await.json().await.unwrap();
+    let mine: Value = app
+        .get(&format!("/api/v1/registrations/{link}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(mine["status"], "confirmed");
     assert_eq!(mine["email"], "seat@example.org");
     assert!(mine.get("visa").is_none());
-    let response = app.request(Method::POST, &format!("/api/v1/registrations/{link}/cancel"), None, None).await;
+    let response = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/registrations/{link}/cancel"),
+            None,
+            None,
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let cancelled: Value = response.json().await.unwrap();
     assert_eq!(cancelled["status"], "cancelled");
@@ -220,14 +317,22 @@ async fn cancelling_through_the_link_withdraws_the_invitation_and_promotes_the_f
     assert_eq!(next_mail.len(), 2, "waitlisted, then the invitation");
     assert_eq!(calendar_of(&next_mail[1]).0, "REQUEST");
     let later: Value = app
-        .get(&format!("/api/v1/registrations/{}", token_of(&app, "later@example.org").await))
+        .get(&format!(
+            "/api/v1/registrations/{}",
+            token_of(&app, "later@example.org").await
+        ))
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(later["waitlist_position"], 1, "moved up");
     let wrong = "0".repeat(64);
-    assert_eq!(app.get(&format!("/api/v1/registrations/{wrong}")).await.status(), 404);
+    assert_eq!(
+        app.get(&format!("/api/v1/registrations/{wrong}"))
+            .await
+            .status(),
+        404
+    );
 }
 
 async fn raising_the_capacity_promotes_the_waiting_at_once(app: TestApp) {
@@ -236,13 +341,26 @@ async fn raising_the_capacity_promotes_the_waiting_at_once(app: TestApp) {
     for email in ["p1@example.org", "p2@example.org", "p3@example.org"] {
         register(&app, &session, delegate(email, "JP")).await;
     }
-    let patched = app.patch_as(&token, &format!("/api/v1/sessions/{session}"), json!({"capacity": 2})).await;
+    let patched = app
+        .patch_as(
+            &token,
+            &format!("/api/v1/sessions/{session}"),
+            json!({"capacity": 2}),
+        )
+        .await;
     assert_eq!(patched.status(), 200);
     let p2 = mail_to(&app, "p2@example.org").await;
     assert_eq!(calendar_of(p2.last().unwrap()).0, "REQUEST");
-    assert_eq!(mail_to(&app, "p3@example.org").await.len(), 1, "still waiting");
+    assert_eq!(
+        mail_to(&app, "p3@example.org").await.len(),
+        1,
+        "still waiting"
+    );
     let list: Value = app
-        .get_as(&token, &format!("/api/v1/sessions/{session}/registrations?status=confirmed"))
+        .get_as(
+            &token,
+            &format!("/api/v1/sessions/{session}/registrations?status=confirmed"),
+        )
         .await
         .json()
         .await
@@ -252,7 +370,12 @@ async fn raising_the_capacity_promotes_the_waiting_at_once(app: TestApp) {
 
 async fn a_remote_delegate_gets_the_connection_link_as_the_place(app: TestApp) {
     let token = app.organiser().await;
-    let session = open_session(&app, &token, json!({"remote_capacity": 1, "remote_url": "https://meet.example.org/q22"})).await;
+    let session = open_session(
+        &app,
+        &token,
+        json!({"remote_capacity": 1, "remote_url": "https://meet.example.org/q22"}),
+    )
+    .await;
     let mut body = delegate("far@example.org", "TV");
     body["attendance"] = json!("remote");
     let (_, placed) = register(&app, &session, body.clone()).await;
@@ -261,7 +384,10 @@ async fn a_remote_delegate_gets_the_connection_link_as_the_place(app: TestApp) {
     assert_eq!(event.location, "https://meet.example.org/q22");
     body["email"] = json!("far2@example.org");
     let (_, second) = register(&app, &session, body).await;
-    assert_eq!(second["status"], "waitlisted", "remote seats are counted apart");
+    assert_eq!(
+        second["status"], "waitlisted",
+        "remote seats are counted apart"
+    );
     let (_, in_person) = register(&app, &session, delegate("near@example.org", "TV")).await;
     assert_eq!(in_person["status"], "confirmed");
 }
@@ -270,20 +396,59 @@ async fn reserved_seats_go_to_developing_countries_and_ldcs_until_their_date(app
     let token = app.organiser().await;
     let y = next_year();
     let until = format!("{y}-03-01T00:00:00Z");
-    let session = open_session(&app, &token, json!({"capacity": 2, "reserved_seats": 1, "reserved_until": until})).await;
-    assert_eq!(register(&app, &session, delegate("dev1@example.org", "JP")).await.1["status"], "confirmed");
-    assert_eq!(register(&app, &session, delegate("dev2@example.org", "FR")).await.1["status"], "waitlisted");
-    assert_eq!(register(&app, &session, delegate("ldc@example.org", "NP")).await.1["status"], "confirmed");
-    let session2 = open_session(&app, &token, json!({"capacity": 2, "reserved_seats": 1, "reserved_until": until})).await;
+    let session = open_session(
+        &app,
+        &token,
+        json!({"capacity": 2, "reserved_seats": 1, "reserved_until": until}),
+    )
+    .await;
+    assert_eq!(
+        register(&app, &session, delegate("dev1@example.org", "JP"))
+            .await
+            .1["status"],
+        "confirmed"
+    );
+    assert_eq!(
+        register(&app, &session, delegate("dev2@example.org", "FR"))
+            .await
+            .1["status"],
+        "waitlisted"
+    );
+    assert_eq!(
+        register(&app, &session, delegate("ldc@example.org", "NP"))
+            .await
+            .1["status"],
+        "confirmed"
+    );
+    let session2 = open_session(
+        &app,
+        &token,
+        json!({"capacity": 2, "reserved_seats": 1, "reserved_until": until}),
+    )
+    .await;
     register(&app, &session2, delegate("a@example.org", "JP")).await;
     register(&app, &session2, delegate("b@example.org", "DE")).await;
     let released = app
-        .patch_as(&token, &format!("/api/v1/sessions/{session2}"), json!({"reserved_seats": 0}))
+        .patch_as(
+            &token,
+            &format!("/api/v1/sessions/{session2}"),
+            json!({"reserved_seats": 0}),
+        )
         .await;
     assert_eq!(released.status(), 200);
     let b = mail_to(&app, "b@example.org").await;
-    assert_eq!(calendar_of(b.last().unwrap()).0, "REQUEST", "the released seat goes to the first waiting");
-    let too_many = app.patch_as(&token, &format!("/api/v1/sessions/{session2}"), json!({"reserved_seats": 3})).await;
+    assert_eq!(
+        calendar_of(b.last().unwrap()).0,
+        "REQUEST",
+        "the released seat goes to the first waiting"
+    );
+    let too_many = app
+        .patch_as(
+            &token,
+            &format!("/api/v1/sessions/{session2}"),
+            json!({"reserved_seats": 3}),
+        )
+        .await;
     assert_eq!(too_many.status(), 422);
 }
 
@@ -304,33 +469,85 @@ async fn organisers_filter_export_and_count_registrations(app: TestApp) {
     remote["attendance"] = json!("remote");
     register(&app, &session, remote).await;
     let path = format!("/api/v1/sessions/{session}/registrations");
-    let ldc: Value = app.get_as(&token, &format!("{path}?country_group=ldc")).await.json().await.unwrap();
+    let ldc: Value = app
+        .get_as(&token, &format!("{path}?country_group=ldc"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(ldc["total"], 1);
     assert_eq!(ldc["items"][0]["visa"]["passport_number"], "N0123456");
-    let regulators: Value = app.get_as(&token, &format!("{path}?stakeholder_category=regulator&attendance=in_person")).await.json().await.unwrap();
+    let regulators: Value = app
+        .get_as(
+            &token,
+            &format!("{path}?stakeholder_category=regulator&attendance=in_person"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(regulators["total"], 1);
-    assert_eq!(app.get_as(&token, &format!("{path}?status=lost")).await.status(), 422);
-    let page: Value = app.get_as(&token, &format!("{path}?limit=1&offset=1")).await.json().await.unwrap();
-    assert_eq!((page["total"].as_i64(), page["items"].as_array().unwrap().len()), (Some(3), 1));
+    assert_eq!(
+        app.get_as(&token, &format!("{path}?status=lost"))
+            .await
+            .status(),
+        422
+    );
+    let page: Value = app
+        .get_as(&token, &format!("{path}?limit=1&offset=1"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            page["total"].as_i64(),
+            page["items"].as_array().unwrap().len()
+        ),
+        (Some(3), 1)
+    );
     let csv = app.get_as(&token, &format!("{path}.csv?country=NE")).await;
     assert_eq!(csv.status(), 200);
-    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
     let csv = csv.text().await.unwrap();
     assert_eq!(csv.lines().count(), 2);
     assert!(csv.contains("N0123456") && csv.contains("'=cmd"), "{csv}");
-    let stats: Value = app.get_as(&token, &format!("{path}/stats")).await.json().await.unwrap();
+    let stats: Value = app
+        .get_as(&token, &format!("{path}/stats"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(stats["total"], 3);
     assert_eq!(stats["by_status"]["confirmed"], 3);
-    let cell = stats["cells"].as_array().unwrap().iter()
-        .find(|c| c["stakeholder_category"] == "policy_maker" && c["country_group"] == "developing").unwrap();
-    assert_eq!((cell["remote"].as_i64(), cell["in_person"].as_i64()), (Some(1), Some(0)));
+    let cell = stats["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["stakeholder_category"] == "policy_maker" && c["country_group"] == "developing")
+        .unwrap();
+    assert_eq!(
+        (cell["remote"].as_i64(), cell["in_person"].as_i64()),
+        (Some(1), Some(0))
+    );
     assert_eq!(app.get(&path).await.status(), 401);
     let rapporteur = app.token(&[Role::Rapporteur]).await;
     assert_eq!(app.get_as(&rapporteur, &path).await.status(), 403);
-    assert_eq!(app.get_as(&rapporteur, &format!("{path}/stats")).await.status(), 403);
+    assert_eq!(
+        app.get_as(&rapporteur, &format!("{path}/stats"))
+            .await
+            .status(),
+        403
+    );
     let (_, kenya) = focal_point(&app, Some("KE"), None).await;
     let scoped: Value = app.get_as(&kenya, &path).await.json().await.unwrap();
-    assert_eq!(scoped["total"], 1, "a focal point lists their own delegates");
+    assert_eq!(
+        scoped["total"], 1,
+        "a focal point lists their own delegates"
+    );
     assert!(scoped["items"][0].get("visa").is_none());
 }
 
@@ -339,22 +556,50 @@ async fn importing_countries_changes_new_registrations_and_keeps_old_groups(app:
     let session = open_session(&app, &token, json!({})).await;
     let (_, before) = register(&app, &session, delegate("np1@example.org", "NP")).await;
     assert_eq!(before["country_group"], "ldc");
-    let csv = include_str!("../../data/reference/countries.csv").replace("NP,NPL,Nepal,ldc", "NP,NPL,Nepal,developing");
+    let csv = include_str!("../../data/reference/countries.csv")
+        .replace("NP,NPL,Nepal,ldc", "NP,NPL,Nepal,developing");
     let admin = app.token(&[Role::Admin]).await;
     let import = |body: String, bearer: String| {
-        app.client.post(app.url("/api/v1/countries/import")).bearer_auth(bearer).header("content-type", "text/csv").body(body).send()
+        app.client
+            .post(app.url("/api/v1/countries/import"))
+            .bearer_auth(bearer)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
     };
-    assert_eq!(import(csv.clone(), token.clone()).await.unwrap().status(), 403);
-    let bad = import("alpha2,alpha3,name,group\nNP,NPL,Nepal,graduated\n".into(), admin.clone()).await.unwrap();
+    assert_eq!(
+        import(csv.clone(), token.clone()).await.unwrap().status(),
+        403
+    );
+    let bad = import(
+        "alpha2,alpha3,name,group\nNP,NPL,Nepal,graduated\n".into(),
+        admin.clone(),
+    )
+    .await
+    .unwrap();
     assert_eq!(bad.status(), 422);
     let problem: Value = bad.json().await.unwrap();
-    assert!(problem["errors"]["file"][0].as_str().unwrap().contains("line 2"));
+    assert!(problem["errors"]["file"][0]
+        .as_str()
+        .unwrap()
+        .contains("line 2"));
     let report: Value = import(csv, admin).await.unwrap().json().await.unwrap();
     assert_eq!(report["regrouped"], json!(["NP: ldc → developing"]));
     let (_, after) = register(&app, &session, delegate("np2@example.org", "NP")).await;
     assert_eq!(after["country_group"], "developing");
-    let old: Value = app.get_as(&token, &format!("/api/v1/sessions/{session}/registrations?country_group=ldc")).await.json().await.unwrap();
-    assert_eq!(old["items"][0]["id"], before["id"], "the first keeps its stored group");
+    let old: Value = app
+        .get_as(
+            &token,
+            &format!("/api/v1/sessions/{session}/registrations?country_group=ldc"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        old["items"][0]["id"], before["id"],
+        "the first keeps its stored group"
+    );
     let countries: Value = app.get("/api/v1/countries").await.json().await.unwrap();
     assert_eq!(countries.as_array().unwrap().len(), 249);
 }
@@ -365,7 +610,10 @@ pub async fn end_session(app: &TestApp, session: &str) {
     db::run(&app.pool, move |conn| {
         let past = chrono::Utc::now().naive_utc() - chrono::Duration::days(1);
         diesel::update(sessions::table.find(id))
-            .set((sessions::starts_at.eq(past - chrono::Duration::hours(3)), sessions::ends_at.eq(past)))
+            .set((
+                sessions::starts_at.eq(past - chrono::Duration::hours(3)),
+                sessions::ends_at.eq(past),
+            ))
             .execute(conn)?;
         Ok(())
     })
