@@ -91,6 +91,27 @@ fn locked_in_scope(
     }
 }
 
+/// 409 naming every registration the decision cannot apply to.
+fn refuse_wrong_states(found: &[Registration], approve: bool) -> Result<(), AppError> {
+    let refused: Vec<&str> = found
+        .iter()
+        .filter(|r| decision(r.status, approve).is_err())
+        .map(|r| r.id.as_str())
+        .collect();
+    if refused.is_empty() {
+        return Ok(());
+    }
+    let what = if approve {
+        "only pending registrations can be approved"
+    } else {
+        "cancelled or rejected registrations cannot be rejected"
+    };
+    Err(AppError::Conflict(
+        what.into(),
+        Some(json!({"ids": refused})),
+    ))
+}
+
 /// Approves or rejects registrations: all of them, or (outside scope, wrong state) none.
 pub fn decide(
     conn: &mut Conn,
@@ -104,22 +125,7 @@ pub fn decide(
     let ids = unique(ids)?;
     db::write(conn, |conn| {
         let found = locked_in_scope(conn, decider.user.as_ref(), session_id, &ids)?;
-        let refused: Vec<&str> = found
-            .iter()
-            .filter(|r| decision(r.status, approve).is_err())
-            .map(|r| r.id.as_str())
-            .collect();
-        if !refused.is_empty() {
-            let what = if approve {
-                "only pending registrations can be approved"
-            } else {
-                "cancelled or rejected registrations cannot be rejected"
-            };
-            return Err(AppError::Conflict(
-                what.into(),
-                Some(json!({"ids": refused})),
-            ));
-        }
+        refuse_wrong_states(&found, approve)?;
         let mut decided = Vec::new();
         for registration in found {
             let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
@@ -186,16 +192,27 @@ fn decide_one(
         changes,
     )?;
     links::revoke(conn, Purpose::FocalPointDecision, &registration.id, now)?;
-    if approve {
-        let position = store::position_of(conn, &registration)?;
-        notify::placed(conn, &cx, &registration, position)?;
-    } else {
-        notify::ended(conn, &cx, &registration, was, "registration_rejected")?;
-        if was == Status::Confirmed {
-            fill(conn, &cx, registration.delegate.attendance)?;
-        }
-    }
+    tell(conn, &cx, &registration, was)?;
     Ok(registration)
+}
+
+/// The delegate hears the decision either way; a rejection frees any seat it held.
+fn tell(
+    conn: &mut Conn,
+    cx: &Context,
+    registration: &Registration,
+    was: Status,
+) -> Result<(), AppError> {
+    if registration.status == Status::Rejected {
+        notify::ended(conn, cx, registration, was, "registration_rejected")?;
+        if was == Status::Confirmed {
+            fill(conn, cx, registration.delegate.attendance)?;
+        }
+    } else {
+        let position = store::position_of(conn, registration)?;
+        notify::placed(conn, cx, registration, position)?;
+    }
+    Ok(())
 }
 
 /// The registration a focal point's emailed link opens, with its session.

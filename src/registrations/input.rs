@@ -115,15 +115,64 @@ fn visa(check: &mut Check, input: &mut RegistrationInput, today: NaiveDate) -> O
     })
 }
 
+/// Who the delegate is, once checked.
+struct Who {
+    name: String,
+    email: String,
+    organisation: String,
+    job_title: String,
+    country: String,
+    group: CountryGroup,
+}
+
+/// How the delegate attends, once checked.
+struct How {
+    category: Category,
+    attendance: Attendance,
+    consent_directory: bool,
+    consent_share_email: bool,
+    accessibility_needs: String,
+    visa: Option<Visa>,
+}
+
 impl RegistrationInput {
     /// Checks every field at once; `country_of` finds a country (by code or name) in the
     /// reference list and answers its code and group.
     pub fn validate(
         mut self,
         today: NaiveDate,
-        mut country_of: impl FnMut(&str) -> Option<(String, CountryGroup)>,
+        country_of: impl FnMut(&str) -> Option<(String, CountryGroup)>,
     ) -> Result<(Delegate, CountryGroup), AppError> {
         let mut check = Check::new();
+        let who = self.who(&mut check, country_of);
+        let how = self.how(&mut check, today);
+        check.finish()?;
+        let (Some(who), Some(how)) = (who, how) else {
+            return Err(AppError::Internal(
+                "validation passed with a field missing".into(),
+            ));
+        };
+        let delegate = Delegate {
+            name: who.name,
+            email: who.email,
+            organisation: who.organisation,
+            job_title: who.job_title,
+            country: who.country,
+            category: how.category,
+            attendance: how.attendance,
+            consent_directory: how.consent_directory,
+            consent_share_email: how.consent_directory && how.consent_share_email,
+            accessibility_needs: how.accessibility_needs,
+            visa: how.visa,
+        };
+        Ok((delegate, who.group))
+    }
+
+    fn who(
+        &mut self,
+        check: &mut Check,
+        mut country_of: impl FnMut(&str) -> Option<(String, CountryGroup)>,
+    ) -> Option<Who> {
         let name = check.text("name", std::mem::take(&mut self.name), 200);
         let email = check
             .text("email", std::mem::take(&mut self.email), 254)
@@ -141,39 +190,40 @@ impl RegistrationInput {
                 "must be an ISO 3166-1 alpha-2 country code, e.g. JP",
             );
         }
-        let (country, group) = found.unzip();
+        let (country, group) = found?;
+        Some(Who {
+            name: name?,
+            email: email.filter(|e| is_plausible_email(e))?,
+            organisation: organisation?,
+            job_title: job_title?,
+            country,
+            group,
+        })
+    }
+
+    fn how(&mut self, check: &mut Check, today: NaiveDate) -> Option<How> {
         let category = one_of(
-            &mut check,
+            check,
             "stakeholder_category",
             std::mem::take(&mut self.stakeholder_category),
             Category::parse,
             "policy_maker, regulator, operator, manufacturer, other",
         );
         let attendance = one_of(
-            &mut check,
+            check,
             "attendance",
             std::mem::take(&mut self.attendance),
             Attendance::parse,
             "in_person, remote",
         );
-        let flag = |check: &mut Check, field: &str, value: Field<bool>| {
-            check.optional(field, value).unwrap_or(false)
+        let mut flag = |field: &str, value: &mut Field<bool>| {
+            check
+                .optional(field, std::mem::take(value))
+                .unwrap_or(false)
         };
-        let consent_directory = flag(
-            &mut check,
-            "consent_directory",
-            self.consent_directory.clone(),
-        );
-        let consent_share_email = flag(
-            &mut check,
-            "consent_share_email",
-            self.consent_share_email.clone(),
-        );
-        let needs_visa = flag(
-            &mut check,
-            "visa_letter_needed",
-            self.visa_letter_needed.clone(),
-        );
+        let consent_directory = flag("consent_directory", &mut self.consent_directory);
+        let consent_share_email = flag("consent_share_email", &mut self.consent_share_email);
+        let needs_visa = flag("visa_letter_needed", &mut self.visa_letter_needed);
         let accessibility_needs = check
             .optional(
                 "accessibility_needs",
@@ -186,37 +236,18 @@ impl RegistrationInput {
             check.fail("accessibility_needs", "must be at most 2000 characters");
         }
         let visa = if needs_visa {
-            visa(&mut check, &mut self, today)
+            Some(visa(check, self, today)?)
         } else {
             None
         };
-        check.finish()?;
-        let (Some(name), Some(email), Some(organisation), Some(job_title), Some(country)) =
-            (name, email, organisation, job_title, country)
-        else {
-            return Err(AppError::Internal(
-                "validation passed with a field missing".into(),
-            ));
-        };
-        let (Some(group), Some(category), Some(attendance)) = (group, category, attendance) else {
-            return Err(AppError::Internal(
-                "validation passed with a field missing".into(),
-            ));
-        };
-        let delegate = Delegate {
-            name,
-            email,
-            organisation,
-            job_title,
-            country,
-            category,
-            attendance,
+        Some(How {
+            category: category?,
+            attendance: attendance?,
             consent_directory,
-            consent_share_email: consent_directory && consent_share_email,
+            consent_share_email,
             accessibility_needs,
             visa,
-        };
-        Ok((delegate, group))
+        })
     }
 }
 

@@ -136,7 +136,27 @@ fn place_new(
         session: &session,
         meeting: &meeting,
     };
-    let taken = fill(conn, &cx, delegate.attendance)?;
+    let registration = admit(conn, &cx, delegate, group, lang)?;
+    let position = store::position_of(conn, &registration)?;
+    notify::placed(conn, &cx, &registration, position)?;
+    Ok(Placed {
+        registration,
+        position,
+        created: true,
+    })
+}
+
+/// Places and stores a new registration under the session's lock, with its audit event.
+fn admit(
+    conn: &mut Conn,
+    cx: &Context,
+    delegate: &Delegate,
+    group: CountryGroup,
+    lang: &str,
+) -> Result<Registration, AppError> {
+    let session = cx.session;
+    let session_id = session.id.as_str();
+    let taken = fill(conn, cx, delegate.attendance)?;
     let own = own_focal_point(conn, &delegate.email)?;
     let seats = Seats::of(&session.fields, delegate.attendance, Utc::now());
     let needs_approval = session.fields.approval_required && own.is_none();
@@ -167,13 +187,7 @@ fn place_new(
         &registration.id,
         changes,
     )?;
-    let position = store::position_of(conn, &registration)?;
-    notify::placed(conn, &cx, &registration, position)?;
-    Ok(Placed {
-        registration,
-        position,
-        created: true,
-    })
+    Ok(registration)
 }
 
 /// The id of the focal-point account with this email, whose own registration needs no approval.

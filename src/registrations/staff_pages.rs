@@ -14,6 +14,7 @@ use super::domain::{Attendance, Category, Status};
 use super::pages::{form_pairs, registration_values, render_page, SessionLine};
 use super::reports::{self, Viewer};
 use super::service;
+use super::stats::Stats;
 use super::views::ListQuery;
 use crate::app::AppState;
 use crate::auth::{Caller, Organiser, Staff};
@@ -127,20 +128,11 @@ pub async fn bulk(
         .finish())
 }
 
-/// Statistics: the stakeholder category × country group table and its chart.
-#[get("/sessions/{id}/registrations/stats")]
-pub async fn stats(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    Organiser(_): Organiser,
-    id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let (session, meeting, numbers) =
-        db::run(&state.pool, move |conn| reports::stats(conn, &id)).await?;
-    let lang = Lang::of(&req);
+/// The statistics page's table, margins and chart in a language.
+fn stats_table(lang: Lang, numbers: &Stats) -> Value {
     let label = |key: &str| crate::i18n::text(lang.0, &format!("registration_value_{key}"));
     let svg = chart::svg(
-        &numbers,
+        numbers,
         label,
         &crate::i18n::text(lang.0, "registration_stats_chart"),
     );
@@ -162,8 +154,22 @@ pub async fn stats(
         .iter()
         .map(|g| json!({"group": g.as_str(), "t": numbers.by_group[g.as_str()], "share": percent(numbers.by_group[g.as_str()].share)}))
         .collect();
-    let context = json!({"s": SessionLine::of(&session, &meeting), "rows": rows, "groups": groups,
-        "all": numbers.all, "by_status": numbers.by_status, "svg": svg});
+    json!({"rows": rows, "groups": groups, "all": numbers.all, "by_status": numbers.by_status, "svg": svg})
+}
+
+/// Statistics: the stakeholder category × country group table and its chart.
+#[get("/sessions/{id}/registrations/stats")]
+pub async fn stats(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Organiser(_): Organiser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let (session, meeting, numbers) =
+        db::run(&state.pool, move |conn| reports::stats(conn, &id)).await?;
+    let lang = Lang::of(&req);
+    let mut context = stats_table(lang, &numbers);
+    context["s"] = json!(SessionLine::of(&session, &meeting));
     Ok(render_page(lang, "registrations/stats.html", context)?)
 }
 

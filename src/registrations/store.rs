@@ -345,11 +345,11 @@ pub fn list(
     Ok((domain(rows)?, total))
 }
 
+/// (category, group, attendance, status, how many) as stored.
+pub type CountRow = (String, String, String, String, i64);
+
 /// Counts by (category, group, attendance, status), for statistics.
-pub fn counts(
-    conn: &mut Conn,
-    session_id: &str,
-) -> QueryResult<Vec<(String, String, String, String, i64)>> {
+pub fn counts(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<CountRow>> {
     registrations::table
         .filter(registrations::session_id.eq(session_id))
         .group_by((
