@@ -16,7 +16,7 @@ use crate::config::Settings;
 use crate::db::{self, Conn};
 use crate::error::AppError;
 use crate::meetings::domain::Meeting;
-use crate::sessions::domain::Session;
+use crate::sessions::domain::{Session, SessionStatus};
 
 /// Who takes a decision, and what is recorded for it.
 #[derive(Debug, Clone)]
@@ -158,6 +158,9 @@ fn decide_one(
         session,
         meeting,
     };
+    if approve && session.status != SessionStatus::Scheduled {
+        return Err(AppError::conflict("the session is not scheduled"));
+    }
     let was = registration.status;
     let now = Utc::now();
     registration.status = if approve {

@@ -158,6 +158,11 @@ pub fn ended(
     }
 }
 
+/// The session was cancelled; for a delegate who held no invitation, a plain email.
+pub fn session_cancelled(conn: &mut Conn, cx: &Context, r: &Registration) -> Result<(), AppError> {
+    plain(conn, cx, r, "registration_session_cancelled", json!({}))
+}
+
 /// An organiser's message to a delegate.
 pub fn message(
     conn: &mut Conn,

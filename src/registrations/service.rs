@@ -204,7 +204,7 @@ fn own_focal_point(conn: &mut Conn, email: &str) -> Result<Option<String>, AppEr
 pub fn fill(conn: &mut Conn, cx: &Context, attendance: Attendance) -> Result<Taken, AppError> {
     let seats = Seats::of(&cx.session.fields, attendance, Utc::now());
     let mut taken = store::taken(conn, &cx.session.id, attendance)?;
-    if taken.total() >= seats.capacity {
+    if taken.total() >= seats.capacity || cx.session.status != SessionStatus::Scheduled {
         return Ok(taken);
     }
     let waiting = store::waiting(conn, &cx.session.id, attendance)?;
@@ -247,6 +247,32 @@ pub fn fill_free_seats(
     };
     for attendance in Attendance::ALL {
         fill(conn, &cx, *attendance)?;
+    }
+    Ok(())
+}
+
+/// The session is cancelled (inside its transaction): those waiting or pending are told; the
+/// confirmed already received the CANCEL of their invitation.
+pub fn session_cancelled(
+    conn: &mut Conn,
+    settings: &Settings,
+    session: &Session,
+    meeting: &Meeting,
+) -> Result<(), AppError> {
+    let cx = Context {
+        settings,
+        session,
+        meeting,
+    };
+    for status in [Status::Waitlisted, Status::Pending] {
+        let filter = store::Filter {
+            status: Some(status),
+            ..store::Filter::default()
+        };
+        let (waiting, _) = store::list(conn, &session.id, &filter, i64::MAX, 0)?;
+        for registration in &waiting {
+            notify::session_cancelled(conn, &cx, registration)?;
+        }
     }
     Ok(())
 }

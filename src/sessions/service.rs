@@ -141,6 +141,8 @@ pub fn cancel(
         let meeting =
             meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
         invitations::session_cancelled(conn, settings, &session, &meeting)?;
+        // Delegates still waiting or pending hold no invitation; they are told by email.
+        crate::registrations::service::session_cancelled(conn, settings, &session, &meeting)?;
         Ok(session)
     })
 }

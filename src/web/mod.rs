@@ -55,6 +55,8 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "mail/registration_decision.html",
     "mail/registration_message.txt",
     "mail/registration_message.html",
+    "mail/registration_session_cancelled.txt",
+    "mail/registration_session_cancelled.html",
 ];
 
 /// The parsed templates, built once; a template that does not parse stops start-up (see `check`).

@@ -10,6 +10,7 @@ on_both_backends!(
     raising_the_capacity_promotes_the_waiting_at_once,
     a_remote_delegate_gets_the_connection_link_as_the_place,
     reserved_seats_go_to_developing_countries_and_ldcs_until_their_date,
+    cancelling_the_session_tells_every_delegate_and_promotes_nobody,
 );
 
 async fn raising_the_capacity_promotes_the_waiting_at_once(app: TestApp) {
@@ -127,4 +128,35 @@ async fn reserved_seats_go_to_developing_countries_and_ldcs_until_their_date(app
         )
         .await;
     assert_eq!(too_many.status(), 422);
+}
+
+async fn cancelling_the_session_tells_every_delegate_and_promotes_nobody(app: TestApp) {
+    let token = app.organiser().await;
+    let session = open_session(&app, &token, json!({"capacity": 1})).await;
+    register(&app, &session, delegate("held@example.org", "JP")).await;
+    register(&app, &session, delegate("waiting@example.org", "KE")).await;
+    let path = format!("/api/v1/sessions/{session}/cancel");
+    assert_eq!(
+        app.post_as(&token, &path, json!({"reason": "Typhoon"}))
+            .await
+            .status(),
+        200
+    );
+    let held = mail_to(&app, "held@example.org").await;
+    assert_eq!(calendar_of(held.last().unwrap()).0, "CANCEL");
+    let waiting = mail_to(&app, "waiting@example.org").await;
+    assert_eq!(waiting.len(), 2);
+    assert!(waiting[1].calendar.is_none() && waiting[1].subject.starts_with("Cancelled"));
+    assert!(waiting[1].text_body.contains("Typhoon"));
+    let link = token_of(&app, "held@example.org").await;
+    let cancel = format!("/api/v1/registrations/{link}/cancel");
+    let response = app
+        .request(reqwest::Method::POST, &cancel, None, None)
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        mail_to(&app, "waiting@example.org").await.len(),
+        2,
+        "no promotion into a cancelled session"
+    );
 }
