@@ -55,8 +55,19 @@ pub async fn list(
         .map(|r| registration_values(r, page.positions.get(&r.id).copied()))
         .collect();
     let csv_query = serde_urlencoded_query(&query);
+    let (limit, offset) = bounds;
+    let at = |offset: i64| {
+        format!(
+            "{csv_query}{}limit={limit}&offset={offset}",
+            if csv_query.is_empty() { "" } else { "&" }
+        )
+    };
+    let pages = json!({
+        "prev": (offset > 0).then(|| at((offset - limit).max(0))),
+        "next": (offset + limit < page.total).then(|| at(offset + limit)),
+    });
     let context = json!({
-        "s": line, "rows": rows, "total": page.total, "q": query, "csv_query": csv_query, "organiser": organiser,
+        "s": line, "rows": rows, "total": page.total, "q": query, "csv_query": csv_query, "organiser": organiser, "pages": pages,
         "statuses": names(Status::ALL, Status::as_str), "categories": names(Category::ALL, Category::as_str),
         "groups": names(&CountryGroup::ALL, |g| g.as_str()), "attendances": names(Attendance::ALL, Attendance::as_str),
         "done": req.query_string().contains("done="),

@@ -147,6 +147,19 @@ async fn organisers_see_filtered_registrations_bulk_forms_and_an_svg_chart(app: 
     assert!(list.contains("np@example.org") && !list.contains("de@example.org"));
     assert!(list.contains("registrations.csv?country_group=ldc"));
     assert!(list.contains("name=\"ids\""));
+    let first = app
+        .get_as(
+            &token,
+            &format!("/sessions/{session}/registrations?limit=1"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        first.contains("limit=1&amp;offset=1"),
+        "a link to the next page"
+    );
     let ids: Value = app
         .get_as(&token, &format!("/api/v1/sessions/{session}/registrations"))
         .await
