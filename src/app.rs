@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::error::{AppError, PageError};
 use crate::ops::Metrics;
 use crate::{audit, auth, db, meetings, openapi, ops, sessions, web as pages};
+use crate::{countries, registrations};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -148,7 +149,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(auth::password_pages::reset)
         .service(auth::users_pages::users_page)
         .service(auth::users_pages::invite)
-        .service(audit::pages::audit_page);
+        .service(audit::pages::audit_page)
+        .service(registrations::api::create)
+        .service(registrations::api::mine)
+        .service(registrations::api::cancel)
+        .service(registrations::api::list)
+        .service(registrations::api::csv)
+        .service(registrations::api::stats)
+        .service(registrations::api::approve)
+        .service(registrations::api::reject)
+        .service(registrations::api::bulk)
+        .service(countries::api::list)
+        .service(countries::api::import)
+        .service(registrations::pages::register_form)
+        .service(registrations::pages::register_submit)
+        .service(registrations::pages::show)
+        .service(registrations::pages::cancel)
+        .service(registrations::pages::decision)
+        .service(registrations::pages::decide_page)
+        .service(registrations::staff_pages::list)
+        .service(registrations::staff_pages::bulk)
+        .service(registrations::staff_pages::stats)
+        .service(registrations::staff_pages::directory)
+        .service(countries::pages::show)
+        .service(countries::pages::import);
 }
 
 fn security_headers(settings: &Settings) -> DefaultHeaders {

@@ -41,6 +41,21 @@ pub enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// Manage the countries reference list.
+    Countries {
+        #[command(subcommand)]
+        command: CountriesCommand,
+    },
+}
+
+/// Reference list commands.
+#[derive(Debug, Subcommand)]
+pub enum CountriesCommand {
+    /// Replace the list with a CSV (alpha2,alpha3,name,group); registrations keep their group.
+    Import {
+        /// The CSV file, as data/reference/countries.csv.
+        file: PathBuf,
+    },
 }
 
 /// Outbox commands.
@@ -92,6 +107,9 @@ pub fn main() -> i32 {
         Command::Outbox {
             command: OutboxCommand::Send,
         } => send_outbox(settings),
+        Command::Countries {
+            command: CountriesCommand::Import { file },
+        } => import_countries(&settings, &file),
     };
     match result {
         Ok(()) => 0,
@@ -194,6 +212,32 @@ fn add_user(
         crate::auth::domain::format_roles(&user.roles)
     );
     Ok(())
+}
+
+fn import_countries(settings: &Settings, file: &std::path::Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let pool = db::connect(&settings.database)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    db::migrate(&mut conn)?;
+    let report = crate::countries::service::import(&mut conn, &Actor::Cli, &text)
+        .map_err(|e| format!("{}: {}", file.display(), describe(e)))?;
+    println!(
+        "{} countries imported; added: {}; removed: {}; group changed: {}",
+        report.countries,
+        list_or_none(&report.added),
+        list_or_none(&report.removed),
+        list_or_none(&report.regrouped)
+    );
+    Ok(())
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
 }
 
 /// One line for an error at the command line, naming the fields that failed.

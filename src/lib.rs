@@ -19,6 +19,7 @@ pub mod meetings;
 pub mod openapi;
 pub mod ops;
 // rooms
+pub mod registrations;
 pub mod rooms;
 pub mod sessions;
 pub mod web;

@@ -4,6 +4,7 @@ use actix_web::{get, HttpResponse};
 use utoipa::OpenApi;
 
 use crate::{auth, meetings, sessions};
+use crate::{countries, registrations};
 
 /// Every documented route; a test compares it with the routes the code declares.
 #[derive(OpenApi)]
@@ -26,6 +27,10 @@ use crate::{auth, meetings, sessions};
         auth::rapporteurs::put_rapporteurs,
         auth::links_api::reissue_link, auth::links_api::revoke_link,
         crate::audit::api::list,
+        registrations::api::create, registrations::api::mine, registrations::api::cancel,
+        registrations::api::list, registrations::api::csv, registrations::api::stats,
+        registrations::api::approve, registrations::api::reject, registrations::api::bulk,
+        countries::api::list, countries::api::import,
     ),
     components(schemas(crate::error::Problem, auth::domain::FocalScope)),
     modifiers(&BearerAuth),

@@ -79,6 +79,19 @@ pub struct StaffPage(pub User);
 /// A page for admins.
 pub struct AdminPage(pub User);
 
+/// A page for organisers (and admins).
+pub struct OrganiserPage(pub User);
+
+impl FromRequest for OrganiserPage {
+    type Error = Gate;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Gate>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user = gate(req, User::is_organiser);
+        Box::pin(async move { user.await.map(OrganiserPage) })
+    }
+}
+
 impl FromRequest for StaffPage {
     type Error = Gate;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Gate>>>>;

@@ -11,7 +11,9 @@ const HEADER: [&str; 4] = ["alpha2", "alpha3", "name", "group"];
 const BUNDLED_CSV: &str = include_str!("../../data/reference/countries.csv");
 
 /// The group a delegate's country belongs to; see `data/reference/countries.md` for the sources.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CountryGroup {
     Developed,

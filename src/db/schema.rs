@@ -60,6 +60,9 @@ diesel::table! {
         sequence -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        approval_required -> Bool,
+        reserved_seats -> Integer,
+        reserved_until -> Nullable<Timestamp>,
     }
 }
 
@@ -231,3 +234,49 @@ diesel::table! {
 
 diesel::joinable!(session_rapporteurs -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(session_rapporteurs, rate_counters, users);
+
+// registrations
+diesel::table! {
+    countries (alpha2) {
+        alpha2 -> Text,
+        alpha3 -> Text,
+        name -> Text,
+        country_group -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    registrations (id) {
+        id -> Text,
+        session_id -> Text,
+        arrival -> Integer,
+        name -> Text,
+        email -> Text,
+        organisation -> Text,
+        job_title -> Text,
+        country -> Text,
+        country_group -> Text,
+        stakeholder_category -> Text,
+        attendance -> Text,
+        status -> Text,
+        consent_directory -> Bool,
+        consent_share_email -> Bool,
+        accessibility_needs -> Text,
+        visa_letter_needed -> Bool,
+        passport_name -> Nullable<Text>,
+        nationality -> Nullable<Text>,
+        passport_number -> Nullable<Text>,
+        passport_expiry -> Nullable<Date>,
+        lang -> Text,
+        decided_by -> Nullable<Text>,
+        decision_comment -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(registrations -> sessions (session_id));
+
+diesel::allow_tables_to_appear_in_same_query!(registrations, countries, sessions);

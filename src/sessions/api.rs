@@ -37,6 +37,9 @@ pub struct SessionView {
     pub status: SessionStatus,
     pub cancel_reason: Option<String>,
     pub sequence: i32,
+    pub approval_required: bool,
+    pub reserved_seats: i32,
+    pub reserved_until: Option<DateTime<Utc>>,
 }
 
 impl SessionView {
@@ -60,6 +63,9 @@ impl SessionView {
             status: s.status,
             cancel_reason: s.cancel_reason.clone(),
             sequence: s.sequence,
+            approval_required: f.approval_required,
+            reserved_seats: f.reserved_seats,
+            reserved_until: f.reserved_until,
         }
     }
 }

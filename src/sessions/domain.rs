@@ -96,6 +96,12 @@ pub struct SessionFields {
     pub registration_opens_at: Option<DateTime<Utc>>,
     pub registration_closes_at: Option<DateTime<Utc>>,
     pub remote_url: Option<String>,
+    /// Registrations wait for the delegate's focal point (or an organiser) to approve them.
+    pub approval_required: bool,
+    /// In-person seats held for delegates from developing countries and LDCs …
+    pub reserved_seats: i32,
+    /// … until this instant (None: for as long as registration is open).
+    pub reserved_until: Option<DateTime<Utc>>,
 }
 
 /// A session as a client sends it, for creating (all required fields) or patching (any).
@@ -135,6 +141,15 @@ pub struct SessionInput {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub remote_url: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub approval_required: Field<bool>,
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub reserved_seats: Field<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub reserved_until: Field<DateTime<FixedOffset>>,
 }
 
 /// Largest capacity accepted, in person or remote.
@@ -255,6 +270,11 @@ impl SessionInput {
             check.change("registration_opens_at", opens),
             check.change("registration_closes_at", closes),
         );
+        let approval = check.optional("approval_required", self.approval_required);
+        let reserved = check.optional("reserved_seats", self.reserved_seats);
+        let reserved = capacity(&mut check, "reserved_seats", reserved);
+        let reserved_until = instant(&mut check, "reserved_until", self.reserved_until);
+        let reserved_until = check.change("reserved_until", reserved_until);
         if !check.is_clean() {
             check.finish()?;
         }
@@ -269,6 +289,9 @@ impl SessionInput {
             registration_opens_at: None,
             registration_closes_at: None,
             remote_url: None,
+            approval_required: false,
+            reserved_seats: 0,
+            reserved_until: None,
         };
         let base = current.unwrap_or(&fallback);
         let fields = SessionFields {
@@ -282,6 +305,9 @@ impl SessionInput {
             registration_opens_at: or_keep(opens, base.registration_opens_at),
             registration_closes_at: or_keep(closes, base.registration_closes_at),
             remote_url: or_keep(remote_url, base.remote_url.clone()),
+            approval_required: or_keep(approval, base.approval_required),
+            reserved_seats: or_keep(reserved, base.reserved_seats),
+            reserved_until: or_keep(reserved_until, base.reserved_until),
         };
         fields.check_rules(meeting)?;
         Ok(fields)
@@ -319,6 +345,12 @@ impl SessionFields {
             check.fail(
                 "registration_closes_at",
                 "must not be after the session ends",
+            );
+        }
+        if self.reserved_seats > self.capacity {
+            check.fail(
+                "reserved_seats",
+                "must not be more than the in-person capacity",
             );
         }
         check.finish()

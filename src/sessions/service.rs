@@ -120,6 +120,8 @@ pub fn patch(
         if calendar_changed && session.status == SessionStatus::Scheduled {
             invitations::session_changed(conn, settings, &session, &meeting)?;
         }
+        // More seats (or seats released from a reservation) go to the waiting list at once.
+        crate::registrations::service::fill_free_seats(conn, settings, &session, &meeting)?;
         Ok(session)
     })
 }
@@ -150,6 +152,8 @@ pub fn cancel(
         let meeting =
             meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
         invitations::session_cancelled(conn, settings, &session, &meeting)?;
+        // Delegates still waiting or pending hold no invitation; they are told by email.
+        crate::registrations::service::session_cancelled(conn, settings, &session, &meeting)?;
         Ok(session)
     })
 }
@@ -245,5 +249,20 @@ fn changed_fields(old: &SessionFields, new: &SessionFields) -> Map<String, Value
         json!(new.registration_closes_at),
     );
     note("remote_url", json!(old.remote_url), json!(new.remote_url));
+    note(
+        "approval_required",
+        json!(old.approval_required),
+        json!(new.approval_required),
+    );
+    note(
+        "reserved_seats",
+        json!(old.reserved_seats),
+        json!(new.reserved_seats),
+    );
+    note(
+        "reserved_until",
+        json!(old.reserved_until),
+        json!(new.reserved_until),
+    );
     changes
 }

@@ -28,6 +28,9 @@ pub struct SessionRow {
     pub sequence: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub approval_required: bool,
+    pub reserved_seats: i32,
+    pub reserved_until: Option<NaiveDateTime>,
 }
 
 impl SessionRow {
@@ -51,6 +54,9 @@ impl SessionRow {
                 registration_opens_at: self.registration_opens_at.map(utc),
                 registration_closes_at: self.registration_closes_at.map(utc),
                 remote_url: self.remote_url,
+                approval_required: self.approval_required,
+                reserved_seats: self.reserved_seats,
+                reserved_until: self.reserved_until.map(utc),
             },
             status: SessionStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?,
             id: self.id,
@@ -83,6 +89,9 @@ impl SessionRow {
             sequence: s.sequence,
             created_at: s.created_at,
             updated_at: s.updated_at,
+            approval_required: f.approval_required,
+            reserved_seats: f.reserved_seats,
+            reserved_until: f.reserved_until.map(micros),
         }
     }
 }

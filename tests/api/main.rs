@@ -13,6 +13,7 @@ mod openapi;
 mod ops;
 mod outbox;
 mod pages;
+mod registrations;
 mod sessions;
 // rooms
 mod rooms;

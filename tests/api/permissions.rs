@@ -65,6 +65,7 @@ fn kind_of(fixture: Fixture) -> &'static str {
         Fixture::OwnRegistrationToken => "registration_token",
         Fixture::OwnInvitationToken => "invitation_token",
         Fixture::Unknown => "unknown",
+        Fixture::Registration => "registration",
     }
 }
 
@@ -126,6 +127,54 @@ async fn staff_caller(
     )
 }
 
+/// A scheduled session next year, so that registration is open.
+async fn open_session(app: &TestApp, organiser: &str) -> (serde_json::Value, serde_json::Value) {
+    let year = chrono::Datelike::year(&chrono::Utc::now()) + 1;
+    let mut body = crate::support::meeting_body();
+    body["first_day"] = json!(format!("{year}-03-09"));
+    body["last_day"] = json!(format!("{year}-03-13"));
+    let meeting: serde_json::Value = app
+        .post_as(organiser, "/api/v1/meetings", body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut body = crate::support::session_body(meeting["id"].as_str().unwrap());
+    body["starts_at"] = json!(format!("{year}-03-10T14:30:00+01:00"));
+    body["ends_at"] = json!(format!("{year}-03-10T17:30:00+01:00"));
+    let session: serde_json::Value = app
+        .post_as(organiser, "/api/v1/sessions", body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!(
+        "/api/v1/sessions/{}/publish",
+        session["id"].as_str().unwrap()
+    );
+    let published = app.post_as(organiser, &path, json!({})).await;
+    assert_eq!(published.status(), 200);
+    (published.json().await.unwrap(), meeting)
+}
+
+/// A confirmed registration of a delegate from Kenya.
+async fn kenyan_delegate(app: &TestApp, session: &str) -> String {
+    let body = json!({"name": "Wanjiru Kamau", "email": "wanjiru@ca.go.ke", "organisation": "Communications Authority of Kenya",
+        "job_title": "Director", "country": "KE", "stakeholder_category": "regulator",
+        "attendance": "in_person", "consent_directory": true});
+    let response = app
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/sessions/{session}/registrations"),
+            None,
+            Some(body),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let registration: serde_json::Value = response.json().await.unwrap();
+    registration["id"].as_str().unwrap().to_string()
+}
+
 async fn set_rapporteurs(app: &TestApp, organiser: &str, session: &str, ids: &[&str]) {
     let path = format!("/api/v1/sessions/{session}/rapporteurs");
     let response = app
@@ -141,7 +190,7 @@ async fn set_rapporteurs(app: &TestApp, organiser: &str, session: &str, ids: &[&
 
 async fn callers_and_fixtures(app: &TestApp) -> (Vec<Caller>, Fixtures) {
     let organiser = app.organiser().await;
-    let (session, meeting) = app.scheduled_session(&organiser).await;
+    let (session, meeting) = open_session(app, &organiser).await;
     let (other_session, _) = app.scheduled_session(&organiser).await;
     let session = session["id"].as_str().unwrap().to_string();
     let (setup, reset) = account_links(app).await;
@@ -155,6 +204,8 @@ async fn callers_and_fixtures(app: &TestApp) -> (Vec<Caller>, Fixtures) {
     values.insert("spare_registration", spare);
     values.insert("setup_token", setup);
     values.insert("reset_token", reset);
+    let registration = kenyan_delegate(app, &session).await;
+    values.insert("registration", registration.clone());
     let mut callers = Vec::new();
     for holds in [
         None,
@@ -166,10 +217,11 @@ async fn callers_and_fixtures(app: &TestApp) -> (Vec<Caller>, Fixtures) {
             links: HashMap::new(),
         };
         if let Some((name, purpose)) = holds {
-            caller.links.insert(
-                name,
-                link(app, purpose, &uuid::Uuid::new_v4().to_string()).await,
-            );
+            let record = match purpose {
+                Purpose::Registration => registration.clone(),
+                _ => uuid::Uuid::new_v4().to_string(),
+            };
+            caller.links.insert(name, link(app, purpose, &record).await);
         }
         callers.push(caller);
     }

@@ -216,8 +216,100 @@ pub const ROWS: &[Row] = &[
         "",
         [404, 200, 404, 404, 404, 404, 404, 404, 404],
     ),
+    // registrations: "this administration" is Kenya, whose delegate holds the delegate link
+    row(
+        "POST",
+        "/api/v1/sessions/{id}/registrations",
+        "{}",
+        all(422),
+    ),
+    row("GET", "/api/v1/registrations/{token}", "", DELEGATE_ONLY),
+    // The delegate cancels here, so every decision below meets a cancelled registration (409).
+    row(
+        "POST",
+        "/api/v1/registrations/{token}/cancel",
+        "",
+        DELEGATE_ONLY,
+    ),
+    // The page answers a second cancellation with the registration as it is.
+    row("POST", "/registrations/{token}/cancel", "", DELEGATE_ONLY),
+    row(
+        "GET",
+        "/api/v1/sessions/{id}/registrations",
+        "",
+        FOCAL_OR_ORGANISER,
+    ),
+    row(
+        "GET",
+        "/api/v1/sessions/{id}/registrations.csv",
+        "",
+        organisers(200),
+    ),
+    row(
+        "GET",
+        "/api/v1/sessions/{id}/registrations/stats",
+        "",
+        organisers(200),
+    ),
+    row("POST", "/api/v1/registrations/{id}/approve", "{}", DECIDERS),
+    row("POST", "/api/v1/registrations/{id}/reject", "{}", DECIDERS),
+    row(
+        "POST",
+        "/api/v1/sessions/{id}/registrations/bulk",
+        "{}",
+        [401, 401, 401, 422, 422, 422, 422, 422, 422],
+    ),
+    row("GET", "/sessions/{id}/register", "", all(200)),
+    row("POST", "/sessions/{id}/register", "form:name=", all(422)),
+    row("GET", "/registrations/{token}", "", DELEGATE_ONLY),
+    row("GET", "/decisions/{token}", "", all(404)),
+    row(
+        "POST",
+        "/decisions/{token}",
+        "form:action=approve",
+        all(404),
+    ),
+    row(
+        "GET",
+        "/sessions/{id}/registrations",
+        "",
+        [303, 303, 303, 200, 200, 403, 403, 200, 200],
+    ),
+    row(
+        "POST",
+        "/sessions/{id}/registrations/bulk",
+        "form:action=",
+        [303, 303, 303, 422, 422, 422, 422, 422, 422],
+    ),
+    row(
+        "GET",
+        "/sessions/{id}/registrations/stats",
+        "",
+        [303, 303, 303, 403, 403, 403, 403, 200, 200],
+    ),
+    row(
+        "GET",
+        "/sessions/{id}/directory",
+        "",
+        [404, 404, 404, 200, 200, 200, 200, 200, 200],
+    ),
+    // countries
+    row("GET", "/api/v1/countries", "", all(200)),
+    row("POST", "/api/v1/countries/import", "", admins(422)),
+    row("GET", "/admin/countries", "", admin_page(200)),
+    row("POST", "/admin/countries", "form:csv=", admin_page(422)),
     row("POST", "/sign-out", "", all(303)),
 ];
+
+/// A delegate's own registration, through their link; any other token finds nothing.
+const DELEGATE_ONLY: [u16; 9] = [404, 200, 404, 404, 404, 404, 404, 404, 404];
+
+/// Focal points see their own delegates (another administration sees an empty list), organisers all.
+const FOCAL_OR_ORGANISER: [u16; 9] = [401, 401, 401, 200, 200, 403, 403, 200, 200];
+
+/// Deciding on the Kenyan delegate's (cancelled) registration: 409 for whoever may decide; 404,
+/// as if it did not exist, for staff outside its scope.
+const DECIDERS: [u16; 9] = [401, 401, 401, 404, 409, 404, 404, 409, 409];
 
 /// A record or token a placeholder is filled with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,6 +332,8 @@ pub enum Fixture {
     OwnInvitationToken,
     /// An id no record has.
     Unknown,
+    /// The registration of the Kenyan delegate who holds the delegate link.
+    Registration,
 }
 
 /// How placeholders are filled: the first rule whose path prefix matches wins.
@@ -249,6 +343,9 @@ pub const FILLS: &[(&str, &str, Fixture)] = &[
     ("/api/v1/rooms/", "{id}", Fixture::Unknown),
     ("/api/v1/equipment/", "{id}", Fixture::Unknown),
     ("/api/v1/outbox/", "{id}", Fixture::Unknown),
+    ("/api/v1/registrations/", "{id}", Fixture::Registration),
+    ("/registrations/", "{token}", Fixture::OwnRegistrationToken),
+    ("/decisions/", "{token}", Fixture::Unknown),
     ("/api/v1/sessions/", "{booking_id}", Fixture::Unknown),
     ("/api/v1/sessions/", "{id}", Fixture::Session),
     ("/sessions/", "{id}", Fixture::Session),

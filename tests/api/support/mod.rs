@@ -314,3 +314,27 @@ macro_rules! on_both_backends {
         )*
     };
 }
+
+/// Like `on_both_backends!`, with the settings adjusted first by a `fn(&mut Settings)`.
+#[macro_export]
+macro_rules! on_both_backends_with {
+    ($adjust:ident; $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::support::spawn_with($crate::support::Backend::Sqlite, super::$adjust).await.expect("sqlite");
+                    super::$name(app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    match $crate::support::spawn_with($crate::support::Backend::Postgres, super::$adjust).await {
+                        Some(app) => super::$name(app).await,
+                        None => eprintln!("PostgreSQL SKIPPED for {}: TEST_DATABASE_URL is not set", stringify!($name)),
+                    }
+                }
+            }
+        )*
+    };
+}

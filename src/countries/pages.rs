@@ -1,0 +1,79 @@
+//! The admin page of the countries reference list: see it, and replace it with a new CSV.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use super::service;
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::auth::pages::AdminPage;
+use crate::db;
+use crate::error::{AppError, PageError};
+use crate::web::{render_form, Lang};
+
+async fn page(state: &AppState, lang: Lang, extra: Value) -> Result<Value, AppError> {
+    let list = db::run(&state.pool, |conn| Ok(super::store::all(conn)?)).await?;
+    let countries: Vec<Value> = list
+        .iter()
+        .map(|c| json!({"alpha2": c.alpha2, "alpha3": c.alpha3, "name": c.name, "group": c.group.as_str()}))
+        .collect();
+    let count = |g: super::CountryGroup| list.iter().filter(|c| c.group == g).count();
+    let mut context = json!({"countries": countries, "developed": count(super::CountryGroup::Developed),
+        "developing": count(super::CountryGroup::Developing), "ldc": count(super::CountryGroup::Ldc)});
+    let names: serde_json::Map<String, Value> = super::CountryGroup::ALL
+        .iter()
+        .map(|g| {
+            (
+                g.as_str().to_string(),
+                json!(crate::i18n::text(
+                    lang.0,
+                    &format!("registration_value_{}", g.as_str())
+                )),
+            )
+        })
+        .collect();
+    context["l"] = json!({ "v": names });
+    if let (Some(base), Value::Object(more)) = (context.as_object_mut(), extra) {
+        base.extend(more);
+    }
+    Ok(context)
+}
+
+/// The reference list and the import form.
+#[get("/admin/countries")]
+pub async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    AdminPage(_): AdminPage,
+) -> Result<HttpResponse, PageError> {
+    let context = page(&state, Lang::of(&req), json!({})).await?;
+    Ok(render_form(&req, "countries/admin.html", context)?)
+}
+
+/// Imports a pasted CSV; the page then shows what changed, or the error with its line.
+#[post("/admin/countries")]
+pub async fn import(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    AdminPage(user): AdminPage,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let csv = url::form_urlencoded::parse(&body)
+        .find(|(k, _)| k == "csv")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let actor = Actor::User(user.id);
+    let result = db::run(&state.pool, move |conn| service::import(conn, &actor, &csv)).await;
+    let (extra, status) = match result {
+        Ok(report) => (json!({"report": report}), StatusCode::OK),
+        Err(AppError::Invalid(errors)) => {
+            (json!({"errors": errors}), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let context = page(&state, Lang::of(&req), extra).await?;
+    let mut response = render_form(&req, "countries/admin.html", context)?;
+    *response.status_mut() = status;
+    Ok(response)
+}

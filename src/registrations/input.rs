@@ -1,0 +1,321 @@
+//! The registration form as a delegate sends it (JSON or HTML form), checked field by field.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::domain::{Attendance, Category, Delegate, Visa};
+use crate::auth::domain::{is_plausible_email, normalise_email};
+use crate::countries::CountryGroup;
+use crate::error::AppError;
+use crate::input::{Check, Field};
+
+/// A registration as sent by a delegate.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationInput {
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub name: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub email: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub organisation: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub job_title: Field<String>,
+    /// ISO 3166-1 alpha-2 code, e.g. "JP".
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub country: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = Category)]
+    pub stakeholder_category: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = Attendance)]
+    pub attendance: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub consent_directory: Field<bool>,
+    /// Show my email to other participants in the directory.
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub consent_share_email: Field<bool>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub accessibility_needs: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub visa_letter_needed: Field<bool>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub passport_name: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub nationality: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub passport_number: Field<String>,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub passport_expiry: Field<String>,
+}
+
+fn one_of<T: Copy>(
+    check: &mut Check,
+    field: &str,
+    value: Field<String>,
+    parse: fn(&str) -> Option<T>,
+    names: &str,
+) -> Option<T> {
+    let text = check.required(field, value)?;
+    let parsed = parse(text.trim());
+    if parsed.is_none() {
+        check.fail(field, format!("must be one of {names}"));
+    }
+    parsed
+}
+
+fn visa(check: &mut Check, input: &mut RegistrationInput, today: NaiveDate) -> Option<Visa> {
+    let passport_name = check.text(
+        "passport_name",
+        std::mem::take(&mut input.passport_name),
+        200,
+    );
+    let nationality = check.text("nationality", std::mem::take(&mut input.nationality), 100);
+    let number = check.text(
+        "passport_number",
+        std::mem::take(&mut input.passport_number),
+        40,
+    );
+    let expiry = check
+        .text(
+            "passport_expiry",
+            std::mem::take(&mut input.passport_expiry),
+            10,
+        )
+        .and_then(|t| match NaiveDate::parse_from_str(&t, "%Y-%m-%d") {
+            Ok(d) if d > today => Some(d),
+            Ok(_) => {
+                check.fail("passport_expiry", "the passport has expired");
+                None
+            }
+            Err(_) => {
+                check.fail("passport_expiry", "must be a date as YYYY-MM-DD");
+                None
+            }
+        });
+    Some(Visa {
+        passport_name: passport_name?,
+        nationality: nationality?,
+        passport_number: number?,
+        passport_expiry: expiry?,
+    })
+}
+
+/// Who the delegate is, once checked.
+struct Who {
+    name: String,
+    email: String,
+    organisation: String,
+    job_title: String,
+    country: String,
+    group: CountryGroup,
+}
+
+/// How the delegate attends, once checked.
+struct How {
+    category: Category,
+    attendance: Attendance,
+    consent_directory: bool,
+    consent_share_email: bool,
+    accessibility_needs: String,
+    visa: Option<Visa>,
+}
+
+impl RegistrationInput {
+    /// Checks every field at once; `country_of` finds a country (by code or name) in the
+    /// reference list and answers its code and group.
+    pub fn validate(
+        mut self,
+        today: NaiveDate,
+        country_of: impl FnMut(&str) -> Option<(String, CountryGroup)>,
+    ) -> Result<(Delegate, CountryGroup), AppError> {
+        let mut check = Check::new();
+        let who = self.who(&mut check, country_of);
+        let how = self.how(&mut check, today);
+        check.finish()?;
+        let (Some(who), Some(how)) = (who, how) else {
+            return Err(AppError::Internal(
+                "validation passed with a field missing".into(),
+            ));
+        };
+        let delegate = Delegate {
+            name: who.name,
+            email: who.email,
+            organisation: who.organisation,
+            job_title: who.job_title,
+            country: who.country,
+            category: how.category,
+            attendance: how.attendance,
+            consent_directory: how.consent_directory,
+            consent_share_email: how.consent_directory && how.consent_share_email,
+            accessibility_needs: how.accessibility_needs,
+            visa: how.visa,
+        };
+        Ok((delegate, who.group))
+    }
+
+    fn who(
+        &mut self,
+        check: &mut Check,
+        mut country_of: impl FnMut(&str) -> Option<(String, CountryGroup)>,
+    ) -> Option<Who> {
+        let name = check.text("name", std::mem::take(&mut self.name), 200);
+        let email = check
+            .text("email", std::mem::take(&mut self.email), 254)
+            .map(|e| normalise_email(&e));
+        if email.as_deref().is_some_and(|e| !is_plausible_email(e)) {
+            check.fail("email", "is not an email address");
+        }
+        let organisation = check.text("organisation", std::mem::take(&mut self.organisation), 200);
+        let job_title = check.text("job_title", std::mem::take(&mut self.job_title), 200);
+        let typed = check.text("country", std::mem::take(&mut self.country), 100);
+        let found = typed.as_deref().and_then(&mut country_of);
+        if typed.is_some() && found.is_none() {
+            check.fail(
+                "country",
+                "must be an ISO 3166-1 alpha-2 country code, e.g. JP",
+            );
+        }
+        let (country, group) = found?;
+        Some(Who {
+            name: name?,
+            email: email.filter(|e| is_plausible_email(e))?,
+            organisation: organisation?,
+            job_title: job_title?,
+            country,
+            group,
+        })
+    }
+
+    fn how(&mut self, check: &mut Check, today: NaiveDate) -> Option<How> {
+        let category = one_of(
+            check,
+            "stakeholder_category",
+            std::mem::take(&mut self.stakeholder_category),
+            Category::parse,
+            "policy_maker, regulator, operator, manufacturer, other",
+        );
+        let attendance = one_of(
+            check,
+            "attendance",
+            std::mem::take(&mut self.attendance),
+            Attendance::parse,
+            "in_person, remote",
+        );
+        let mut flag = |field: &str, value: &mut Field<bool>| {
+            check
+                .optional(field, std::mem::take(value))
+                .unwrap_or(false)
+        };
+        let consent_directory = flag("consent_directory", &mut self.consent_directory);
+        let consent_share_email = flag("consent_share_email", &mut self.consent_share_email);
+        let needs_visa = flag("visa_letter_needed", &mut self.visa_letter_needed);
+        let accessibility_needs = check
+            .optional(
+                "accessibility_needs",
+                std::mem::take(&mut self.accessibility_needs),
+            )
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        if accessibility_needs.chars().count() > 2000 {
+            check.fail("accessibility_needs", "must be at most 2000 characters");
+        }
+        let visa = if needs_visa {
+            Some(visa(check, self, today)?)
+        } else {
+            None
+        };
+        Some(How {
+            category: category?,
+            attendance: attendance?,
+            consent_directory,
+            consent_share_email,
+            accessibility_needs,
+            visa,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::countries::domain::{bundled, find};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+    }
+
+    fn lookup(code: &str) -> Option<(String, CountryGroup)> {
+        find(bundled(), code).map(|c| (c.alpha2.clone(), c.group))
+    }
+
+    fn valid() -> RegistrationInput {
+        serde_json::from_value(serde_json::json!({
+            "name": "Amina Diallo", "email": " Amina@Example.SN ", "organisation": "ARTP",
+            "job_title": "Director", "country": "sn", "stakeholder_category": "regulator",
+            "attendance": "in_person", "consent_directory": true
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_valid_registration_is_normalised_and_gets_its_country_group() {
+        let (delegate, group) = valid().validate(today(), lookup).unwrap();
+        assert_eq!(delegate.email, "amina@example.sn");
+        assert_eq!(delegate.country, "SN");
+        assert_eq!(group, CountryGroup::Ldc);
+        assert_eq!(delegate.category, Category::Regulator);
+        assert!(delegate.visa.is_none());
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let input: RegistrationInput = serde_json::from_value(serde_json::json!({
+            "email": "not an email", "country": "XX", "stakeholder_category": "journalist",
+            "attendance": "both", "visa_letter_needed": true, "passport_expiry": "2020-01-01"
+        }))
+        .unwrap();
+        let Err(AppError::Invalid(errors)) = input.validate(today(), lookup) else {
+            panic!("expected 422");
+        };
+        for field in [
+            "name",
+            "email",
+            "organisation",
+            "job_title",
+            "country",
+            "stakeholder_category",
+            "attendance",
+            "passport_name",
+            "nationality",
+            "passport_number",
+            "passport_expiry",
+        ] {
+            assert!(errors.contains_key(field), "{field} in {errors:?}");
+        }
+    }
+
+    #[test]
+    fn sharing_an_email_needs_consent_to_the_directory() {
+        let mut input = valid();
+        input.consent_directory = Field::Value(false);
+        input.consent_share_email = Field::Value(true);
+        let (delegate, _) = input.validate(today(), lookup).unwrap();
+        assert!(!delegate.consent_share_email);
+    }
+}

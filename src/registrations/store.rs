@@ -1,0 +1,400 @@
+//! Queries on registrations, and the session lock that keeps capacity exact under a rush.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::domain::{Attendance, Category, Delegate, Registration, Status, Taken, Visa};
+use crate::countries::CountryGroup;
+use crate::db::schema::registrations;
+use crate::db::{Conn, MultiBackend};
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// A registration as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = registrations, treat_none_as_null = true)]
+pub struct RegistrationRow {
+    pub id: String,
+    pub session_id: String,
+    pub arrival: i32,
+    pub name: String,
+    pub email: String,
+    pub organisation: String,
+    pub job_title: String,
+    pub country: String,
+    pub country_group: String,
+    pub stakeholder_category: String,
+    pub attendance: String,
+    pub status: String,
+    pub consent_directory: bool,
+    pub consent_share_email: bool,
+    pub accessibility_needs: String,
+    pub visa_letter_needed: bool,
+    pub passport_name: Option<String>,
+    pub nationality: Option<String>,
+    pub passport_number: Option<String>,
+    pub passport_expiry: Option<chrono::NaiveDate>,
+    pub lang: String,
+    pub decided_by: Option<String>,
+    pub decision_comment: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+fn corrupt(id: &str, what: &str) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(format!("registration {id}: bad {what}").into())
+}
+
+impl RegistrationRow {
+    /// The domain value; a row the rules could not have written is a corrupt database.
+    pub fn into_domain(self) -> QueryResult<Registration> {
+        let id = self.id.clone();
+        let visa = match (
+            self.visa_letter_needed,
+            self.passport_name,
+            self.nationality,
+            self.passport_number,
+            self.passport_expiry,
+        ) {
+            (true, Some(passport_name), Some(nationality), Some(passport_number), Some(expiry)) => {
+                Some(Visa {
+                    passport_name,
+                    nationality,
+                    passport_number,
+                    passport_expiry: expiry,
+                })
+            }
+            (false, ..) => None,
+            _ => return Err(corrupt(&id, "visa details")),
+        };
+        Ok(Registration {
+            delegate: Delegate {
+                name: self.name,
+                email: self.email,
+                organisation: self.organisation,
+                job_title: self.job_title,
+                country: self.country,
+                category: Category::parse(&self.stakeholder_category)
+                    .ok_or_else(|| corrupt(&id, "category"))?,
+                attendance: Attendance::parse(&self.attendance)
+                    .ok_or_else(|| corrupt(&id, "attendance"))?,
+                consent_directory: self.consent_directory,
+                consent_share_email: self.consent_share_email,
+                accessibility_needs: self.accessibility_needs,
+                visa,
+            },
+            country_group: CountryGroup::parse(&self.country_group)
+                .ok_or_else(|| corrupt(&id, "country group"))?,
+            status: Status::parse(&self.status).ok_or_else(|| corrupt(&id, "status"))?,
+            id: self.id,
+            session_id: self.session_id,
+            arrival: self.arrival,
+            lang: self.lang,
+            decided_by: self.decided_by,
+            decision_comment: self.decision_comment,
+            decided_at: self.decided_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+
+    /// The row for a domain value.
+    pub fn from_domain(r: &Registration) -> RegistrationRow {
+        let d = &r.delegate;
+        let visa = d.visa.as_ref();
+        RegistrationRow {
+            id: r.id.clone(),
+            session_id: r.session_id.clone(),
+            arrival: r.arrival,
+            name: d.name.clone(),
+            email: d.email.clone(),
+            organisation: d.organisation.clone(),
+            job_title: d.job_title.clone(),
+            country: d.country.clone(),
+            country_group: r.country_group.as_str().into(),
+            stakeholder_category: d.category.as_str().into(),
+            attendance: d.attendance.as_str().into(),
+            status: r.status.as_str().into(),
+            consent_directory: d.consent_directory,
+            consent_share_email: d.consent_share_email,
+            accessibility_needs: d.accessibility_needs.clone(),
+            visa_letter_needed: visa.is_some(),
+            passport_name: visa.map(|v| v.passport_name.clone()),
+            nationality: visa.map(|v| v.nationality.clone()),
+            passport_number: visa.map(|v| v.passport_number.clone()),
+            passport_expiry: visa.map(|v| v.passport_expiry),
+            lang: r.lang.clone(),
+            decided_by: r.decided_by.clone(),
+            decision_comment: r.decision_comment.clone(),
+            decided_at: r.decided_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+fn domain(rows: Vec<RegistrationRow>) -> QueryResult<Vec<Registration>> {
+    rows.into_iter().map(RegistrationRow::into_domain).collect()
+}
+
+/// Takes the session's lock for the rest of the transaction, so that counting seats, numbering
+/// arrivals and inserting happen one registration at a time. SQLite holds its single write lock
+/// from BEGIN IMMEDIATE already; PostgreSQL locks the session row, which PATCH's UPDATE also takes.
+pub fn lock_session(conn: &mut Conn, session_id: &str) -> QueryResult<()> {
+    match conn {
+        Conn::Sqlite(_) => Ok(()),
+        Conn::Postgres(pg) => diesel::sql_query("SELECT id FROM sessions WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(session_id)
+            .execute(pg)
+            .map(|_| ()),
+    }
+}
+
+/// The next arrival number of a session (call under `lock_session`).
+pub fn next_arrival(conn: &mut Conn, session_id: &str) -> QueryResult<i32> {
+    let max: Option<i32> = registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .select(diesel::dsl::max(registrations::arrival))
+        .first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// One registration.
+pub fn find(conn: &mut Conn, id: &str) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .find(id)
+        .select(RegistrationRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(RegistrationRow::into_domain)
+        .transpose()
+}
+
+/// Several registrations by id (unknown ids are left out).
+pub fn many(conn: &mut Conn, ids: &[String]) -> QueryResult<Vec<Registration>> {
+    domain(
+        registrations::table
+            .filter(registrations::id.eq_any(ids))
+            .select(RegistrationRow::as_select())
+            .load(conn)?,
+    )
+}
+
+/// The registration of this (normalised) email for a session.
+pub fn find_by_email(
+    conn: &mut Conn,
+    session_id: &str,
+    email: &str,
+) -> QueryResult<Option<Registration>> {
+    registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::email.eq(email))
+        .select(RegistrationRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(RegistrationRow::into_domain)
+        .transpose()
+}
+
+/// Inserts a registration.
+pub fn insert(conn: &mut Conn, registration: &Registration) -> QueryResult<usize> {
+    diesel::insert_into(registrations::table)
+        .values(&RegistrationRow::from_domain(registration))
+        .execute(conn)
+}
+
+/// Writes every field of a registration.
+pub fn update(conn: &mut Conn, registration: &Registration) -> QueryResult<usize> {
+    diesel::update(registrations::table.find(&registration.id))
+        .set(&RegistrationRow::from_domain(registration))
+        .execute(conn)
+}
+
+/// Confirmed seats of one attendance mode, by country group.
+pub fn taken(conn: &mut Conn, session_id: &str, attendance: Attendance) -> QueryResult<Taken> {
+    let counts: Vec<(String, i64)> = registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::attendance.eq(attendance.as_str()))
+        .filter(registrations::status.eq(Status::Confirmed.as_str()))
+        .group_by(registrations::country_group)
+        .select((registrations::country_group, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mut taken = Taken::default();
+    for (group, count) in counts {
+        let count = i32::try_from(count).unwrap_or(i32::MAX);
+        match CountryGroup::parse(&group) {
+            Some(CountryGroup::Developed) => taken.developed += count,
+            _ => taken.developing_or_ldc += count,
+        }
+    }
+    Ok(taken)
+}
+
+/// The waiting list of one attendance mode, in arrival order.
+pub fn waiting(
+    conn: &mut Conn,
+    session_id: &str,
+    attendance: Attendance,
+) -> QueryResult<Vec<Registration>> {
+    domain(
+        registrations::table
+            .filter(registrations::session_id.eq(session_id))
+            .filter(registrations::attendance.eq(attendance.as_str()))
+            .filter(registrations::status.eq(Status::Waitlisted.as_str()))
+            .order(registrations::arrival.asc())
+            .select(RegistrationRow::as_select())
+            .load(conn)?,
+    )
+}
+
+/// Waiting-list positions (from 1, per attendance mode) of a session's waitlisted registrations.
+pub fn positions(conn: &mut Conn, session_id: &str) -> QueryResult<HashMap<String, i64>> {
+    let rows: Vec<(String, String)> = registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.eq(Status::Waitlisted.as_str()))
+        .order(registrations::arrival.asc())
+        .select((registrations::id, registrations::attendance))
+        .load(conn)?;
+    let mut next: HashMap<String, i64> = HashMap::new();
+    Ok(rows
+        .into_iter()
+        .map(|(id, attendance)| {
+            let position = next.entry(attendance).or_insert(0);
+            *position += 1;
+            (id, *position)
+        })
+        .collect())
+}
+
+/// The position of one waitlisted registration.
+pub fn position_of(conn: &mut Conn, registration: &Registration) -> QueryResult<Option<i64>> {
+    if registration.status != Status::Waitlisted {
+        return Ok(None);
+    }
+    registrations::table
+        .filter(registrations::session_id.eq(&registration.session_id))
+        .filter(registrations::attendance.eq(registration.delegate.attendance.as_str()))
+        .filter(registrations::status.eq(Status::Waitlisted.as_str()))
+        .filter(registrations::arrival.le(registration.arrival))
+        .count()
+        .get_result(conn)
+        .map(Some)
+}
+
+/// Which registrations of a session a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<Status>,
+    pub category: Option<Category>,
+    pub group: Option<CountryGroup>,
+    pub country: Option<String>,
+    pub attendance: Option<Attendance>,
+    /// A focal point's scope: their country, their entity (lower-case).
+    pub scope: Option<(Option<String>, Option<String>)>,
+}
+
+fn filtered(session_id: &str, f: &Filter) -> registrations::BoxedQuery<'static, MultiBackend> {
+    let mut query = registrations::table
+        .filter(registrations::session_id.eq(session_id.to_string()))
+        .into_boxed();
+    if let Some(s) = f.status {
+        query = query.filter(registrations::status.eq(s.as_str()));
+    }
+    if let Some(c) = f.category {
+        query = query.filter(registrations::stakeholder_category.eq(c.as_str()));
+    }
+    if let Some(g) = f.group {
+        query = query.filter(registrations::country_group.eq(g.as_str()));
+    }
+    if let Some(c) = &f.country {
+        query = query.filter(registrations::country.eq(c.to_ascii_uppercase()));
+    }
+    if let Some(a) = f.attendance {
+        query = query.filter(registrations::attendance.eq(a.as_str()));
+    }
+    if let Some((country, entity)) = &f.scope {
+        let country = country.clone().unwrap_or_default().to_ascii_uppercase();
+        let entity = entity.clone().unwrap_or_default();
+        query = query.filter(
+            registrations::country
+                .eq(country)
+                .or(lower(registrations::organisation).eq(entity)),
+        );
+    }
+    query
+}
+
+/// A page of a session's registrations in arrival order, with the total count.
+pub fn list(
+    conn: &mut Conn,
+    session_id: &str,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<Registration>, i64)> {
+    let total = filtered(session_id, filter).count().get_result(conn)?;
+    let rows = filtered(session_id, filter)
+        .order(registrations::arrival.asc())
+        .limit(limit)
+        .offset(offset)
+        .select(RegistrationRow::as_select())
+        .load(conn)?;
+    Ok((domain(rows)?, total))
+}
+
+/// (category, group, attendance, status, how many) as stored.
+pub type CountRow = (String, String, String, String, i64);
+
+/// Counts by (category, group, attendance, status), for statistics.
+pub fn counts(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<CountRow>> {
+    registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .group_by((
+            registrations::stakeholder_category,
+            registrations::country_group,
+            registrations::attendance,
+            registrations::status,
+        ))
+        .select((
+            registrations::stakeholder_category,
+            registrations::country_group,
+            registrations::attendance,
+            registrations::status,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
+}
+
+/// Confirmed participants who agreed to appear in the directory, by name.
+pub fn directory(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<Registration>> {
+    domain(
+        registrations::table
+            .filter(registrations::session_id.eq(session_id))
+            .filter(registrations::status.eq(Status::Confirmed.as_str()))
+            .filter(registrations::consent_directory.eq(true))
+            .order((registrations::name.asc(), registrations::id.asc()))
+            .select(RegistrationRow::as_select())
+            .load(conn)?,
+    )
+}
+
+/// Active accounts with a focal-point scope (the caller checks role and scope).
+pub fn focal_points(conn: &mut Conn) -> QueryResult<Vec<crate::auth::User>> {
+    use crate::auth::store::UserRow;
+    use crate::db::schema::users;
+    Ok(users::table
+        .filter(users::active.eq(true))
+        .filter(
+            users::focal_point_country
+                .is_not_null()
+                .or(users::focal_point_entity.is_not_null()),
+        )
+        .select(UserRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(crate::auth::User::from)
+        .collect())
+}

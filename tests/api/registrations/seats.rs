@@ -1,0 +1,162 @@
+//! Seats: capacity increases, remote seats, and seats reserved for developing countries and LDCs.
+
+use serde_json::{json, Value};
+
+use super::*;
+use crate::on_both_backends;
+use crate::support::TestApp;
+
+on_both_backends!(
+    raising_the_capacity_promotes_the_waiting_at_once,
+    a_remote_delegate_gets_the_connection_link_as_the_place,
+    reserved_seats_go_to_developing_countries_and_ldcs_until_their_date,
+    cancelling_the_session_tells_every_delegate_and_promotes_nobody,
+);
+
+async fn raising_the_capacity_promotes_the_waiting_at_once(app: TestApp) {
+    let token = app.organiser().await;
+    let session = open_session(&app, &token, json!({"capacity": 1})).await;
+    for email in ["p1@example.org", "p2@example.org", "p3@example.org"] {
+        register(&app, &session, delegate(email, "JP")).await;
+    }
+    let patched = app
+        .patch_as(
+            &token,
+            &format!("/api/v1/sessions/{session}"),
+            json!({"capacity": 2}),
+        )
+        .await;
+    assert_eq!(patched.status(), 200);
+    let p2 = mail_to(&app, "p2@example.org").await;
+    assert_eq!(calendar_of(p2.last().unwrap()).0, "REQUEST");
+    assert_eq!(
+        mail_to(&app, "p3@example.org").await.len(),
+        1,
+        "still waiting"
+    );
+    let list: Value = app
+        .get_as(
+            &token,
+            &format!("/api/v1/sessions/{session}/registrations?status=confirmed"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 2);
+}
+
+async fn a_remote_delegate_gets_the_connection_link_as_the_place(app: TestApp) {
+    let token = app.organiser().await;
+    let session = open_session(
+        &app,
+        &token,
+        json!({"remote_capacity": 1, "remote_url": "https://meet.example.org/q22"}),
+    )
+    .await;
+    let mut body = delegate("far@example.org", "TV");
+    body["attendance"] = json!("remote");
+    let (_, placed) = register(&app, &session, body.clone()).await;
+    assert_eq!(placed["status"], "confirmed");
+    let (_, event) = calendar_of(&mail_to(&app, "far@example.org").await[0]);
+    assert_eq!(event.location, "https://meet.example.org/q22");
+    body["email"] = json!("far2@example.org");
+    let (_, second) = register(&app, &session, body).await;
+    assert_eq!(
+        second["status"], "waitlisted",
+        "remote seats are counted apart"
+    );
+    let (_, in_person) = register(&app, &session, delegate("near@example.org", "TV")).await;
+    assert_eq!(in_person["status"], "confirmed");
+}
+
+async fn reserved_seats_go_to_developing_countries_and_ldcs_until_their_date(app: TestApp) {
+    let token = app.organiser().await;
+    let y = next_year();
+    let until = format!("{y}-03-01T00:00:00Z");
+    let session = open_session(
+        &app,
+        &token,
+        json!({"capacity": 2, "reserved_seats": 1, "reserved_until": until}),
+    )
+    .await;
+    assert_eq!(
+        register(&app, &session, delegate("dev1@example.org", "JP"))
+            .await
+            .1["status"],
+        "confirmed"
+    );
+    assert_eq!(
+        register(&app, &session, delegate("dev2@example.org", "FR"))
+            .await
+            .1["status"],
+        "waitlisted"
+    );
+    assert_eq!(
+        register(&app, &session, delegate("ldc@example.org", "NP"))
+            .await
+            .1["status"],
+        "confirmed"
+    );
+    let session2 = open_session(
+        &app,
+        &token,
+        json!({"capacity": 2, "reserved_seats": 1, "reserved_until": until}),
+    )
+    .await;
+    register(&app, &session2, delegate("a@example.org", "JP")).await;
+    register(&app, &session2, delegate("b@example.org", "DE")).await;
+    let released = app
+        .patch_as(
+            &token,
+            &format!("/api/v1/sessions/{session2}"),
+            json!({"reserved_seats": 0}),
+        )
+        .await;
+    assert_eq!(released.status(), 200);
+    let b = mail_to(&app, "b@example.org").await;
+    assert_eq!(
+        calendar_of(b.last().unwrap()).0,
+        "REQUEST",
+        "the released seat goes to the first waiting"
+    );
+    let too_many = app
+        .patch_as(
+            &token,
+            &format!("/api/v1/sessions/{session2}"),
+            json!({"reserved_seats": 3}),
+        )
+        .await;
+    assert_eq!(too_many.status(), 422);
+}
+
+async fn cancelling_the_session_tells_every_delegate_and_promotes_nobody(app: TestApp) {
+    let token = app.organiser().await;
+    let session = open_session(&app, &token, json!({"capacity": 1})).await;
+    register(&app, &session, delegate("held@example.org", "JP")).await;
+    register(&app, &session, delegate("waiting@example.org", "KE")).await;
+    let path = format!("/api/v1/sessions/{session}/cancel");
+    assert_eq!(
+        app.post_as(&token, &path, json!({"reason": "Typhoon"}))
+            .await
+            .status(),
+        200
+    );
+    let held = mail_to(&app, "held@example.org").await;
+    assert_eq!(calendar_of(held.last().unwrap()).0, "CANCEL");
+    let waiting = mail_to(&app, "waiting@example.org").await;
+    assert_eq!(waiting.len(), 2);
+    assert!(waiting[1].calendar.is_none() && waiting[1].subject.starts_with("Cancelled"));
+    assert!(waiting[1].text_body.contains("Typhoon"));
+    let link = token_of(&app, "held@example.org").await;
+    let cancel = format!("/api/v1/registrations/{link}/cancel");
+    let response = app
+        .request(reqwest::Method::POST, &cancel, None, None)
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        mail_to(&app, "waiting@example.org").await.len(),
+        2,
+        "no promotion into a cancelled session"
+    );
+}
