@@ -24,6 +24,7 @@ on_both_backends!(
     the_same_email_registering_twice_gets_back_the_first_registration,
     bad_fields_are_named_and_closed_cancelled_or_draft_sessions_refuse,
     cancelling_through_the_link_withdraws_the_invitation_and_promotes_the_first_waiting,
+    a_confirmed_delegates_private_feed_holds_the_session_until_they_cancel,
 );
 
 /// The next calendar year, so that registration is open whenever the tests run.
@@ -360,4 +361,43 @@ pub async fn count_calendars(app: &TestApp, method: &str) -> i64 {
     })
     .await
     .unwrap()
+}
+
+async fn a_confirmed_delegates_private_feed_holds_the_session_until_they_cancel(app: TestApp) {
+    let token = app.organiser().await;
+    let session = open_session(&app, &token, json!({})).await;
+    let (status, _) = register(&app, &session, delegate("nimal@trc.gov.lk", "LK")).await;
+    assert_eq!(status, 201);
+    let link = token_of(&app, "nimal@trc.gov.lk").await;
+    let feed = app.get(&format!("/feeds/{link}.ics")).await;
+    assert_eq!(feed.status(), 200);
+    assert!(feed.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let calendar = seminars::calendar::parse(&feed.text().await.unwrap()).unwrap();
+    assert_eq!(calendar.method.as_deref(), Some("PUBLISH"));
+    assert_eq!(calendar.events.len(), 1);
+    assert!(calendar.events[0]
+        .uid
+        .starts_with(&format!("session-{session}@")));
+    let cancelled = app
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/registrations/{link}/cancel"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(cancelled.status(), 200);
+    let after = app
+        .get(&format!("/feeds/{link}.ics"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        seminars::calendar::parse(&after).unwrap().events.is_empty(),
+        "{after}"
+    );
 }
