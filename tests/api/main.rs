@@ -21,6 +21,7 @@ mod worker;
 
 mod access_audit;
 mod browser;
+mod browser_pages;
 mod csrf;
 mod limits;
 mod permissions;
