@@ -231,27 +231,44 @@ pub async fn sign_out(
     Ok(see_other("/"))
 }
 
-/// What a signed-in user may do, as links.
+/// What a signed-in user may do, as links, and the sessions that have not ended with their pages.
 #[get("/staff")]
 pub async fn staff(
+    state: web::Data<AppState>,
     req: HttpRequest,
     StaffPage(user): StaffPage,
 ) -> Result<HttpResponse, PageError> {
+    let (organiser, admin) = (user.is_organiser(), user.has(Role::Admin));
     let links: Vec<(&str, &str)> = [
         (true, "/", "staff_link_programme"),
-        (
-            user.is_organiser(),
-            "/api/v1/sessions",
-            "staff_link_sessions",
-        ),
-        (user.is_organiser(), "/api/v1/outbox", "staff_link_outbox"),
-        (user.has(Role::Admin), "/admin/users", "staff_link_users"),
-        (user.has(Role::Admin), "/admin/audit", "staff_link_audit"),
+        (organiser, "/outbox", "staff_link_outbox"),
+        (admin, "/admin/users", "staff_link_users"),
+        (admin, "/admin/rooms", "staff_link_rooms"),
+        (admin, "/admin/equipment", "staff_link_equipment"),
+        (admin, "/admin/countries", "staff_link_countries"),
+        (admin, "/admin/audit", "staff_link_audit"),
+        (true, "/api/v1/openapi.json", "staff_link_api"),
     ]
     .into_iter()
     .filter(|(allowed, _, _)| *allowed)
     .map(|(_, href, key)| (href, key))
     .collect();
+    let sessions = db::run(&state.pool, |conn| {
+        let filter = crate::sessions::store::Filter {
+            ends_after: Some(db::micros(Utc::now())),
+            ..Default::default()
+        };
+        Ok(crate::sessions::store::list(conn, &filter, 100, 0)?.0)
+    })
+    .await?;
+    let sessions: Vec<serde_json::Value> = sessions
+        .iter()
+        .map(|s| {
+            json!({"id": s.id, "meeting_id": s.meeting_id, "title": s.fields.title,
+                "status_key": format!("session_status_{}", s.status.as_str()),
+                "starts_at": s.fields.starts_at.format("%Y-%m-%d %H:%M UTC").to_string()})
+        })
+        .collect();
     let roles: Vec<String> = user
         .roles
         .iter()
@@ -261,6 +278,7 @@ pub async fn staff(
     Ok(render_form(
         &req,
         "auth/staff.html",
-        json!({"user": user, "roles": roles, "scope": scope, "links": links}),
+        json!({"user": user, "roles": roles, "scope": scope, "links": links,
+            "sessions": sessions, "organiser": organiser}),
     )?)
 }

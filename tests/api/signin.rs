@@ -16,6 +16,7 @@ on_both_backends!(
     an_unknown_email_and_a_wrong_password_get_the_same_sign_in_page,
     a_staff_page_sends_anonymous_visitors_to_sign_in_and_refuses_other_roles,
     sign_in_never_redirects_to_another_site,
+    the_staff_page_leads_an_organiser_to_the_pages_of_each_coming_session,
 );
 
 async fn signing_in_in_the_browser_opens_the_staff_page_and_the_api_until_signing_out(
@@ -180,4 +181,27 @@ async fn an_idle_or_too_old_session_is_not_accepted_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_or_too_old_session_is_not_accepted_on_postgres() {
     an_idle_or_too_old_session_is_not_accepted(Backend::Postgres).await;
+}
+
+async fn the_staff_page_leads_an_organiser_to_the_pages_of_each_coming_session(app: TestApp) {
+    let token = app.organiser().await;
+    let session = crate::registrations::open_session(&app, &token, json!({})).await;
+    let (past, _) = app.scheduled_session(&token).await;
+    let organiser = signed_in(&app, &[Role::Organiser]).await;
+    let page = organiser.get("/staff").await.text().await.unwrap();
+    for link in ["registrations", "registrations/stats", "directory"] {
+        assert!(
+            page.contains(&format!("href=\"/sessions/{session}/{link}\"")),
+            "{link}: {page}"
+        );
+    }
+    assert!(page.contains("/rooms\"") && page.contains("href=\"/outbox\""));
+    assert!(
+        !page.contains(past["id"].as_str().unwrap()),
+        "a session that has ended is not listed"
+    );
+    let rapporteur = signed_in(&app, &[Role::Rapporteur]).await;
+    let page = rapporteur.get("/staff").await.text().await.unwrap();
+    assert!(page.contains(&format!("/sessions/{session}/registrations")));
+    assert!(!page.contains("registrations/stats") && !page.contains("href=\"/outbox\""));
 }
