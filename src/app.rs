@@ -156,6 +156,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(registrations::api::list)
         .service(registrations::api::csv)
         .service(registrations::api::stats)
+        .service(registrations::api::resend_link)
         .service(registrations::api::approve)
         .service(registrations::api::reject)
         .service(registrations::api::bulk)

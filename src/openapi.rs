@@ -29,6 +29,7 @@ use crate::{countries, registrations};
         crate::audit::api::list,
         registrations::api::create, registrations::api::mine, registrations::api::cancel,
         registrations::api::list, registrations::api::csv, registrations::api::stats,
+        registrations::api::resend_link,
         registrations::api::approve, registrations::api::reject, registrations::api::bulk,
         countries::api::list, countries::api::import,
     ),

@@ -11,6 +11,7 @@ use super::service;
 use super::stats::Stats;
 use super::views::{ListQuery, PlacedView, RegistrationView};
 use crate::app::AppState;
+use crate::audit::Actor;
 use crate::auth::{Organiser, Staff};
 use crate::db;
 use crate::error::{AppError, Problem};
@@ -204,6 +205,23 @@ async fn decide_one(
     .await?;
     let registration = decided.pop().ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok().json(RegistrationView::of(&registration, None, false)))
+}
+
+/// Emails the delegate a fresh link to their registration; the earlier links stop working.
+#[utoipa::path(post, path = "/api/v1/registrations/{id}/resend-link", tag = "registrations", params(("id" = String, Path)),
+    responses((status = 200, body = RegistrationView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[post("/api/v1/registrations/{id}/resend-link")]
+pub async fn resend_link(
+    state: web::Data<AppState>,
+    Organiser(user): Organiser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (settings, actor) = (state.settings.clone(), Actor::User(user.id));
+    let registration = db::run(&state.pool, move |conn| {
+        service::resend_link(conn, &settings, &actor, &id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(RegistrationView::of(&registration, None, true)))
 }
 
 /// Approves a pending registration (focal point in scope, or organiser).

@@ -130,6 +130,13 @@ pub fn placed(
     }
 }
 
+/// A new link replaces the delegate's earlier ones (staff re-sending a lost email).
+pub fn link_resent(conn: &mut Conn, cx: &Context, r: &Registration) -> Result<(), AppError> {
+    links::revoke(conn, Purpose::Registration, &r.id, Utc::now())?;
+    let extra = json!({"link": link(conn, cx, r)?});
+    plain(conn, cx, r, "registration_link", extra)
+}
+
 /// A seat became free: the invitation goes out at once.
 pub fn promoted(conn: &mut Conn, cx: &Context, r: &Registration) -> Result<(), AppError> {
     invite(conn, cx, r, "registration_promoted")

@@ -333,3 +333,32 @@ pub fn cancel(conn: &mut Conn, settings: &Settings, token: &str) -> Result<Regis
         Ok(registration)
     })
 }
+
+/// Revokes a registration's links and emails the delegate a fresh one.
+pub fn resend_link(
+    conn: &mut Conn,
+    settings: &Settings,
+    actor: &Actor,
+    id: &str,
+) -> Result<Registration, AppError> {
+    db::write(conn, |conn| {
+        let registration = store::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
+        let cx = Context {
+            settings,
+            session: &session,
+            meeting: &meeting,
+        };
+        notify::link_resent(conn, &cx, &registration)?;
+        let changes = json!({"link": "resent"});
+        audit::record(
+            conn,
+            actor,
+            "registration.link_resent",
+            "registration",
+            id,
+            changes,
+        )?;
+        Ok(registration)
+    })
+}

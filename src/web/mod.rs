@@ -64,6 +64,8 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "mail/registration_confirmed.html",
     "mail/registration_promoted.txt",
     "mail/registration_promoted.html",
+    "mail/registration_link.txt",
+    "mail/registration_link.html",
     "mail/registration_waitlisted.txt",
     "mail/registration_waitlisted.html",
     "mail/registration_pending.txt",

@@ -298,6 +298,13 @@ pub const ROWS: &[Row] = &[
     row("POST", "/api/v1/countries/import", "", admins(422)),
     row("GET", "/admin/countries", "", admin_page(200)),
     row("POST", "/admin/countries", "form:csv=", admin_page(422)),
+    // Re-sending revokes the delegate's link, so it comes after every row that uses it.
+    row(
+        "POST",
+        "/api/v1/registrations/{id}/resend-link",
+        "",
+        organisers(200),
+    ),
     row("POST", "/sign-out", "", all(303)),
 ];
 

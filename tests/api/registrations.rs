@@ -25,6 +25,7 @@ on_both_backends!(
     bad_fields_are_named_and_closed_cancelled_or_draft_sessions_refuse,
     cancelling_through_the_link_withdraws_the_invitation_and_promotes_the_first_waiting,
     a_confirmed_delegates_private_feed_holds_the_session_until_they_cancel,
+    an_organiser_resends_a_lost_link_and_the_old_one_stops_working,
 );
 
 /// The next calendar year, so that registration is open whenever the tests run.
@@ -400,4 +401,43 @@ async fn a_confirmed_delegates_private_feed_holds_the_session_until_they_cancel(
         seminars::calendar::parse(&after).unwrap().events.is_empty(),
         "{after}"
     );
+}
+
+async fn an_organiser_resends_a_lost_link_and_the_old_one_stops_working(app: TestApp) {
+    let token = app.organiser().await;
+    let session = open_session(&app, &token, json!({})).await;
+    let (_, placed) = register(&app, &session, delegate("kofi@nca.org.gh", "GH")).await;
+    let old = token_of(&app, "kofi@nca.org.gh").await;
+    let id = placed["id"].as_str().unwrap();
+    let rapporteur = app.token(&[Role::Rapporteur]).await;
+    let path = format!("/api/v1/registrations/{id}/resend-link");
+    assert_eq!(
+        app.post_as(&rapporteur, &path, json!({})).await.status(),
+        403
+    );
+    assert_eq!(app.post_as(&token, &path, json!({})).await.status(), 200);
+    let mails = mail_to(&app, "kofi@nca.org.gh").await;
+    let last = mails.last().unwrap();
+    assert!(
+        last.subject.starts_with("Your registration link"),
+        "{}",
+        last.subject
+    );
+    let at = last.text_body.find("/registrations/").unwrap();
+    let new = &last.text_body[at + 15..at + 15 + 64];
+    assert_ne!(new, old);
+    assert_eq!(
+        app.get(&format!("/api/v1/registrations/{old}"))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/registrations/{new}"))
+            .await
+            .status(),
+        200
+    );
+    let unknown = format!("/api/v1/registrations/{}/resend-link", uuid::Uuid::new_v4());
+    assert_eq!(app.post_as(&token, &unknown, json!({})).await.status(), 404);
 }
