@@ -144,20 +144,41 @@ pub async fn add_room(
     let fields = form_fields(&body);
     let input = room_input(&fields);
     let actor = Actor::User(user.id);
-    match db::run(&state.pool, move |conn| {
-        inventory::create_room(conn, &actor, input)
+    let created = db::run(&state.pool, move |conn| {
+        inventory::create_room(conn, &actor, input).map(|_| ())
     })
+    .await;
+    let features: Vec<&String> = fields
+        .iter()
+        .filter(|(k, _)| k == "features")
+        .map(|(_, v)| v)
+        .collect();
+    let form =
+        json!({"fields": fields.iter().cloned().collect::<BTreeMap<_, _>>(), "features": features});
+    after_create(
+        &state,
+        &req,
+        created,
+        "/admin/rooms",
+        "rooms/admin_rooms.html",
+        form,
+    )
     .await
-    {
-        Ok(_) => Ok(see_other("/admin/rooms")),
+}
+
+/// Back to the list after a good post; the form again with its messages after a bad one.
+async fn after_create(
+    state: &AppState,
+    req: &HttpRequest,
+    created: Result<(), AppError>,
+    list: &str,
+    template: &str,
+    form: serde_json::Value,
+) -> Result<HttpResponse, PageError> {
+    match created {
+        Ok(()) => Ok(see_other(list)),
         Err(AppError::Invalid(errors)) => {
-            let features: Vec<&String> = fields
-                .iter()
-                .filter(|(k, _)| k == "features")
-                .map(|(_, v)| v)
-                .collect();
-            let form = json!({"fields": fields.iter().cloned().collect::<BTreeMap<_, _>>(), "features": features});
-            admin_page(&state, &req, "rooms/admin_rooms.html", form, Some(errors)).await
+            admin_page(state, req, template, form, Some(errors)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -188,24 +209,11 @@ pub async fn add_equipment(
         quantity: number_field(&fields, "quantity"),
     };
     let actor = Actor::User(user.id);
-    match db::run(&state.pool, move |conn| {
-        inventory::create_equipment(conn, &actor, input)
+    let created = db::run(&state.pool, move |conn| {
+        inventory::create_equipment(conn, &actor, input).map(|_| ())
     })
-    .await
-    {
-        Ok(_) => Ok(see_other("/admin/equipment")),
-        Err(AppError::Invalid(errors)) => {
-            let form =
-                json!({"fields": fields.into_iter().collect::<std::collections::BTreeMap<_, _>>()});
-            admin_page(
-                &state,
-                &req,
-                "rooms/admin_equipment.html",
-                form,
-                Some(errors),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    .await;
+    let form = json!({"fields": fields.into_iter().collect::<BTreeMap<_, _>>()});
+    let template = "rooms/admin_equipment.html";
+    after_create(&state, &req, created, "/admin/equipment", template, form).await
 }
