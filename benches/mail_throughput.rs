@@ -43,7 +43,7 @@ fn invitation(settings: &Settings, n: usize) -> Email {
         name: format!("Delegate Number {n}"),
         email: format!("delegate{n}@example.org"),
     };
-    let organizer = seminars::mail::invitations::organizer(settings);
+    let organizer = seminars::holds::service::organizer(settings);
     let ics = calendar::request(&event, &organizer, &attendee, Role::ReqParticipant);
     let values = json!({
         "name": attendee.name, "reason": "", "link": format!("{}/registrations/{}", settings.base_url(), "ab".repeat(32)),

@@ -6,22 +6,18 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, QueryPayloadError};
 use actix_web::middleware::DefaultHeaders;
-use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpRequest, HttpServer};
 
+use crate::capability::Capability;
 use crate::config::Settings;
-use crate::error::{AppError, PageError};
-use crate::ops::Metrics;
-use crate::{audit, auth, db, meetings, openapi, ops, sessions, web as pages};
-use crate::{countries, registrations};
-
-/// What every handler can reach.
-pub struct AppState {
-    pub pool: db::Pool,
-    pub settings: Arc<Settings>,
-    pub metrics: Arc<Metrics>,
-    /// Verified against when an email is unknown, so sign-in takes as long as for a known one.
-    pub decoy_hash: String,
-}
+use crate::effects::{Ctx, Reactor};
+use crate::error::AppError;
+use crate::ops::metrics::Metrics;
+use crate::state::AppState;
+use crate::web::routes::{ApiDoc, Route, Routes};
+use crate::web::KnownRoutes;
+use crate::{accounts, audit, bookings, countries, db, feeds, holds, links, mail, meetings};
+use crate::{openapi, ops, rapporteurs, registrations, rooms, security, sessions};
 
 /// A bound, migrated, not yet running server.
 pub struct Application {
@@ -34,7 +30,7 @@ pub struct Application {
 
 /// Connects to the database, applies migrations, binds the listener and builds the server.
 pub fn build(settings: Settings) -> Result<Application, String> {
-    pages::check()?;
+    crate::web::check()?;
     let pool = db::connect(&settings.database)?;
     let mut conn = pool
         .get()
@@ -49,28 +45,34 @@ pub fn build(settings: Settings) -> Result<Application, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let state = web::Data::new(AppState {
         pool: pool.clone(),
-        decoy_hash: auth::secrets::decoy_hash(&settings.auth),
+        decoy_hash: security::secrets::decoy_hash(&settings.auth),
         metrics: Arc::new(Metrics::new().map_err(|e| e.to_string())?),
         settings: Arc::new(settings.clone()),
+        reactors: reactors(),
     });
+    let (listed, doc) = routes();
+    let document = web::Data::new(openapi::document(doc)?);
+    let known = web::Data::new(KnownRoutes::new(&listed));
     let json_limit = settings.server.json_limit_bytes;
-    let session_key = auth::session::key(&settings)?;
+    let session_key = security::session::key(&settings)?;
     let session_settings = settings.clone();
     let mut server = HttpServer::new(move || {
         let metrics = state.metrics.clone();
         App::new()
             .app_data(state.clone())
+            .app_data(document.clone())
+            .app_data(known.clone())
             .app_data(json_config(json_limit))
             .app_data(web::QueryConfig::default().error_handler(query_error))
-            .wrap(actix_web::middleware::from_fn(auth::csrf::check))
-            .wrap(auth::session::middleware(
+            .wrap(actix_web::middleware::from_fn(security::csrf::check))
+            .wrap(security::session::middleware(
                 &session_settings,
                 session_key.clone(),
             ))
             .wrap(security_headers(&session_settings))
-            .wrap_fn(move |req, srv| ops::observe(metrics.clone(), req, srv))
-            .configure(routes)
-            .default_service(web::to(not_found))
+            .wrap_fn(move |req, srv| ops::metrics::observe(metrics.clone(), req, srv))
+            .configure(mount_all)
+            .default_service(web::to(crate::web::not_found))
     })
     .shutdown_timeout(settings.server.shutdown_timeout_secs)
     .listen(listener)
@@ -87,97 +89,55 @@ pub fn build(settings: Settings) -> Result<Application, String> {
     })
 }
 
-/// Every route of every capability.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(ops::healthz)
-        .service(ops::readyz)
-        .service(ops::prometheus_metrics)
-        .service(pages::stylesheet)
-        .service(openapi::openapi_json)
-        .service(auth::api::token)
-        .service(auth::api::me)
-        .service(meetings::api::create)
-        .service(meetings::api::list)
-        .service(meetings::api::get)
-        .service(sessions::api::create)
-        .service(sessions::api::list)
-        .service(sessions::api::get)
-        .service(sessions::api::update)
-        .service(sessions::api::publish)
-        .service(sessions::api::cancel)
-        .service(meetings::pages::home)
-        .service(sessions::pages::show)
-        // rooms
-        .service(crate::rooms::api::create_room)
-        .service(crate::rooms::api::list_rooms)
-        .service(crate::rooms::api::get_room)
-        .service(crate::rooms::api::update_room)
-        .service(crate::rooms::api::availability)
-        .service(crate::rooms::api::create_equipment)
-        .service(crate::rooms::api::list_equipment)
-        .service(crate::rooms::api::get_equipment)
-        .service(crate::rooms::api::update_equipment)
-        .service(crate::rooms::api::book)
-        .service(crate::rooms::api::list_bookings)
-        .service(crate::rooms::api::unbook)
-        .service(crate::rooms::pages::room_grid)
-        .service(crate::rooms::pages::equipment_days)
-        .service(crate::rooms::pages::rooms_page)
-        .service(crate::rooms::pages::add_room)
-        .service(crate::rooms::pages::equipment_page)
-        .service(crate::rooms::pages::add_equipment)
-        .service(crate::mail::api::list)
-        .service(crate::mail::api::retry)
-        .service(crate::mail::pages::list)
-        .service(crate::feeds::pages::session)
-        .service(crate::feeds::pages::holder)
-        .service(auth::users_api::create)
-        .service(auth::users_api::list)
-        .service(auth::rapporteurs::put_rapporteurs)
-        .service(auth::links_api::reissue_link)
-        .service(auth::links_api::revoke_link)
-        .service(audit::api::list)
-        .service(auth::pages::sign_in_form)
-        .service(auth::pages::sign_in)
-        .service(auth::pages::sign_out)
-        .service(auth::pages::staff)
-        .service(auth::password_pages::setup_form)
-        .service(auth::password_pages::setup)
-        .service(auth::password_pages::reset_request_form)
-        .service(auth::password_pages::reset_request)
-        .service(auth::password_pages::reset_form)
-        .service(auth::password_pages::reset)
-        .service(auth::users_pages::users_page)
-        .service(auth::users_pages::invite)
-        .service(audit::pages::audit_page)
-        .service(registrations::api::create)
-        .service(registrations::api::mine)
-        .service(registrations::api::cancel)
-        .service(registrations::api::list)
-        .service(registrations::api::csv)
-        .service(registrations::api::stats)
-        .service(registrations::api::resend_link)
-        .service(registrations::api::approve)
-        .service(registrations::api::reject)
-        .service(registrations::api::bulk)
-        .service(countries::api::list)
-        .service(countries::api::import)
-        .service(registrations::pages::register_form)
-        .service(registrations::pages::register_submit)
-        .service(registrations::pages::show)
-        .service(registrations::pages::cancel)
-        .service(registrations::pages::decision)
-        .service(registrations::pages::decide_page)
-        .service(registrations::staff_pages::list)
-        .service(registrations::staff_pages::bulk)
-        .service(registrations::staff_pages::stats)
-        .service(registrations::staff_pages::directory)
-        .service(countries::pages::show)
-        .service(countries::pages::import);
+/// Every capability of the service, one line each. The order is the order in which they mount
+/// their routes and in which they react to an event.
+pub const CAPABILITIES: &[Capability] = &[
+    ops::CAPABILITY,
+    crate::web::CAPABILITY,
+    openapi::CAPABILITY,
+    accounts::CAPABILITY,
+    links::CAPABILITY,
+    audit::CAPABILITY,
+    meetings::CAPABILITY,
+    sessions::CAPABILITY,
+    rapporteurs::CAPABILITY,
+    rooms::CAPABILITY,
+    bookings::CAPABILITY,
+    holds::CAPABILITY,
+    registrations::CAPABILITY,
+    countries::CAPABILITY,
+    feeds::CAPABILITY,
+    mail::CAPABILITY,
+];
+
+/// Every route the app mounts, and the OpenAPI description of the JSON ones.
+pub fn routes() -> (Vec<Route>, ApiDoc) {
+    let mut routes = Routes::listing();
+    for capability in CAPABILITIES {
+        (capability.mount)(&mut routes);
+    }
+    routes.finish()
+}
+
+/// Every capability's reaction to events, in the order of `CAPABILITIES`.
+pub fn reactors() -> Arc<Vec<Reactor>> {
+    Arc::new(CAPABILITIES.iter().filter_map(|c| c.reacts).collect())
+}
+
+/// The context for a use case run outside a request (the command line, tests).
+pub fn ctx(settings: &Settings) -> Ctx {
+    Ctx::new(Arc::new(settings.clone()), reactors())
+}
+
+fn mount_all(cfg: &mut web::ServiceConfig) {
+    let mut routes = Routes::mounting(cfg);
+    for capability in CAPABILITIES {
+        (capability.mount)(&mut routes);
+    }
 }
 
 fn security_headers(settings: &Settings) -> DefaultHeaders {
-    let headers = if auth::session::is_https(settings) {
+    let headers = if security::session::is_https(settings) {
         DefaultHeaders::new().add((
             "Strict-Transport-Security",
             "max-age=31536000; includeSubDomains",
@@ -231,12 +191,4 @@ fn json_error(err: JsonPayloadError) -> AppError {
 
 fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     AppError::BadRequest(format!("bad query string: {err}")).into()
-}
-
-async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
-    if req.path().starts_with("/api/") {
-        Err(AppError::NotFound.into())
-    } else {
-        Err(PageError(AppError::NotFound).into())
-    }
 }

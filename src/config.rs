@@ -262,7 +262,7 @@ impl Settings {
         )
         .map_err(|e| bad("auth.argon2_memory_kib", e.to_string()))?;
         // rooms
-        let buffer = 0..=crate::rooms::domain::MAX_BUFFER_MINUTES as i32;
+        let buffer = 0..=crate::bookings::domain::MAX_BUFFER_MINUTES as i32;
         if !buffer.contains(&self.rooms.default_setup_minutes) {
             return Err(bad(
                 "rooms.default_setup_minutes",
@@ -275,7 +275,7 @@ impl Settings {
                 format!("must be in {buffer:?}"),
             ));
         }
-        crate::auth::session::validate(self).map_err(|(key, m)| bad(key, m))?;
+        crate::security::session::validate(self).map_err(|(key, m)| bad(key, m))?;
         Ok(())
     }
 

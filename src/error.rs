@@ -23,6 +23,8 @@ pub enum AppError {
     Conflict(String, Option<Value>),
     #[error("not allowed")]
     Forbidden,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("not signed in")]
     Unauthorized,
     #[error("too many requests")]
@@ -45,6 +47,18 @@ impl AppError {
         let mut errors = FieldErrors::new();
         errors.insert(field.to_string(), vec![message.into()]);
         AppError::Invalid(errors)
+    }
+
+    /// One line for the command line, naming the fields that failed.
+    pub fn one_line(&self) -> String {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .map(|(field, messages)| format!("{field} {}", messages.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        }
     }
 
     /// A 409 with a human sentence.
@@ -82,6 +96,11 @@ impl AppError {
                 StatusCode::FORBIDDEN,
                 "Forbidden",
                 "You are not allowed to do this.".into(),
+            ),
+            AppError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Method not allowed",
+                "This path does not answer this method; see the Allow header.".into(),
             ),
             AppError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
@@ -193,41 +212,5 @@ impl ResponseError for AppError {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         response.body(json!(problem).to_string())
-    }
-}
-
-/// The same error, answered as an HTML page for browsers.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct PageError(#[from] pub AppError);
-
-impl From<diesel::result::Error> for PageError {
-    fn from(e: diesel::result::Error) -> Self {
-        PageError(e.into())
-    }
-}
-
-impl From<tera::Error> for PageError {
-    fn from(e: tera::Error) -> Self {
-        PageError(e.into())
-    }
-}
-
-impl ResponseError for PageError {
-    fn status_code(&self) -> StatusCode {
-        self.0.problem().0
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let (status, problem) = self.0.problem();
-        if status.is_server_error() {
-            tracing::error!(error = %self.0, "page failed");
-        }
-        let body = crate::web::error_page(&problem);
-        let mut response = HttpResponse::build(status);
-        if let AppError::TooManyRequests { retry_after_secs } = &self.0 {
-            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-        }
-        response.content_type("text/html; charset=utf-8").body(body)
     }
 }

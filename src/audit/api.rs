@@ -1,16 +1,16 @@
 //! The audit trail for admins: `GET /api/v1/audit`, filterable by record.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{AuditEvent, AuditFilter};
-use crate::app::AppState;
-use crate::auth::Admin;
+use super::store::{self, AuditEvent, AuditFilter};
+use crate::access::Admin;
 use crate::db;
 use crate::error::{AppError, Problem};
 use crate::input::{ListOf, Paging};
+use crate::state::AppState;
 
 /// One event as the API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -50,7 +50,7 @@ pub async fn page(
 ) -> Result<ListOf<AuditView>, AppError> {
     let (limit, offset) = paging.bounds();
     let (rows, total) = db::run(&state.pool, move |conn| {
-        Ok(super::list(conn, &filter, limit, offset)?)
+        Ok(store::list(conn, &filter, limit, offset)?)
     })
     .await?;
     let items = rows.into_iter().map(AuditView::of).collect();
@@ -60,7 +60,6 @@ pub async fn page(
 /// Who changed what, newest first.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditFilter, Paging),
     responses((status = 200, body = ListOf<AuditView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-#[get("/api/v1/audit")]
 pub async fn list(
     state: web::Data<AppState>,
     _admin: Admin,

@@ -1,18 +1,19 @@
 //! The admin page of the audit trail, with the same filters as the API.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::AuditFilter;
-use crate::app::AppState;
-use crate::auth::pages::AdminPage;
-use crate::error::PageError;
+use super::store::AuditFilter;
+use crate::access::Admin;
 use crate::input::Paging;
+use crate::state::AppState;
 use crate::web::render_form;
+use crate::web::PageError;
 
 #[derive(Deserialize)]
-struct AuditQuery {
+/// Filters and page of the audit page.
+pub struct AuditQuery {
     record_kind: Option<String>,
     record_id: Option<String>,
     offset: Option<i64>,
@@ -23,11 +24,10 @@ fn encode(text: &str) -> String {
 }
 
 /// Who changed what, newest first, filterable by record.
-#[get("/admin/audit")]
 pub async fn audit_page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _admin: AdminPage,
+    _admin: Admin,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();

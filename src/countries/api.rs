@@ -1,14 +1,14 @@
 //! JSON handlers for the countries reference list.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::service::{self, ImportReport};
-use crate::app::AppState;
+use crate::access::Admin;
 use crate::audit::Actor;
-use crate::auth::Admin;
 use crate::db;
 use crate::error::{AppError, Problem};
+use crate::state::AppState;
 
 /// A country and its group.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -22,7 +22,6 @@ pub struct CountryView {
 /// Every country with its group, by name (what the registration form offers).
 #[utoipa::path(get, path = "/api/v1/countries", tag = "countries",
     responses((status = 200, body = Vec<CountryView>)))]
-#[get("/api/v1/countries")]
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let all = db::run(&state.pool, |conn| Ok(super::store::all(conn)?)).await?;
     let items: Vec<CountryView> = all
@@ -41,7 +40,6 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
 /// existing registrations keep their stored group.
 #[utoipa::path(post, path = "/api/v1/countries/import", tag = "countries", request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ImportReport), (status = 403, body = Problem), (status = 422, description = "The CSV's first error, with its line", body = Problem)))]
-#[post("/api/v1/countries/import")]
 pub async fn import(
     state: web::Data<AppState>,
     Admin(user): Admin,

@@ -1,15 +1,16 @@
 //! The admin page of the countries reference list: see it, and replace it with a new CSV.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use super::service;
-use crate::app::AppState;
+use crate::access::Admin;
 use crate::audit::Actor;
-use crate::auth::pages::AdminPage;
 use crate::db;
-use crate::error::{AppError, PageError};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::PageError;
 use crate::web::{render_form, Lang};
 
 async fn page(state: &AppState, lang: Lang, extra: Value) -> Result<Value, AppError> {
@@ -41,22 +42,20 @@ async fn page(state: &AppState, lang: Lang, extra: Value) -> Result<Value, AppEr
 }
 
 /// The reference list and the import form.
-#[get("/admin/countries")]
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
-    AdminPage(_): AdminPage,
+    Admin(_): Admin,
 ) -> Result<HttpResponse, PageError> {
     let context = page(&state, Lang::of(&req), json!({})).await?;
     Ok(render_form(&req, "countries/admin.html", context)?)
 }
 
 /// Imports a pasted CSV; the page then shows what changed, or the error with its line.
-#[post("/admin/countries")]
 pub async fn import(
     state: web::Data<AppState>,
     req: HttpRequest,
-    AdminPage(user): AdminPage,
+    Admin(user): Admin,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let csv = url::form_urlencoded::parse(&body)

@@ -75,7 +75,7 @@ pub fn import(conn: &mut Conn, actor: &Actor, csv: &str) -> Result<ImportReport,
         let old = store::all(conn)?;
         let report = compare(&old, &list);
         store::replace_all(conn, &list, db::micros(Utc::now()))?;
-        audit::record(
+        audit::store::record(
             conn,
             actor,
             "countries.imported",

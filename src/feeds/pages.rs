@@ -1,13 +1,13 @@
 //! The feed routes: `text/calendar` answers with an ETag, and 304 when the client has it already.
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 
 use super::service::{self, Feed};
-use crate::app::AppState;
 use crate::db;
-use crate::error::PageError;
+use crate::state::AppState;
+use crate::web::PageError;
 
 fn answer(req: &HttpRequest, feed: Feed, cache: &'static str) -> HttpResponse {
     let unchanged = req
@@ -32,7 +32,6 @@ fn answer(req: &HttpRequest, feed: Feed, cache: &'static str) -> HttpResponse {
 }
 
 /// A session's public calendar (METHOD:PUBLISH).
-#[get("/sessions/{id}/calendar.ics")]
 pub async fn session(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -47,7 +46,6 @@ pub async fn session(
 }
 
 /// A delegate's or speaker's own events, behind their secret link.
-#[get("/feeds/{token}.ics")]
 pub async fn holder(
     state: web::Data<AppState>,
     req: HttpRequest,

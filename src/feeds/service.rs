@@ -4,13 +4,13 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::auth::links::{self, Purpose};
 use crate::calendar::{self, Event};
 use crate::config::Settings;
 use crate::db::schema::calendar_holds;
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::mail::invitations::{organizer, session_event, HoldRow};
+use crate::holds::service::{organizer, session_event, HoldRow};
+use crate::links::{self, Purpose};
 use crate::meetings;
 use crate::sessions;
 use crate::sessions::domain::{Session, SessionStatus};
@@ -72,9 +72,9 @@ pub fn holder_feed(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Feed, AppError> {
-    let link = match links::resolve(conn, Purpose::Registration, token, now)? {
+    let link = match links::store::resolve(conn, Purpose::Registration, token, now)? {
         Some(link) => link,
-        None => links::resolve(conn, Purpose::SpeakerInvitation, token, now)?
+        None => links::store::resolve(conn, Purpose::SpeakerInvitation, token, now)?
             .ok_or(AppError::NotFound)?,
     };
     let holds: Vec<HoldRow> = calendar_holds::table

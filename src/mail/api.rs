@@ -1,17 +1,17 @@
 //! JSON handlers for staff watching the outbox.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::outbox::{OutboxRow, Status};
 use super::service;
-use crate::app::AppState;
+use crate::access::Organiser;
 use crate::audit::Actor;
-use crate::auth::Organiser;
 use crate::db;
 use crate::error::{AppError, Problem};
 use crate::input::{ListOf, Paging};
+use crate::state::AppState;
 
 /// A message as staff see it: never its body, which may hold someone's secret link.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -77,7 +77,6 @@ pub fn status_filter(status: Option<&str>) -> Result<Option<Status>, AppError> {
 /// Lists the outbox, newest first.
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "mail", params(Paging, OutboxQuery),
     responses((status = 200, body = ListOf<OutboxItem>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-#[get("/api/v1/outbox")]
 pub async fn list(
     state: web::Data<AppState>,
     _organiser: Organiser,
@@ -97,7 +96,6 @@ pub async fn list(
 /// Queues a failed or queued message for an attempt now; its attempts are kept.
 #[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "mail", params(("id" = String, Path)),
     responses((status = 200, body = OutboxItem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-#[post("/api/v1/outbox/{id}/retry")]
 pub async fn retry(
     state: web::Data<AppState>,
     Organiser(user): Organiser,

@@ -3,10 +3,29 @@
 pub mod api;
 pub mod compose;
 pub mod delivery;
-pub mod invitations;
 pub mod message;
 pub mod outbox;
 pub mod pages;
 pub mod service;
 pub mod transport;
 pub mod worker;
+
+use actix_web::http::Method;
+
+use crate::api;
+use crate::capability::Capability;
+use crate::web::routes::{Access, Routes};
+
+/// The outbox capability, as the app lists it.
+pub const CAPABILITY: Capability = Capability {
+    name: "outbox",
+    mount,
+    reacts: None,
+};
+
+/// Mounts the routes, each with who may call it.
+fn mount(r: &mut Routes) {
+    api!(r, Access::Organiser, api::list);
+    api!(r, Access::Organiser, api::retry);
+    r.page(Method::GET, "/outbox", Access::Organiser, pages::list);
+}

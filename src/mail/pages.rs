@@ -1,17 +1,17 @@
 //! The staff page of the outbox: what was sent, what waits, and what failed and why.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::api::status_filter;
 use super::outbox::OutboxRow;
 use super::service;
-use crate::app::AppState;
-use crate::auth::pages::StaffPage;
+use crate::access::Staff;
 use crate::db;
-use crate::error::PageError;
 use crate::input::Paging;
+use crate::state::AppState;
+use crate::web::PageError;
 use crate::web::{render, Lang};
 
 /// `?status=&limit=&offset=` of the page.
@@ -71,11 +71,10 @@ fn page_link(status: &str, limit: i64, offset: i64) -> String {
 }
 
 /// The outbox, newest first, filtered by status, a page at a time.
-#[get("/outbox")]
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _staff: StaffPage,
+    _staff: Staff,
     query: web::Query<OutboxPageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();

@@ -53,7 +53,7 @@ pub fn retry(
         }
         let changes =
             json!({"status": {"from": row.status, "to": "queued"}, "attempts": row.attempts});
-        audit::record(conn, actor, "outbox.retried", "outbox", id, changes)?;
+        audit::store::record(conn, actor, "outbox.retried", "outbox", id, changes)?;
         outbox::find(conn, id)?.ok_or(AppError::NotFound)
     })
 }

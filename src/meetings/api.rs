@@ -1,18 +1,18 @@
 //! JSON handlers for meetings.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::domain::{Meeting, MeetingInput, MeetingKind};
 use super::service;
-use crate::app::AppState;
+use crate::access::{Caller, Organiser};
 use crate::audit::Actor;
-use crate::auth::{Caller, Organiser};
 use crate::db;
 use crate::error::{AppError, Problem};
 use crate::input::{ListOf, Paging};
 use crate::sessions::api::SessionView;
+use crate::state::AppState;
 
 /// A meeting as the API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -60,7 +60,6 @@ pub struct MeetingQuery {
 /// Creates a meeting.
 #[utoipa::path(post, path = "/api/v1/meetings", tag = "meetings", request_body = MeetingInput,
     responses((status = 201, body = MeetingView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-#[post("/api/v1/meetings")]
 pub async fn create(
     state: web::Data<AppState>,
     Organiser(user): Organiser,
@@ -77,7 +76,6 @@ pub async fn create(
 /// Lists meetings by first day.
 #[utoipa::path(get, path = "/api/v1/meetings", tag = "meetings", params(Paging, MeetingQuery),
     responses((status = 200, body = ListOf<MeetingView>)))]
-#[get("/api/v1/meetings")]
 pub async fn list(
     state: web::Data<AppState>,
     paging: web::Query<Paging>,
@@ -96,7 +94,6 @@ pub async fn list(
 /// One meeting with its sessions (drafts for staff only).
 #[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "meetings", params(("id" = String, Path)),
     responses((status = 200, body = MeetingView), (status = 404, body = Problem)))]
-#[get("/api/v1/meetings/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,

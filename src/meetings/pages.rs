@@ -1,13 +1,13 @@
 //! The public home page: upcoming meetings with their scheduled sessions.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::{domain::Meeting, service};
-use crate::app::AppState;
 use crate::db;
-use crate::error::PageError;
 use crate::sessions::domain::{Session, SessionStatus};
+use crate::state::AppState;
+use crate::web::PageError;
 use crate::web::{local_span, render, Lang};
 
 #[derive(Serialize)]
@@ -55,7 +55,6 @@ fn card(meeting: &Meeting, sessions: &[Session]) -> MeetingCard {
 }
 
 /// Upcoming meetings and their scheduled sessions, in each meeting's time zone.
-#[get("/")]
 pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
     let (meetings, sessions) = db::run(&state.pool, |conn| {
         let (meetings, _) = service::list(conn, true, 100, 0)?;

@@ -31,7 +31,7 @@ pub fn create(conn: &mut Conn, actor: &Actor, input: MeetingInput) -> Result<Mee
     db::write(conn, |conn| {
         store::insert(conn, &meeting)?;
         let changes = json!({"title": meeting.title, "first_day": meeting.first_day, "last_day": meeting.last_day});
-        audit::record(
+        audit::store::record(
             conn,
             actor,
             "meeting.created",

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{Role, User};
+use crate::access::{Role, User};
 use crate::countries::CountryGroup;
 use crate::sessions::domain::SessionFields;
 

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::domain::{Attendance, Category, Delegate, Visa};
-use crate::auth::domain::{is_plausible_email, normalise_email};
+use crate::access::domain::{is_plausible_email, normalise_email};
 use crate::countries::CountryGroup;
 use crate::error::AppError;
 use crate::input::{Check, Field};

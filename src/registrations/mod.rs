@@ -1,17 +1,60 @@
-//! Delegate registration by stakeholder category and country group, with capacity, waiting list,
-//! approval by focal points, statistics and the participants' directory.
+//! Delegate registration by stakeholder category and country group: capacity, waiting list and
+//! promotion. Focal points' decisions and the reports live in the sub-capabilities below.
 
 pub mod api;
-pub mod bulk;
-pub mod chart;
-pub mod decide;
+pub mod decisions;
 pub mod domain;
 pub mod input;
 pub mod notify;
 pub mod pages;
 pub mod reports;
 pub mod service;
-pub mod staff_pages;
-pub mod stats;
 pub mod store;
 pub mod views;
+
+use actix_web::http::Method;
+
+use crate::api;
+use crate::capability::Capability;
+use crate::web::routes::{Access, Routes};
+
+/// The registrations capability, as the app lists it.
+pub const CAPABILITY: Capability = Capability {
+    name: "registrations",
+    mount,
+    reacts: Some(service::react),
+};
+
+/// Mounts the routes, each with who may call it.
+fn mount(r: &mut Routes) {
+    api!(r, Access::Anyone, api::create);
+    api!(r, Access::Anyone, api::mine);
+    api!(r, Access::Anyone, api::cancel);
+    api!(r, Access::Organiser, api::resend_link);
+    r.page(
+        Method::GET,
+        "/sessions/{id}/register",
+        Access::Anyone,
+        pages::register_form,
+    );
+    r.page(
+        Method::POST,
+        "/sessions/{id}/register",
+        Access::Anyone,
+        pages::register_submit,
+    );
+    r.page(
+        Method::GET,
+        "/registrations/{token}",
+        Access::Anyone,
+        pages::show,
+    );
+    r.page(
+        Method::POST,
+        "/registrations/{token}/cancel",
+        Access::Anyone,
+        pages::cancel,
+    );
+    decisions::mount(r);
+    reports::mount(r);
+}

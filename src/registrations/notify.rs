@@ -5,13 +5,13 @@ use serde_json::{json, Value};
 
 use super::domain::{focal_point_covers, Attendance, Registration, ScopeOf, Status};
 use super::store;
-use crate::auth::links::{self, Purpose};
 use crate::calendar::Role;
 use crate::config::Settings;
 use crate::db::Conn;
 use crate::error::AppError;
+use crate::holds::service::{self as holds, Recipient};
+use crate::links::{self, Purpose};
 use crate::mail::compose::compose;
-use crate::mail::invitations::{self, Recipient};
 use crate::mail::outbox::{self, Email};
 use crate::meetings::domain::Meeting;
 use crate::sessions::domain::Session;
@@ -30,13 +30,13 @@ fn lang_of(r: &Registration) -> &'static str {
 
 /// A fresh secret link to the delegate's page; each email carries its own, all stay valid.
 fn link(conn: &mut Conn, cx: &Context, r: &Registration) -> Result<String, AppError> {
-    let token = links::issue(conn, Purpose::Registration, &r.id, None, Utc::now())?;
+    let token = links::store::issue(conn, Purpose::Registration, &r.id, None, Utc::now())?;
     Ok(format!("{}/registrations/{token}", cx.settings.base_url()))
 }
 
 fn values(cx: &Context, r: &Registration, extra: Value) -> Value {
     let remote = r.delegate.attendance == Attendance::Remote;
-    let event = invitations::session_event(cx.settings, cx.session, cx.meeting, remote);
+    let event = holds::session_event(cx.settings, cx.session, cx.meeting, remote);
     let f = &cx.session.fields;
     let mut values = json!({
         "name": r.delegate.name,
@@ -97,7 +97,7 @@ fn invite(conn: &mut Conn, cx: &Context, r: &Registration, template: &str) -> Re
         remote: r.delegate.attendance == Attendance::Remote,
     };
     let extra = json!({"link": link(conn, cx, r)?, "comment": r.decision_comment.clone().unwrap_or_default()});
-    invitations::invite(
+    holds::invite(
         conn,
         cx.settings,
         cx.session,
@@ -132,7 +132,7 @@ pub fn placed(
 
 /// A new link replaces the delegate's earlier ones (staff re-sending a lost email).
 pub fn link_resent(conn: &mut Conn, cx: &Context, r: &Registration) -> Result<(), AppError> {
-    links::revoke(conn, Purpose::Registration, &r.id, Utc::now())?;
+    links::store::revoke(conn, Purpose::Registration, &r.id, Utc::now())?;
     let extra = json!({"link": link(conn, cx, r)?});
     plain(conn, cx, r, "registration_link", extra)
 }
@@ -151,7 +151,7 @@ pub fn ended(
     template: &str,
 ) -> Result<(), AppError> {
     if was == Status::Confirmed {
-        invitations::withdraw(
+        holds::withdraw(
             conn,
             cx.settings,
             cx.session,
@@ -193,7 +193,8 @@ fn ask_focal_points(conn: &mut Conn, cx: &Context, r: &Registration) -> Result<(
         .filter(|u| focal_point_covers(u, scope))
         .collect();
     for user in deciders {
-        let token = links::issue(conn, Purpose::FocalPointDecision, &r.id, None, Utc::now())?;
+        let token =
+            links::store::issue(conn, Purpose::FocalPointDecision, &r.id, None, Utc::now())?;
         let extra = json!({
             "name": user.name,
             "delegate": {"name": r.delegate.name, "organisation": r.delegate.organisation,

@@ -3,22 +3,22 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::decide;
 use super::domain::Attendance;
 use super::domain::{Category, Registration, Status};
 use super::input::RegistrationInput;
 use super::service;
-use crate::app::AppState;
 use crate::countries::CountryGroup;
 use crate::db;
-use crate::error::{AppError, FieldErrors, PageError};
+use crate::error::{AppError, FieldErrors};
 use crate::input::Field;
 use crate::meetings::domain::Meeting;
 use crate::sessions::domain::{Session, SessionStatus};
+use crate::state::AppState;
+use crate::web::PageError;
 use crate::web::{local_span, render, Lang};
 
 /// What every registration page shows of its session.
@@ -80,7 +80,7 @@ pub fn render_page(
     let lang = Lang::of(req);
     if let Some(map) = context.as_object_mut() {
         map.insert("l".into(), labels(lang));
-        map.insert("csrf_token".into(), crate::auth::csrf::of(req).into());
+        map.insert("csrf_token".into(), crate::security::csrf::of(req).into());
     }
     render(lang, name, context)
 }
@@ -171,7 +171,6 @@ fn form_context(
 }
 
 /// The registration form of a session.
-#[get("/sessions/{id}/register")]
 pub async fn register_form(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -186,14 +185,18 @@ pub async fn register_form(
 }
 
 /// Registers from the form: the confirmation page, or the form again with its errors.
-#[post("/sessions/{id}/register")]
 pub async fn register_submit(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    crate::auth::limits::check(&state, "registration", &crate::auth::limits::address(&req)).await?;
+    crate::security::limits::check(
+        &state,
+        "registration",
+        &crate::security::limits::address(&req),
+    )
+    .await?;
     let form: BTreeMap<String, String> = form_pairs(&body).into_iter().collect();
     let (settings, lang) = (state.settings.clone(), Lang::of(&req));
     let (id2, input) = (id.clone(), input_of(&form));
@@ -255,7 +258,6 @@ async fn delegate_page(
 }
 
 /// The delegate's page behind their secret link.
-#[get("/registrations/{token}")]
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -265,7 +267,6 @@ pub async fn show(
 }
 
 /// The delegate cancels from their page.
-#[post("/registrations/{token}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -278,48 +279,4 @@ pub async fn cancel(
     })
     .await?;
     delegate_page(&state, &req, token, Some("cancelled")).await
-}
-
-/// A focal point's decision page, from the link in their email.
-#[get("/decisions/{token}")]
-pub async fn decision(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    token: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let token = token.into_inner();
-    let token2 = token.clone();
-    let (_, r, session, meeting) = db::run(&state.pool, move |conn| {
-        decide::by_decision_token(conn, &token2)
-    })
-    .await?;
-    let context = json!({"s": SessionLine::of(&session, &meeting), "r": registration_values(&r, None), "token": token, "done": false});
-    Ok(render_page(&req, "registrations/decide.html", context)?)
-}
-
-/// The focal point approves or rejects from their link.
-#[post("/decisions/{token}")]
-pub async fn decide_page(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    token: web::Path<String>,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
-    crate::auth::limits::check(&state, "registration", &crate::auth::limits::address(&req)).await?;
-    let form: BTreeMap<String, String> = form_pairs(&body).into_iter().collect();
-    let approve = match form.get("action").map(String::as_str) {
-        Some("approve") => true,
-        Some("reject") => false,
-        _ => return Err(AppError::invalid("action", "must be approve or reject").into()),
-    };
-    let comment = form
-        .get("comment")
-        .map(|c| c.trim().chars().take(2000).collect::<String>());
-    let settings = state.settings.clone();
-    let r = db::run(&state.pool, move |conn| {
-        decide::decide_by_token(conn, &settings, &token, approve, comment)
-    })
-    .await?;
-    let context = json!({"r": registration_values(&r, None), "done": true});
-    Ok(render_page(&req, "registrations/decide.html", context)?)
 }

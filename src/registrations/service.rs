@@ -1,5 +1,7 @@
 //! Use cases of registrations: register, view, cancel, fill free seats from the waiting list.
 
+use std::any::Any;
+
 use chrono::Utc;
 use serde_json::json;
 use uuid::Uuid;
@@ -10,15 +12,17 @@ use super::domain::{
 use super::input::RegistrationInput;
 use super::notify::{self, Context};
 use super::store;
+use crate::access::Role;
 use crate::audit::{self, Actor};
-use crate::auth::links::{self, Purpose};
-use crate::auth::Role;
 use crate::config::Settings;
 use crate::countries::{self, CountryGroup};
 use crate::db::{self, Conn};
+use crate::effects::Ctx;
 use crate::error::AppError;
+use crate::links::{self, Purpose};
 use crate::meetings::{self, domain::Meeting};
-use crate::sessions::{self, domain::Session, domain::SessionStatus};
+use crate::sessions;
+use crate::sessions::domain::{Session, SessionChange, SessionEvent, SessionStatus};
 
 /// A registration and where it stands, as answered to the delegate.
 #[derive(Debug, Clone)]
@@ -179,7 +183,7 @@ fn admit(
     let changes = json!({"status": registration.status, "arrival": registration.arrival,
         "country_group": group, "stakeholder_category": delegate.category, "attendance": delegate.attendance});
     let actor = Actor::Link("registration", registration.id.clone());
-    audit::record(
+    audit::store::record(
         conn,
         &actor,
         "registration.created",
@@ -192,9 +196,9 @@ fn admit(
 
 /// The id of the focal-point account with this email, whose own registration needs no approval.
 fn own_focal_point(conn: &mut Conn, email: &str) -> Result<Option<String>, AppError> {
-    Ok(crate::auth::store::find_by_email(conn, email)?
+    Ok(crate::accounts::store::find_by_email(conn, email)?
         .filter(|row| {
-            row.active && crate::auth::domain::parse_roles(&row.roles).contains(&Role::FocalPoint)
+            row.active && crate::access::domain::parse_roles(&row.roles).contains(&Role::FocalPoint)
         })
         .map(|row| row.id))
 }
@@ -215,7 +219,7 @@ pub fn fill(conn: &mut Conn, cx: &Context, attendance: Attendance) -> Result<Tak
         registration.updated_at = db::micros(Utc::now());
         store::update(conn, &registration)?;
         let changes = json!({"status": {"from": "waitlisted", "to": "confirmed"}});
-        audit::record(
+        audit::store::record(
             conn,
             &Actor::System,
             "registration.promoted",
@@ -227,6 +231,20 @@ pub fn fill(conn: &mut Conn, cx: &Context, attendance: Attendance) -> Result<Tak
         taken.add(registration.country_group);
     }
     Ok(taken)
+}
+
+/// Follows a session: more seats go to the waiting list at once; when it is cancelled, those
+/// still waiting or pending are told.
+pub fn react(conn: &mut Conn, ctx: &Ctx, event: &dyn Any) -> Result<(), AppError> {
+    let Some(event) = event.downcast_ref::<SessionEvent>() else {
+        return Ok(());
+    };
+    let (session, meeting) = (&event.session, &event.meeting);
+    match event.change {
+        SessionChange::Cancelled => session_cancelled(conn, &ctx.settings, session, meeting),
+        SessionChange::Edited { .. } => fill_free_seats(conn, &ctx.settings, session, meeting),
+        SessionChange::Published => Ok(()),
+    }
 }
 
 /// After a session's capacity or reservation changed (inside its transaction): fill free seats.
@@ -279,7 +297,7 @@ pub fn session_cancelled(
 
 /// The registration a delegate's link opens, with its position and session.
 pub fn by_token(conn: &mut Conn, token: &str) -> Result<(Placed, Session, Meeting), AppError> {
-    let link = links::resolve(conn, Purpose::Registration, token, Utc::now())?
+    let link = links::store::resolve(conn, Purpose::Registration, token, Utc::now())?
         .ok_or(AppError::NotFound)?;
     let registration = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
     let position = store::position_of(conn, &registration)?;
@@ -295,7 +313,7 @@ pub fn by_token(conn: &mut Conn, token: &str) -> Result<(Placed, Session, Meetin
 /// The delegate cancels: a CANCEL for a held invitation, and the first waiting person gets the seat.
 pub fn cancel(conn: &mut Conn, settings: &Settings, token: &str) -> Result<Registration, AppError> {
     db::write(conn, |conn| {
-        let link = links::resolve(conn, Purpose::Registration, token, Utc::now())?
+        let link = links::store::resolve(conn, Purpose::Registration, token, Utc::now())?
             .ok_or(AppError::NotFound)?;
         let found = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
         store::lock_session(conn, &found.session_id)?;
@@ -318,7 +336,7 @@ pub fn cancel(conn: &mut Conn, settings: &Settings, token: &str) -> Result<Regis
         store::update(conn, &registration)?;
         let changes = json!({"status": {"from": was, "to": "cancelled"}});
         let actor = Actor::Link("registration", registration.id.clone());
-        audit::record(
+        audit::store::record(
             conn,
             &actor,
             "registration.cancelled",
@@ -351,7 +369,7 @@ pub fn resend_link(
         };
         notify::link_resent(conn, &cx, &registration)?;
         let changes = json!({"link": "resent"});
-        audit::record(
+        audit::store::record(
             conn,
             actor,
             "registration.link_resent",

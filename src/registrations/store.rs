@@ -382,8 +382,8 @@ pub fn directory(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<Registrat
 }
 
 /// Active accounts with a focal-point scope (the caller checks role and scope).
-pub fn focal_points(conn: &mut Conn) -> QueryResult<Vec<crate::auth::User>> {
-    use crate::auth::store::UserRow;
+pub fn focal_points(conn: &mut Conn) -> QueryResult<Vec<crate::access::User>> {
+    use crate::accounts::store::UserRow;
     use crate::db::schema::users;
     Ok(users::table
         .filter(users::active.eq(true))
@@ -395,6 +395,6 @@ pub fn focal_points(conn: &mut Conn) -> QueryResult<Vec<crate::auth::User>> {
         .select(UserRow::as_select())
         .load(conn)?
         .into_iter()
-        .map(crate::auth::User::from)
+        .map(crate::access::User::from)
         .collect())
 }

@@ -2,55 +2,20 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-use super::reference::{EquipmentInput, EquipmentKind, Feature, RoomInput};
-use super::{grid, inventory, service};
-use crate::app::AppState;
+use super::domain::{EquipmentInput, EquipmentKind, Feature, RoomInput};
+use super::service;
+use crate::access::Admin;
 use crate::audit::Actor;
-use crate::auth::pages::{AdminPage, StaffPage};
 use crate::db;
-use crate::error::{AppError, FieldErrors, PageError};
+use crate::error::{AppError, FieldErrors};
 use crate::input::Field;
-use crate::web::{render, render_form, Lang};
-
-/// The rooms × hours grid of every day of a meeting.
-#[get("/meetings/{id}/rooms")]
-pub async fn room_grid(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    _staff: StaffPage,
-    id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let plan = db::run(&state.pool, move |conn| service::meeting_plan(conn, &id)).await?;
-    let days = grid::room_grid(&plan);
-    let meeting = json!({"id": plan.meeting.id, "title": plan.meeting.title, "timezone": plan.meeting.timezone.name()});
-    Ok(render(
-        Lang::of(&req),
-        "rooms/grid.html",
-        json!({"meeting": meeting, "days": days}),
-    )?)
-}
-
-/// Equipment stock and reservations per day of a meeting.
-#[get("/meetings/{id}/equipment")]
-pub async fn equipment_days(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    _staff: StaffPage,
-    id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let plan = db::run(&state.pool, move |conn| service::meeting_plan(conn, &id)).await?;
-    let days = grid::stock_days(&plan);
-    let meeting = json!({"id": plan.meeting.id, "title": plan.meeting.title, "timezone": plan.meeting.timezone.name()});
-    Ok(render(
-        Lang::of(&req),
-        "rooms/equipment.html",
-        json!({"meeting": meeting, "days": days}),
-    )?)
-}
+use crate::state::AppState;
+use crate::web::PageError;
+use crate::web::{render_form, see_other};
 
 /// The fields of an urlencoded form, in order (a name may repeat, as checkboxes do).
 fn form_fields(body: &[u8]) -> Vec<(String, String)> {
@@ -98,8 +63,8 @@ async fn admin_page(
 ) -> Result<HttpResponse, PageError> {
     let ((rooms, _), (equipment, _)) = db::run(&state.pool, |conn| {
         Ok((
-            inventory::list_rooms(conn, 200, 0)?,
-            inventory::list_equipment(conn, 200, 0)?,
+            service::list_rooms(conn, 200, 0)?,
+            service::list_equipment(conn, 200, 0)?,
         ))
     })
     .await?;
@@ -117,35 +82,27 @@ async fn admin_page(
     Ok(response)
 }
 
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
-}
-
 /// The rooms, with a form to add one.
-#[get("/admin/rooms")]
 pub async fn rooms_page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _admin: AdminPage,
+    _admin: Admin,
 ) -> Result<HttpResponse, PageError> {
     admin_page(&state, &req, "rooms/admin_rooms.html", json!({}), None).await
 }
 
 /// Adds a room from the form; a bad field shows the form again with its message.
-#[post("/admin/rooms")]
 pub async fn add_room(
     state: web::Data<AppState>,
     req: HttpRequest,
-    AdminPage(user): AdminPage,
+    Admin(user): Admin,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let fields = form_fields(&body);
     let input = room_input(&fields);
     let actor = Actor::User(user.id);
     let created = db::run(&state.pool, move |conn| {
-        inventory::create_room(conn, &actor, input).map(|_| ())
+        service::create_room(conn, &actor, input).map(|_| ())
     })
     .await;
     let features: Vec<&String> = fields
@@ -185,21 +142,19 @@ async fn after_create(
 }
 
 /// The equipment, with a form to add an item.
-#[get("/admin/equipment")]
 pub async fn equipment_page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _admin: AdminPage,
+    _admin: Admin,
 ) -> Result<HttpResponse, PageError> {
     admin_page(&state, &req, "rooms/admin_equipment.html", json!({}), None).await
 }
 
 /// Adds an equipment item from the form; a bad field shows the form again with its message.
-#[post("/admin/equipment")]
 pub async fn add_equipment(
     state: web::Data<AppState>,
     req: HttpRequest,
-    AdminPage(user): AdminPage,
+    Admin(user): Admin,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let fields = form_fields(&body);
@@ -210,7 +165,7 @@ pub async fn add_equipment(
     };
     let actor = Actor::User(user.id);
     let created = db::run(&state.pool, move |conn| {
-        inventory::create_equipment(conn, &actor, input).map(|_| ())
+        service::create_equipment(conn, &actor, input).map(|_| ())
     })
     .await;
     let form = json!({"fields": fields.into_iter().collect::<BTreeMap<_, _>>()});

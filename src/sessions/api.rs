@@ -1,19 +1,19 @@
 //! JSON handlers for sessions.
 
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::domain::{Session, SessionInput, SessionKind, SessionStatus};
 use super::service;
 use super::store::Filter;
-use crate::app::AppState;
+use crate::access::{Caller, Organiser};
 use crate::audit::Actor;
-use crate::auth::{Caller, Organiser};
 use crate::db;
 use crate::error::{AppError, Problem};
 use crate::input::{Check, Field, ListOf, Paging};
 use crate::meetings::domain::Meeting;
+use crate::state::AppState;
 
 /// A session as the API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -103,15 +103,14 @@ async fn answer(state: &AppState, session: Session) -> Result<HttpResponse, AppE
 /// Creates a draft session inside a meeting's days.
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = SessionInput,
     responses((status = 201, body = SessionView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-#[post("/api/v1/sessions")]
 pub async fn create(
     state: web::Data<AppState>,
     Organiser(user): Organiser,
     body: web::Json<SessionInput>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::User(user.id);
+    let (actor, ctx) = (Actor::User(user.id), state.ctx());
     let session = db::run(&state.pool, move |conn| {
-        service::create(conn, &actor, body.into_inner())
+        service::create(conn, &ctx, &actor, body.into_inner())
     })
     .await?;
     let mut response = answer(&state, session).await?;
@@ -122,7 +121,6 @@ pub async fn create(
 /// Changes any fields of a session.
 #[utoipa::path(patch, path = "/api/v1/sessions/{id}", tag = "sessions", request_body = SessionInput, params(("id" = String, Path)),
     responses((status = 200, body = SessionView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-#[patch("/api/v1/sessions/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
     Organiser(user): Organiser,
@@ -130,9 +128,9 @@ pub async fn update(
     body: web::Json<SessionInput>,
 ) -> Result<HttpResponse, AppError> {
     let actor = Actor::User(user.id);
-    let settings = state.settings.clone();
+    let ctx = state.ctx();
     let session = db::run(&state.pool, move |conn| {
-        service::patch(conn, &settings, &actor, &id, body.into_inner())
+        service::patch(conn, &ctx, &actor, &id, body.into_inner())
     })
     .await?;
     answer(&state, session).await
@@ -141,21 +139,22 @@ pub async fn update(
 /// Publishes a draft session.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/publish", tag = "sessions", params(("id" = String, Path)),
     responses((status = 200, body = SessionView), (status = 404, body = Problem), (status = 409, body = Problem)))]
-#[post("/api/v1/sessions/{id}/publish")]
 pub async fn publish(
     state: web::Data<AppState>,
     Organiser(user): Organiser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::User(user.id);
-    let session = db::run(&state.pool, move |conn| service::publish(conn, &actor, &id)).await?;
+    let (actor, ctx) = (Actor::User(user.id), state.ctx());
+    let session = db::run(&state.pool, move |conn| {
+        service::publish(conn, &ctx, &actor, &id)
+    })
+    .await?;
     answer(&state, session).await
 }
 
 /// Cancels a session.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/cancel", tag = "sessions", request_body = CancelInput, params(("id" = String, Path)),
     responses((status = 200, body = SessionView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-#[post("/api/v1/sessions/{id}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,
     Organiser(user): Organiser,
@@ -167,9 +166,9 @@ pub async fn cancel(
     check.finish()?;
     let reason = reason.unwrap_or_default();
     let actor = Actor::User(user.id);
-    let settings = state.settings.clone();
+    let ctx = state.ctx();
     let session = db::run(&state.pool, move |conn| {
-        service::cancel(conn, &settings, &actor, &id, reason)
+        service::cancel(conn, &ctx, &actor, &id, reason)
     })
     .await?;
     answer(&state, session).await
@@ -178,7 +177,6 @@ pub async fn cancel(
 /// Lists sessions by start time (drafts for staff only).
 #[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions", params(Paging, SessionQuery),
     responses((status = 200, body = ListOf<SessionView>), (status = 422, body = Problem)))]
-#[get("/api/v1/sessions")]
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
@@ -225,7 +223,6 @@ pub async fn list(
 /// One session (drafts for staff only).
 #[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = String, Path)),
     responses((status = 200, body = SessionView), (status = 404, body = Problem)))]
-#[get("/api/v1/sessions/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,

@@ -3,6 +3,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::Actor;
 use crate::error::AppError;
 use crate::input::{Check, Field};
 use crate::meetings::domain::Meeting;
@@ -404,6 +405,61 @@ impl Session {
     /// Drafts are seen by staff only.
     pub fn is_public(&self) -> bool {
         self.status != SessionStatus::Draft
+    }
+}
+
+/// What happened to a session, announced to the capabilities that follow it (rooms, calendar
+/// holds, registrations, and later agendas and speakers), inside the same transaction.
+#[derive(Debug, Clone)]
+pub struct SessionEvent {
+    pub actor: Actor,
+    /// The session as it is now.
+    pub session: Session,
+    pub meeting: Meeting,
+    pub change: SessionChange,
+}
+
+/// The kind of change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionChange {
+    /// Fields changed (time, title, capacity, ...); `before` holds the old ones.
+    Edited {
+        before: Box<SessionFields>,
+        moved_meeting: bool,
+    },
+    /// A draft was published: it is public and open for registration.
+    Published,
+    /// The session was cancelled.
+    Cancelled,
+}
+
+impl SessionEvent {
+    /// The new start and end, when the session moved in time.
+    pub fn moved_to(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        match &self.change {
+            SessionChange::Edited { before, .. }
+                if (before.starts_at, before.ends_at)
+                    != (self.session.fields.starts_at, self.session.fields.ends_at) =>
+            {
+                Some((self.session.fields.starts_at, self.session.fields.ends_at))
+            }
+            _ => None,
+        }
+    }
+
+    /// True when invitation holders must get an update: time, place or title changed on a
+    /// scheduled session.
+    pub fn calendar_changed(&self) -> bool {
+        match &self.change {
+            SessionChange::Edited {
+                before,
+                moved_meeting,
+            } => {
+                self.session.status == SessionStatus::Scheduled
+                    && (self.session.fields.calendar_differs(before) || *moved_meeting)
+            }
+            _ => false,
+        }
     }
 }
 

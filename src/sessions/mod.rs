@@ -5,3 +5,27 @@ pub mod domain;
 pub mod pages;
 pub mod service;
 pub mod store;
+
+use actix_web::http::Method;
+
+use crate::api;
+use crate::capability::Capability;
+use crate::web::routes::{Access, Routes};
+
+/// The sessions capability, as the app lists it.
+pub const CAPABILITY: Capability = Capability {
+    name: "sessions",
+    mount,
+    reacts: None,
+};
+
+/// Mounts the routes, each with who may call it.
+fn mount(r: &mut Routes) {
+    api!(r, Access::Organiser, api::create);
+    api!(r, Access::Organiser, api::update);
+    api!(r, Access::Organiser, api::publish);
+    api!(r, Access::Organiser, api::cancel);
+    api!(r, Access::Anyone, api::list);
+    api!(r, Access::Anyone, api::get);
+    r.page(Method::GET, "/sessions/{id}", Access::Anyone, pages::show);
+}

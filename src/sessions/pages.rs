@@ -1,14 +1,14 @@
 //! The public page of one session.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Serialize;
 
 use super::domain::SessionStatus;
 use super::service;
-use crate::app::AppState;
 use crate::db;
-use crate::error::PageError;
+use crate::state::AppState;
+use crate::web::PageError;
 use crate::web::{local_instant, local_span, render, Lang};
 
 #[derive(Serialize)]
@@ -38,7 +38,6 @@ struct MeetingLine {
 }
 
 /// A session's public page; drafts are not public.
-#[get("/sessions/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -1,16 +1,16 @@
 //! Use cases of sessions: create, change, publish, cancel, list.
 
-use chrono::Utc;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::domain::{Session, SessionFields, SessionInput, SessionStatus};
+use super::domain::{
+    Session, SessionChange, SessionEvent, SessionFields, SessionInput, SessionStatus,
+};
 use super::store::{self, Filter};
 use crate::audit::{self, Actor};
-use crate::config::Settings;
 use crate::db::{self, Conn};
+use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::mail::invitations;
 use crate::meetings::{self, domain::Meeting};
 
 /// Statuses a caller may see: drafts are for staff.
@@ -39,12 +39,17 @@ fn meeting_of(
 }
 
 /// Creates a draft session inside its meeting's days.
-pub fn create(conn: &mut Conn, actor: &Actor, input: SessionInput) -> Result<Session, AppError> {
+pub fn create(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    input: SessionInput,
+) -> Result<Session, AppError> {
     db::write(conn, |conn| {
         let input = input.clone();
         let meeting = meeting_of(conn, &input, None)?;
         let fields = input.apply(None, &meeting)?;
-        let now = db::micros(Utc::now());
+        let now = db::micros(ctx.now);
         let session = Session {
             id: Uuid::new_v4().to_string(),
             meeting_id: meeting.id,
@@ -57,7 +62,7 @@ pub fn create(conn: &mut Conn, actor: &Actor, input: SessionInput) -> Result<Ses
         };
         store::insert(conn, &session)?;
         let changes = json!({"title": session.fields.title, "starts_at": session.fields.starts_at, "ends_at": session.fields.ends_at});
-        audit::record(
+        audit::store::record(
             conn,
             actor,
             "session.created",
@@ -69,11 +74,11 @@ pub fn create(conn: &mut Conn, actor: &Actor, input: SessionInput) -> Result<Ses
     })
 }
 
-/// Changes any fields of a session; a change of time or title raises the calendar sequence and
-/// sends the updated invitation to everyone who holds one.
+/// Changes any fields of a session; a change of time, place or title raises the calendar
+/// sequence. Rooms, invitations and the waiting list follow through the announced event.
 pub fn patch(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     actor: &Actor,
     id: &str,
     input: SessionInput,
@@ -89,96 +94,93 @@ pub fn patch(
         if changes.is_empty() && !moved_meeting {
             return Ok(session);
         }
-        // rooms: the session's bookings move with it, or the move is refused with the clashes.
-        if (fields.starts_at, fields.ends_at) != (session.fields.starts_at, session.fields.ends_at)
-        {
-            crate::rooms::service::follow_session(
-                conn,
-                actor,
-                &session.id,
-                fields.starts_at,
-                fields.ends_at,
-            )?;
-        }
-        let calendar_changed = fields.calendar_differs(&session.fields) || moved_meeting;
-        if calendar_changed {
+        if fields.calendar_differs(&session.fields) || moved_meeting {
             session.sequence += 1;
         }
+        let before = std::mem::replace(&mut session.fields, fields);
         session.meeting_id = meeting.id.clone();
-        session.fields = fields;
-        session.updated_at = db::micros(Utc::now());
+        session.updated_at = db::micros(ctx.now);
         store::update(conn, &session)?;
-        let changes = Value::Object(changes);
-        audit::record(
+        audit::store::record(
             conn,
             actor,
             "session.updated",
             "session",
             &session.id,
-            changes,
+            Value::Object(changes),
         )?;
-        if calendar_changed && session.status == SessionStatus::Scheduled {
-            invitations::session_changed(conn, settings, &session, &meeting)?;
-        }
-        // More seats (or seats released from a reservation) go to the waiting list at once.
-        crate::registrations::service::fill_free_seats(conn, settings, &session, &meeting)?;
+        let change = SessionChange::Edited {
+            before: Box::new(before),
+            moved_meeting,
+        };
+        announce(conn, ctx, actor, &session, meeting, change)?;
         Ok(session)
     })
 }
 
 /// Publishes a draft: it becomes public and registration can open.
-pub fn publish(conn: &mut Conn, actor: &Actor, id: &str) -> Result<Session, AppError> {
-    transition(conn, actor, id, "session.published", |session| {
+pub fn publish(conn: &mut Conn, ctx: &Ctx, actor: &Actor, id: &str) -> Result<Session, AppError> {
+    transition(conn, ctx, actor, id, "session.published", |session| {
         session.status = session.publish()?;
-        Ok(())
+        Ok(SessionChange::Published)
     })
 }
 
-/// Cancels a session with a reason; every holder of its invitation gets a CANCEL.
+/// Cancels a session with a reason; its rooms are freed, every holder of its invitation gets a
+/// CANCEL and every delegate still waiting is told, through the announced event.
 pub fn cancel(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     actor: &Actor,
     id: &str,
     reason: String,
 ) -> Result<Session, AppError> {
-    db::write(conn, |conn| {
-        let session = transition(conn, actor, id, "session.cancelled", |session| {
-            session.status = session.cancel()?;
-            session.cancel_reason = Some(reason.clone());
-            session.sequence += 1;
-            Ok(())
-        })?;
-        let meeting =
-            meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
-        invitations::session_cancelled(conn, settings, &session, &meeting)?;
-        // Delegates still waiting or pending hold no invitation; they are told by email.
-        crate::registrations::service::session_cancelled(conn, settings, &session, &meeting)?;
-        Ok(session)
+    transition(conn, ctx, actor, id, "session.cancelled", |session| {
+        session.status = session.cancel()?;
+        session.cancel_reason = Some(reason.clone());
+        session.sequence += 1;
+        Ok(SessionChange::Cancelled)
     })
 }
 
 fn transition(
     conn: &mut Conn,
+    ctx: &Ctx,
     actor: &Actor,
     id: &str,
     action: &str,
-    change: impl Fn(&mut Session) -> Result<(), AppError>,
+    change: impl Fn(&mut Session) -> Result<SessionChange, AppError>,
 ) -> Result<Session, AppError> {
-    db::write_or_join(conn, |conn| {
+    db::write(conn, |conn| {
         let mut session = store::find(conn, id)?.ok_or(AppError::NotFound)?;
         let before = session.status;
-        change(&mut session)?;
-        session.updated_at = db::micros(Utc::now());
+        let happened = change(&mut session)?;
+        session.updated_at = db::micros(ctx.now);
         store::update(conn, &session)?;
-        // rooms: a cancelled session frees its rooms and equipment in the same transaction.
-        if session.status == SessionStatus::Cancelled {
-            crate::rooms::service::release_session(conn, actor, &session.id)?;
-        }
         let changes = json!({"status": {"from": before.as_str(), "to": session.status.as_str()}, "cancel_reason": session.cancel_reason});
-        audit::record(conn, actor, action, "session", &session.id, changes)?;
+        audit::store::record(conn, actor, action, "session", &session.id, changes)?;
+        let meeting =
+            meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
+        announce(conn, ctx, actor, &session, meeting, happened)?;
         Ok(session)
     })
+}
+
+fn announce(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    session: &Session,
+    meeting: Meeting,
+    change: SessionChange,
+) -> Result<(), AppError> {
+    let event = SessionEvent {
+        actor: actor.clone(),
+        session: session.clone(),
+        meeting,
+        change,
+    };
+    ctx.announce(conn, &event)
 }
 
 /// A page of the sessions the caller may see.

@@ -2,15 +2,40 @@
 
 use std::sync::OnceLock;
 
+use actix_web::dev::ResourceDef;
 use actix_web::http::header;
-use actix_web::{get, HttpRequest, HttpResponse};
+use actix_web::http::Method;
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::capability::Capability;
 use crate::error::{AppError, Problem};
 use crate::i18n;
+
+pub mod errors;
+pub mod routes;
+
+pub use errors::PageError;
+use routes::{Access, Route, Routes};
+
+/// The shared style sheet, for anyone.
+pub const CAPABILITY: Capability = Capability {
+    name: "static",
+    mount,
+    reacts: None,
+};
+
+fn mount(r: &mut Routes) {
+    r.page(
+        actix_web::http::Method::GET,
+        "/static/app.css",
+        Access::Anyone,
+        stylesheet,
+    );
+}
 
 /// Lists templates by their path under templates/, each compiled into the binary.
 macro_rules! templates {
@@ -211,12 +236,69 @@ pub fn local_instant(tz: Tz, at: DateTime<Utc>) -> String {
 }
 
 /// The shared style sheet.
-#[get("/static/app.css")]
 pub async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../static/app.css"))
+}
+
+/// A 303 to a path (after a POST, or to the sign-in page).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// The paths the app serves, so that a known path asked with another method answers 405.
+pub struct KnownRoutes(Vec<(ResourceDef, Method)>);
+
+impl KnownRoutes {
+    /// Compiles the patterns of the mounted routes.
+    pub fn new(routes: &[Route]) -> KnownRoutes {
+        KnownRoutes(
+            routes
+                .iter()
+                .map(|r| (ResourceDef::new(r.path.as_str()), r.method.clone()))
+                .collect(),
+        )
+    }
+
+    /// The methods served at this path (empty when the path is unknown).
+    pub fn methods_at(&self, path: &str) -> Vec<Method> {
+        let mut methods: Vec<Method> = self
+            .0
+            .iter()
+            .filter(|(def, _)| def.is_match(path))
+            .map(|(_, m)| m.clone())
+            .collect();
+        methods.dedup();
+        methods
+    }
+}
+
+/// What no route answered: 405 with `Allow` for a known path, else 404 (problem details under
+/// /api/, an HTML page elsewhere).
+pub async fn not_found(req: HttpRequest, known: web::Data<KnownRoutes>) -> HttpResponse {
+    use actix_web::ResponseError;
+    let allowed = known.methods_at(req.path());
+    let error = if allowed.is_empty() {
+        AppError::NotFound
+    } else {
+        AppError::MethodNotAllowed
+    };
+    let mut response = if req.path().starts_with("/api/") {
+        error.error_response()
+    } else {
+        PageError(error).error_response()
+    };
+    if !allowed.is_empty() {
+        let allow: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+        if let Ok(value) = header::HeaderValue::from_str(&allow.join(", ")) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+    }
+    response
 }
 
 /// Renders a page that holds forms: like `render`, with the session's `csrf_token` added, which
@@ -230,7 +312,7 @@ pub fn render_form(
         serde_json::Value::Object(map) => map,
         _ => serde_json::Map::new(),
     };
-    values.insert("csrf_token".into(), crate::auth::csrf::of(req).into());
+    values.insert("csrf_token".into(), crate::security::csrf::of(req).into());
     render(Lang::of(req), name, values)
 }
 

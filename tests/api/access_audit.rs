@@ -5,9 +5,9 @@ use serde_json::{json, Value};
 use crate::browser::{expect_status, scoped_account, signed_in};
 use crate::on_both_backends;
 use crate::support::TestApp;
-use seminars::auth::links::{self, Purpose};
-use seminars::auth::Role;
+use seminars::access::Role;
 use seminars::db;
+use seminars::links::{self, Purpose};
 
 on_both_backends!(
     admins_read_the_audit_trail_filtered_by_record_and_nobody_else_does,
@@ -89,7 +89,7 @@ async fn an_organiser_assigns_only_rapporteurs_to_a_session(app: TestApp) {
     assert!(refused.contains(&other), "{refused}");
     let assigned = db::run(&app.pool, {
         let id = id.to_string();
-        move |conn| Ok(seminars::auth::rapporteurs::of_session(conn, &id)?)
+        move |conn| Ok(seminars::rapporteurs::store::of_session(conn, &id)?)
     })
     .await
     .unwrap();
@@ -132,7 +132,7 @@ async fn staff_reissue_and_revoke_a_persons_link_and_the_old_one_stops_working(a
     let old = db::run(&app.pool, {
         let record = record.clone();
         move |conn| {
-            Ok(links::issue(
+            Ok(links::store::issue(
                 conn,
                 Purpose::Registration,
                 &record,
@@ -153,7 +153,10 @@ async fn staff_reissue_and_revoke_a_persons_link_and_the_old_one_stops_working(a
     assert_eq!(new.len(), 64);
     let live = |token: String| {
         db::run(&app.pool, move |conn| {
-            Ok(links::resolve(conn, Purpose::Registration, &token, chrono::Utc::now())?.is_some())
+            Ok(
+                links::store::resolve(conn, Purpose::Registration, &token, chrono::Utc::now())?
+                    .is_some(),
+            )
         })
     };
     assert!(!live(old).await.unwrap(), "the old link opens nothing");

@@ -2,7 +2,7 @@ use serde_json::{json, Value};
 
 use crate::on_both_backends;
 use crate::support::TestApp;
-use seminars::auth::Role;
+use seminars::access::Role;
 
 on_both_backends!(
     a_token_from_email_and_password_opens_me,

@@ -7,11 +7,11 @@ use reqwest::{Client, Response};
 use serde_json::Value;
 
 use crate::support::TestApp;
+use seminars::access::domain::{FocalScope, Role};
+use seminars::accounts::users::{self, Invitation};
 use seminars::audit::Actor;
-use seminars::auth::domain::{FocalScope, Role};
-use seminars::auth::links::Purpose;
-use seminars::auth::users::{self, Invitation};
 use seminars::db;
+use seminars::links::Purpose;
 
 /// A client that keeps cookies, like a browser, and remembers its session's CSRF token.
 pub struct Browser {

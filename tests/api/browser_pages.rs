@@ -12,7 +12,7 @@ use thirtyfour::{ChromiumLikeCapabilities, LoggingPrefsLogLevel};
 
 use crate::registrations::{calendar_of, delegate, mail_to, open_session, register};
 use crate::support::{spawn, Backend, TestApp};
-use seminars::auth::Role;
+use seminars::access::Role;
 use seminars::db;
 use seminars::db::schema::registrations;
 

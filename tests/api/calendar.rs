@@ -6,9 +6,9 @@ use crate::support::mail::{self, calendar_of, hold, recipient, withdraw, Mail};
 use crate::support::smtp::SmtpServer;
 use crate::support::TestApp;
 use crate::{on_both_backends, with_smtp_on_both_backends};
-use seminars::auth::links::{self, Purpose};
 use seminars::db;
-use seminars::mail::invitations::session_uid;
+use seminars::holds::service::session_uid;
+use seminars::links::{self, Purpose};
 
 with_smtp_on_both_backends!(
     moving_a_session_sends_every_holder_a_request_with_the_next_sequence_and_the_same_uid,
@@ -229,7 +229,7 @@ async fn a_draft_session_has_no_feed(app: TestApp) {
 async fn issue_link(app: &TestApp, purpose: Purpose, record_id: &str) -> String {
     let record_id = record_id.to_string();
     db::run(&app.pool, move |conn| {
-        Ok(links::issue(
+        Ok(links::store::issue(
             conn,
             purpose,
             &record_id,

@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::browser::{emailed_link, expect_status, signed_in, Browser};
 use crate::on_both_backends;
 use crate::support::{spawn_with, Backend, TestApp};
-use seminars::auth::Role;
+use seminars::access::Role;
 
 on_both_backends!(
     every_form_posted_without_its_token_is_refused_with_403,

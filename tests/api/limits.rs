@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::browser::{expect_status, Browser};
 use crate::on_both_backends;
 use crate::support::{spawn_with, Backend, TestApp};
-use seminars::auth::Role;
+use seminars::access::Role;
 
 on_both_backends!(
     repeated_failed_sign_ins_for_one_account_answer_429_with_retry_after,

@@ -7,7 +7,7 @@ use crate::support::mail::{self, calendar_of, hold, recipient, ARRIVAL};
 use crate::support::smtp::SmtpServer;
 use crate::support::TestApp;
 use crate::with_smtp_on_both_backends;
-use seminars::mail::invitations::session_uid;
+use seminars::holds::service::session_uid;
 
 with_smtp_on_both_backends!(
     an_invitation_arrives_as_mixed_alternative_with_the_calendar_inline_and_attached,

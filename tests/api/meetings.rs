@@ -2,7 +2,7 @@ use serde_json::{json, Value};
 
 use crate::on_both_backends;
 use crate::support::{meeting_body, TestApp};
-use seminars::auth::Role;
+use seminars::access::Role;
 
 on_both_backends!(
     an_organiser_creates_a_meeting_and_anyone_reads_it,

@@ -1,44 +1,21 @@
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use serde_json::Value;
 
 use crate::on_both_backends;
 use crate::support::TestApp;
+use seminars::web::routes::Face;
 
 on_both_backends!(the_openapi_document_lists_every_api_route_the_code_declares);
 
-/// Every `#[get("/api/…")]`-style route attribute in src/, as (method, path with {params}).
+/// Every JSON route the app mounts, as (method, path with {params}): from the app itself.
 fn declared_routes() -> BTreeSet<(String, String)> {
-    fn walk(dir: &Path, found: &mut BTreeSet<(String, String)>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, found);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let source = std::fs::read_to_string(&path).unwrap();
-                for line in source.lines().map(str::trim) {
-                    for method in ["get", "post", "put", "patch", "delete"] {
-                        let prefix = format!("#[{method}(\"");
-                        if let Some(rest) = line.strip_prefix(&prefix) {
-                            let route = rest.split('"').next().unwrap().to_string();
-                            if route.starts_with("/api/") {
-                                found.insert((method.to_string(), route));
-                            }
-                        }
-                    }
-                    assert!(!(line.contains(".route(\"/api") || line.contains("web::resource(\"/api")),
-                        "{}: register API routes with route attributes so the OpenAPI test sees them", path.display());
-                }
-            }
-        }
-    }
-    let mut found = BTreeSet::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut found,
-    );
-    found
+    seminars::app::routes()
+        .0
+        .into_iter()
+        .filter(|r| r.face == Face::Api)
+        .map(|r| (r.method.as_str().to_lowercase(), r.path))
+        .collect()
 }
 
 async fn the_openapi_document_lists_every_api_route_the_code_declares(app: TestApp) {

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::on_both_backends;
 use crate::support::mail::{hold, recipient};
 use crate::support::TestApp;
-use seminars::auth::Role;
+use seminars::access::Role;
 use seminars::db::{self, schema::outbox};
 
 on_both_backends!(

@@ -1,46 +1,27 @@
 //! Walks every route of the API and every page as every kind of caller, against the table in
-//! permissions_table.rs, and fails when a route of src/ has no row there (or a row no route).
+//! permissions_table.rs, and fails when a route the app mounts has no row there (or a row no route).
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
 
 use serde_json::json;
 
 use crate::browser::{emailed_link, scoped_account, Browser};
 use crate::permissions_table::{Fixture, CALLERS, FILLS, ROWS};
 use crate::support::{spawn_with, Backend, TestApp};
+use seminars::access::domain::{FocalScope, Role};
+use seminars::accounts::users::{self, Invitation};
 use seminars::audit::Actor;
-use seminars::auth::domain::{FocalScope, Role};
-use seminars::auth::links::{self, Purpose};
-use seminars::auth::users::{self, Invitation};
 use seminars::db;
+use seminars::links::{self, Purpose};
 
-/// Every route attribute in src/ (API and pages), as ("GET", "/path/{param}").
+/// Every route the app mounts (API and pages), as ("GET", "/path/{param}"): from the app
+/// itself, so a route cannot be mounted without a row.
 fn declared_routes() -> BTreeSet<(String, String)> {
-    fn walk(dir: &Path, found: &mut BTreeSet<(String, String)>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, found);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let source = std::fs::read_to_string(&path).unwrap();
-                for line in source.lines().map(str::trim) {
-                    for method in ["get", "post", "put", "patch", "delete"] {
-                        if let Some(rest) = line.strip_prefix(&format!("#[{method}(\"")) {
-                            let route = rest.split('"').next().unwrap().to_string();
-                            found.insert((method.to_uppercase(), route));
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let mut found = BTreeSet::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut found,
-    );
-    found
+    seminars::app::routes()
+        .0
+        .into_iter()
+        .map(|r| (r.method.to_string(), r.path))
+        .collect()
 }
 
 /// One kind of caller: a browser (cookie session and CSRF token) and the links it holds.
@@ -72,7 +53,7 @@ fn kind_of(fixture: Fixture) -> &'static str {
 async fn link(app: &TestApp, purpose: Purpose, record: &str) -> String {
     let record = record.to_string();
     db::run(&app.pool, move |conn| {
-        Ok(links::issue(
+        Ok(links::store::issue(
             conn,
             purpose,
             &record,

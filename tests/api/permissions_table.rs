@@ -72,6 +72,12 @@ const fn staff_page(allowed: u16) -> [u16; 9] {
     ]
 }
 
+/// A page for organisers (and admins): anonymous visitors are sent to sign in (303), other
+/// roles refused (403), like the API twin.
+const fn organiser_page(allowed: u16) -> [u16; 9] {
+    [303, 303, 303, 403, 403, 403, 403, allowed, allowed]
+}
+
 /// A staff page: anonymous visitors are sent to sign in (303), other roles refused (403).
 const fn admin_page(allowed: u16) -> [u16; 9] {
     [303, 303, 303, 403, 403, 403, 403, 403, allowed]
@@ -208,7 +214,7 @@ pub const ROWS: &[Row] = &[
     // mail and calendar
     row("GET", "/api/v1/outbox", "", organisers(200)),
     row("POST", "/api/v1/outbox/{id}/retry", "", organisers(404)),
-    row("GET", "/outbox", "", staff_page(200)),
+    row("GET", "/outbox", "", organiser_page(200)),
     row("GET", "/sessions/{id}/calendar.ics", "", all(200)),
     row(
         "GET",

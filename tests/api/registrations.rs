@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::on_both_backends;
 use crate::support::TestApp;
-use seminars::auth::Role;
+use seminars::access::Role;
 use seminars::db;
 use seminars::db::schema::{outbox, sessions, users};
 use seminars::mail::outbox::OutboxRow;

@@ -2,7 +2,7 @@ use serde_json::{json, Value};
 
 use crate::on_both_backends;
 use crate::support::{session_body, TestApp};
-use seminars::auth::Role;
+use seminars::access::Role;
 
 on_both_backends!(
     a_new_session_is_a_draft_seen_only_by_staff,
@@ -211,7 +211,7 @@ async fn every_change_is_in_the_audit_trail(app: TestApp) {
     )
     .await;
     let events = seminars::db::run(&app.pool, move |conn| {
-        Ok(seminars::audit::of_record(conn, "session", &id)?)
+        Ok(seminars::audit::store::of_record(conn, "session", &id)?)
     })
     .await
     .unwrap();

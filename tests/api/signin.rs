@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::browser::{expect_status, signed_in, Browser};
 use crate::on_both_backends;
 use crate::support::{spawn_with, Backend, TestApp};
-use seminars::auth::Role;
+use seminars::access::Role;
 use seminars::db;
 
 on_both_backends!(
@@ -134,11 +134,11 @@ async fn an_idle_or_too_old_session_is_not_accepted(backend: Backend) {
     };
     let (email, _) = app.account(&[Role::Organiser]).await;
     let found = db::run(&app.pool, move |conn| {
-        Ok(seminars::auth::store::find_by_email(conn, &email)?.unwrap())
+        Ok(seminars::accounts::store::find_by_email(conn, &email)?.unwrap())
     })
     .await
     .unwrap();
-    let fingerprint = seminars::auth::session::fingerprint(found.password_hash.as_deref());
+    let fingerprint = seminars::security::session::fingerprint(found.password_hash.as_deref());
     let key = Key::from(&key_bytes);
     let now = chrono::Utc::now().timestamp();
     let me = |signed_in: i64, seen: i64| {

@@ -5,9 +5,9 @@ use serde_json::{json, Value};
 use crate::browser::{emailed_link, expect_status, signed_in, Browser};
 use crate::on_both_backends;
 use crate::support::TestApp;
-use seminars::auth::links::{self, Purpose};
-use seminars::auth::Role;
+use seminars::access::Role;
 use seminars::db;
+use seminars::links::{self, Purpose};
 
 on_both_backends!(
     an_invited_user_sets_a_password_from_the_emailed_link_which_works_once,
@@ -249,7 +249,7 @@ async fn a_wrong_or_expired_link_answers_404(app: TestApp) {
     let id = user["id"].as_str().unwrap().to_string();
     let expired = db::run(&app.pool, move |conn| {
         let long_ago = chrono::Utc::now() - chrono::Duration::days(10);
-        Ok(links::issue(
+        Ok(links::store::issue(
             conn,
             Purpose::AccountSetup,
             &id,

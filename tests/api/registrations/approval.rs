@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use super::{calendar_of, delegate, focal_point, mail_to, open_session, register};
 use crate::on_both_backends;
 use crate::support::TestApp;
-use seminars::auth::Role;
+use seminars::access::Role;
 
 on_both_backends!(
     a_registration_waits_for_the_focal_point_of_the_delegates_administration_or_entity,

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use super::{delegate, end_session, open_session, register, token_of};
 use crate::on_both_backends;
 use crate::support::TestApp;
-use seminars::auth::Role;
+use seminars::access::Role;
 
 on_both_backends!(
     the_session_page_links_to_a_form_with_a_searchable_country_list,

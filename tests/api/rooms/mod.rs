@@ -7,7 +7,7 @@ mod races;
 
 use crate::on_both_backends;
 use crate::support::{session_body, TestApp};
-use seminars::auth::Role;
+use seminars::access::Role;
 use seminars::db::schema::{equipment_reservations, room_bookings};
 
 on_both_backends!(

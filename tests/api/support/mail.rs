@@ -14,7 +14,7 @@ use super::{spawn_with, Backend, TestApp};
 use seminars::calendar::Role;
 use seminars::config::{MailTransport, Settings};
 use seminars::db;
-use seminars::mail::invitations::{self, Recipient};
+use seminars::holds::service::{self as invitations, Recipient};
 use seminars::mail::outbox::{enqueue, Email, OutboxRow};
 
 /// How long a test waits for mail that should arrive.

@@ -11,8 +11,9 @@ use reqwest::{Client, Method, Response};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
+use seminars::access::Role;
+use seminars::accounts::service as accounts;
 use seminars::audit::Actor;
-use seminars::auth::{service as accounts, Role};
 use seminars::config::Settings;
 use seminars::db;
 

@@ -1,0 +1,188 @@
+//! Sign-in, sign-out and the staff landing page, and the gates that keep staff pages for staff.
+
+use actix_session::SessionExt;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::signin;
+use crate::access::domain::Role;
+use crate::access::Caller;
+use crate::access::Staff;
+use crate::audit::{self, Actor};
+use crate::db;
+use crate::error::AppError;
+use crate::security::{limits, session};
+use crate::state::AppState;
+use crate::web::PageError;
+use crate::web::{render_form, see_other};
+
+/// What the sign-in form sends.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SignInForm {
+    pub email: String,
+    pub password: String,
+    pub next: String,
+    pub csrf_token: String,
+}
+
+/// Where to go after signing in: a path on this site, never another site.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/staff"
+    }
+}
+
+#[derive(Deserialize)]
+/// Where to go after signing in.
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// The sign-in form.
+pub async fn sign_in_form(
+    req: HttpRequest,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, PageError> {
+    let next = query.into_inner().next.unwrap_or_default();
+    Ok(render_form(
+        &req,
+        "auth/sign_in.html",
+        json!({"next": safe_next(&next)}),
+    )?)
+}
+
+/// Checks email and password and starts a browser session.
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<SignInForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let (settings, decoy, address) = (
+        state.settings.clone(),
+        state.decoy_hash.clone(),
+        limits::address(&req),
+    );
+    let (email, password) = (form.email.clone(), form.password.clone());
+    let checked = db::run(&state.pool, move |conn| {
+        let row = signin::verify(conn, &settings, &decoy, &email, &password, &address)?;
+        let changes = json!({"session": "started"});
+        audit::store::record(
+            conn,
+            &Actor::User(row.id.clone()),
+            "user.signed_in",
+            "user",
+            &row.id,
+            changes,
+        )?;
+        Ok(row)
+    })
+    .await;
+    let values =
+        |error: &str| json!({"next": safe_next(&form.next), "email": form.email, "error": error});
+    match checked {
+        Ok(row) => {
+            session::start(
+                &req.get_session(),
+                &row.id,
+                row.password_hash.as_deref(),
+                Utc::now(),
+            );
+            Ok(see_other(safe_next(&form.next)))
+        }
+        Err(AppError::Unauthorized) => {
+            let mut page = render_form(&req, "auth/sign_in.html", values("sign_in_failed"))?;
+            *page.status_mut() = StatusCode::UNAUTHORIZED;
+            Ok(page)
+        }
+        Err(AppError::TooManyRequests { retry_after_secs }) => {
+            let mut page = render_form(&req, "auth/sign_in.html", values("sign_in_too_many"))?;
+            *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_secs.into());
+            Ok(page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Ends the browser session.
+pub async fn sign_out(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+) -> Result<HttpResponse, PageError> {
+    if let Some(user) = caller.0 {
+        db::run(&state.pool, move |conn| {
+            let changes = json!({"session": "ended"});
+            Ok(audit::store::record(
+                conn,
+                &Actor::User(user.id.clone()),
+                "user.signed_out",
+                "user",
+                &user.id,
+                changes,
+            )?)
+        })
+        .await?;
+    }
+    req.get_session().purge();
+    Ok(see_other("/"))
+}
+
+/// What a signed-in user may do, as links, and the sessions that have not ended with their pages.
+pub async fn staff(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Staff(user): Staff,
+) -> Result<HttpResponse, PageError> {
+    let (organiser, admin) = (user.is_organiser(), user.has(Role::Admin));
+    let links: Vec<(&str, &str)> = [
+        (true, "/", "staff_link_programme"),
+        (organiser, "/outbox", "staff_link_outbox"),
+        (admin, "/admin/users", "staff_link_users"),
+        (admin, "/admin/rooms", "staff_link_rooms"),
+        (admin, "/admin/equipment", "staff_link_equipment"),
+        (admin, "/admin/countries", "staff_link_countries"),
+        (admin, "/admin/audit", "staff_link_audit"),
+        (true, "/api/v1/openapi.json", "staff_link_api"),
+    ]
+    .into_iter()
+    .filter(|(allowed, _, _)| *allowed)
+    .map(|(_, href, key)| (href, key))
+    .collect();
+    let sessions = db::run(&state.pool, |conn| {
+        let filter = crate::sessions::store::Filter {
+            ends_after: Some(db::micros(Utc::now())),
+            ..Default::default()
+        };
+        Ok(crate::sessions::store::list(conn, &filter, 100, 0)?.0)
+    })
+    .await?;
+    let sessions: Vec<serde_json::Value> = sessions
+        .iter()
+        .map(|s| {
+            json!({"id": s.id, "meeting_id": s.meeting_id, "title": s.fields.title,
+                "status_key": format!("session_status_{}", s.status.as_str()),
+                "starts_at": s.fields.starts_at.format("%Y-%m-%d %H:%M UTC").to_string()})
+        })
+        .collect();
+    let roles: Vec<String> = user
+        .roles
+        .iter()
+        .map(|r| format!("role_{}", r.as_str()))
+        .collect();
+    let scope = user.focal_scope();
+    Ok(render_form(
+        &req,
+        "auth/staff.html",
+        json!({"user": user, "roles": roles, "scope": scope, "links": links,
+            "sessions": sessions, "organiser": organiser}),
+    )?)
+}

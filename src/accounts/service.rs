@@ -1,0 +1,156 @@
+//! Use cases of accounts: adding users, issuing API tokens, resolving callers.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::store;
+use crate::access::domain::{self, format_roles, parse_roles, Role, User};
+use crate::audit::{self, Actor};
+use crate::config::AuthSettings;
+use crate::db::{self, Conn};
+use crate::error::AppError;
+use crate::security::secrets;
+
+/// What `seminars user add` and the admin API ask for.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub roles: BTreeSet<Role>,
+    pub password: Option<String>,
+}
+
+/// A freshly issued bearer token; the plain token is shown once and never stored.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<store::UserRow> for User {
+    fn from(row: store::UserRow) -> Self {
+        User {
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            roles: parse_roles(&row.roles),
+            focal_point_country: row.focal_point_country,
+            focal_point_entity: row.focal_point_entity,
+        }
+    }
+}
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = super::passwords::MIN_CHARS;
+
+/// Adds an account, or updates the name, roles and password of an existing one with that email.
+pub fn add_user(
+    conn: &mut Conn,
+    settings: &AuthSettings,
+    actor: &Actor,
+    new: NewUser,
+) -> Result<User, AppError> {
+    let email = domain::normalise_email(&new.email);
+    if !domain::is_plausible_email(&email) {
+        return Err(AppError::invalid("email", "is not an email address"));
+    }
+    if new.name.trim().is_empty() {
+        return Err(AppError::invalid("name", "must not be empty"));
+    }
+    let password_hash = match &new.password {
+        Some(p) if !super::passwords::problems(p).is_empty() => {
+            return Err(AppError::invalid(
+                "password",
+                super::passwords::problems(p).join("; "),
+            ))
+        }
+        Some(p) => Some(secrets::hash_password(settings, p).map_err(AppError::Internal)?),
+        None => None,
+    };
+    let now = db::micros(Utc::now());
+    db::write(conn, |conn| {
+        let existing = store::find_by_email(conn, &email)?;
+        let row = store::UserRow {
+            id: existing
+                .as_ref()
+                .map(|r| r.id.clone())
+                .unwrap_or_else(|| Uuid::new_v4().to_string()),
+            email: email.clone(),
+            name: new.name.trim().to_string(),
+            password_hash: password_hash
+                .clone()
+                .or_else(|| existing.as_ref().and_then(|r| r.password_hash.clone())),
+            roles: format_roles(&new.roles),
+            focal_point_country: None,
+            focal_point_entity: None,
+            active: true,
+            created_at: existing.as_ref().map(|r| r.created_at).unwrap_or(now),
+            updated_at: now,
+        };
+        let action = if existing.is_some() {
+            store::update_account(conn, &row)?;
+            "user.updated"
+        } else {
+            store::insert(conn, &row)?;
+            "user.created"
+        };
+        let changes = json!({"email": row.email, "name": row.name, "roles": row.roles});
+        audit::store::record(conn, actor, action, "user", &row.id, changes)?;
+        Ok(User::from(row))
+    })
+}
+
+/// Checks email and password and issues a bearer token; the same answer for an unknown email
+/// and a wrong password, after the same work.
+pub fn issue_token(
+    conn: &mut Conn,
+    settings: &AuthSettings,
+    decoy: &str,
+    email: &str,
+    password: &str,
+) -> Result<IssuedToken, AppError> {
+    let email = domain::normalise_email(email);
+    let row = store::find_by_email(conn, &email)?;
+    let stored = row
+        .as_ref()
+        .filter(|r| r.active)
+        .and_then(|r| r.password_hash.clone());
+    let matches = secrets::verify_password(settings, password, stored.as_deref().unwrap_or(decoy));
+    let (Some(row), true) = (row, matches && stored.is_some()) else {
+        return Err(AppError::Unauthorized);
+    };
+    token_for(conn, settings, &row.id)
+}
+
+/// Issues a bearer token for an account whose credentials were checked.
+pub fn token_for(
+    conn: &mut Conn,
+    settings: &AuthSettings,
+    user_id: &str,
+) -> Result<IssuedToken, AppError> {
+    let token = secrets::new_token();
+    let now = Utc::now();
+    let expires_at = now + Duration::hours(settings.token_ttl_hours);
+    let token_row = store::TokenRow {
+        id: Uuid::new_v4().to_string(),
+        user_id: user_id.to_string(),
+        token_hash: secrets::token_hash(&token),
+        created_at: db::micros(now),
+        expires_at: db::micros(expires_at),
+    };
+    db::write(conn, |conn| {
+        store::purge_expired_tokens(conn, db::micros(now))?;
+        store::insert_token(conn, &token_row)?;
+        Ok(())
+    })?;
+    Ok(IssuedToken { token, expires_at })
+}
+
+/// The account a bearer token belongs to, if the token is known, unexpired and active.
+pub fn user_of_token(conn: &mut Conn, token: &str) -> Result<Option<User>, AppError> {
+    let hash = secrets::token_hash(token);
+    Ok(store::user_of_token(conn, &hash, db::micros(Utc::now()))?.map(User::from))
+}

@@ -1,0 +1,245 @@
+//! The command line: `serve`, `migrate`, `user add`, `demo`, `outbox send`.
+
+use std::collections::BTreeSet;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::access::Role;
+use crate::accounts::service as accounts;
+use crate::audit::Actor;
+use crate::config::Settings;
+use crate::{app, db};
+
+pub mod demo;
+
+/// Sessions and seminars held alongside ITU-D Study Group 1 and Rapporteur Group meetings.
+#[derive(Debug, Parser)]
+#[command(name = "seminars", version, about)]
+pub struct Cli {
+    /// A settings file applied over config/default.toml (environment variables still win).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations, then serve the web pages, the API and the mail worker.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Load a realistic example meeting (safe to run twice).
+    Demo,
+    /// Work with the mail outbox.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// Manage the countries reference list.
+    Countries {
+        #[command(subcommand)]
+        command: CountriesCommand,
+    },
+}
+
+/// Reference list commands.
+#[derive(Debug, Subcommand)]
+pub enum CountriesCommand {
+    /// Replace the list with a CSV (alpha2,alpha3,name,group); registrations keep their group.
+    Import {
+        /// The CSV file, as data/reference/countries.csv.
+        file: PathBuf,
+    },
+}
+
+/// Outbox commands.
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Deliver every message that is due now, once, and report how many were sent or failed.
+    Send,
+}
+
+/// Account commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account (or update it); the password is read from standard input.
+    Add {
+        /// The sign-in address (stored in lower case).
+        #[arg(long)]
+        email: String,
+        /// The name shown to others.
+        #[arg(long)]
+        name: String,
+        /// admin, organiser, rapporteur or focal_point; repeat for several.
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+    },
+}
+
+fn parse_role(name: &str) -> Result<Role, String> {
+    Role::parse(name).ok_or_else(|| "use admin, organiser, rapporteur or focal_point".into())
+}
+
+/// Runs the command line and answers the process exit status.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    init_tracing();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("seminars: {e}");
+            return 2;
+        }
+    };
+    let result = match cli.command {
+        Command::Serve => serve(settings),
+        Command::Migrate => migrate(&settings),
+        Command::User {
+            command: UserCommand::Add { email, name, roles },
+        } => add_user(&settings, email, name, roles),
+        Command::Demo => demo::load(&settings).map(|report| println!("{report}")),
+        Command::Outbox {
+            command: OutboxCommand::Send,
+        } => send_outbox(settings),
+        Command::Countries {
+            command: CountriesCommand::Import { file },
+        } => import_countries(&settings, &file),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("seminars: {e}");
+            1
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn serve(settings: Settings) -> Result<(), String> {
+    let public_url = settings.server.public_url.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let application = app::build(settings)?;
+        tracing::info!(listen = %application.addr, "seminars started");
+        println!(
+            "seminars is running: open {public_url} (listening on http://{})",
+            application.addr
+        );
+        let served = application.server.await.map_err(|e| e.to_string());
+        // The server has finished its requests; the worker finishes the message in flight.
+        if let Some(worker) = application.worker {
+            worker.stop().await;
+        }
+        served
+    })
+}
+
+fn send_outbox(settings: Settings) -> Result<(), String> {
+    let pool = db::connect(&settings.database)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    db::migrate(&mut conn)?;
+    drop(conn);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let worker = crate::mail::worker::Worker::new(pool, std::sync::Arc::new(settings))?;
+        let report = worker
+            .pass(chrono::Utc::now(), None)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!(
+            "{} sent, {} queued again for a later attempt, {} failed",
+            report.sent, report.retried, report.failed
+        );
+        Ok(())
+    })
+}
+
+fn migrate(settings: &Settings) -> Result<(), String> {
+    let pool = db::connect(&settings.database)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let applied = db::migrate(&mut conn)?;
+    println!("{applied} migration(s) applied; the database is up to date");
+    Ok(())
+}
+
+fn add_user(
+    settings: &Settings,
+    email: String,
+    name: String,
+    roles: Vec<Role>,
+) -> Result<(), String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| e.to_string())?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let pool = db::connect(&settings.database)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    db::migrate(&mut conn)?;
+    let roles: BTreeSet<Role> = roles.into_iter().collect();
+    let new = accounts::NewUser {
+        email,
+        name,
+        roles,
+        password: Some(password),
+    };
+    let user = accounts::add_user(&mut conn, &settings.auth, &Actor::Cli, new)
+        .map_err(|e| e.one_line())?;
+    println!(
+        "account {} ({}) ready with roles: {}",
+        user.email,
+        user.id,
+        crate::access::domain::format_roles(&user.roles)
+    );
+    Ok(())
+}
+
+fn import_countries(settings: &Settings, file: &std::path::Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let pool = db::connect(&settings.database)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    db::migrate(&mut conn)?;
+    let report = crate::countries::service::import(&mut conn, &Actor::Cli, &text)
+        .map_err(|e| format!("{}: {}", file.display(), e.one_line()))?;
+    println!(
+        "{} countries imported; added: {}; removed: {}; group changed: {}",
+        report.countries,
+        list_or_none(&report.added),
+        list_or_none(&report.removed),
+        list_or_none(&report.regrouped)
+    );
+    Ok(())
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}

@@ -1,0 +1,74 @@
+//! JSON handlers for registrations.
+
+use actix_web::{web, HttpResponse};
+
+use super::domain::Stats;
+use super::service as reports;
+use crate::access::{Organiser, Staff};
+use crate::db;
+use crate::error::{AppError, Problem};
+use crate::input::{ListOf, Paging};
+use crate::registrations::views::{ListQuery, RegistrationView};
+use crate::state::AppState;
+
+/// A session's registrations: organisers see all, focal points those in their scope.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/registrations", tag = "registrations", params(("id" = String, Path), Paging, ListQuery),
+    responses((status = 200, body = ListOf<RegistrationView>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    Staff(user): Staff,
+    id: web::Path<String>,
+    paging: web::Query<Paging>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (filter, bounds, organiser) = (query.filter()?, paging.bounds(), user.is_organiser());
+    let page = db::run(&state.pool, move |conn| {
+        reports::list(conn, &user, &id, filter, bounds)
+    })
+    .await?;
+    let items = page
+        .items
+        .iter()
+        .map(|r| RegistrationView::of(r, page.positions.get(&r.id).copied(), organiser))
+        .collect();
+    Ok(HttpResponse::Ok().json(ListOf {
+        items,
+        total: page.total,
+    }))
+}
+
+/// The same list as CSV, every matching registration, passport details included.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/registrations.csv", tag = "registrations", params(("id" = String, Path), ListQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn csv(
+    state: web::Data<AppState>,
+    Organiser(user): Organiser,
+    id: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let filter = query.filter()?;
+    let name = format!("registrations-{id}.csv");
+    let page = db::run(&state.pool, move |conn| {
+        reports::list(conn, &user, &id, filter, (i64::MAX, 0))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(reports::csv(&page.items, &page.positions)))
+}
+
+/// Counts by stakeholder category × country group (in person, remote) and by status.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/registrations/stats", tag = "registrations", params(("id" = String, Path)),
+    responses((status = 200, body = Stats), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn stats(
+    state: web::Data<AppState>,
+    _organiser: Organiser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (_, _, numbers) = db::run(&state.pool, move |conn| reports::stats(conn, &id)).await?;
+    Ok(HttpResponse::Ok().json(numbers))
+}

@@ -1,0 +1,190 @@
+//! Statistics of a session's registrations: stakeholder category × country group, and by status.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::countries::CountryGroup;
+use crate::registrations::domain::{Attendance, Category, Status};
+
+/// One count: (category, group, attendance, status) and how many registrations have it.
+pub type Count = (Category, CountryGroup, Attendance, Status, i64);
+
+/// Counts of one cell or line of the table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Tally {
+    pub in_person: i64,
+    pub remote: i64,
+    pub total: i64,
+    /// This total as a share (0–1) of every active registration.
+    pub share: f64,
+}
+
+/// One cell of the category × group table.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Cell {
+    pub stakeholder_category: Category,
+    pub country_group: CountryGroup,
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+/// A session's statistics; the table counts active registrations (pending, confirmed, waitlisted).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Stats {
+    /// Active registrations.
+    pub total: i64,
+    /// Every status, zeros included.
+    #[schema(value_type = Object)]
+    pub by_status: BTreeMap<&'static str, i64>,
+    /// Every category × group, zeros included, categories then groups in display order.
+    pub cells: Vec<Cell>,
+    #[schema(value_type = Object)]
+    pub by_category: BTreeMap<&'static str, Tally>,
+    #[schema(value_type = Object)]
+    pub by_group: BTreeMap<&'static str, Tally>,
+    /// Active registrations in person and remote.
+    pub all: Tally,
+}
+
+fn add(tally: &mut Tally, attendance: Attendance, n: i64) {
+    match attendance {
+        Attendance::InPerson => tally.in_person += n,
+        Attendance::Remote => tally.remote += n,
+    }
+    tally.total += n;
+}
+
+fn share(tally: &mut Tally, total: i64) {
+    tally.share = if total > 0 {
+        tally.total as f64 / total as f64
+    } else {
+        0.0
+    };
+}
+
+/// Adds the counts up into the table, its margins and the status line.
+pub fn tally(counts: &[Count]) -> Stats {
+    let mut by_status: BTreeMap<&'static str, i64> =
+        Status::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    let mut cells: Vec<Cell> = Category::ALL
+        .iter()
+        .flat_map(|c| {
+            CountryGroup::ALL.iter().map(|g| Cell {
+                stakeholder_category: *c,
+                country_group: *g,
+                tally: Tally::default(),
+            })
+        })
+        .collect();
+    let mut by_category: BTreeMap<&'static str, Tally> = Category::ALL
+        .iter()
+        .map(|c| (c.as_str(), Tally::default()))
+        .collect();
+    let mut by_group: BTreeMap<&'static str, Tally> = CountryGroup::ALL
+        .iter()
+        .map(|g| (g.as_str(), Tally::default()))
+        .collect();
+    let mut all = Tally::default();
+    for (category, group, attendance, status, n) in counts.iter().copied() {
+        *by_status.entry(status.as_str()).or_default() += n;
+        if !status.is_active() {
+            continue;
+        }
+        if let Some(cell) = cells
+            .iter_mut()
+            .find(|c| c.stakeholder_category == category && c.country_group == group)
+        {
+            add(&mut cell.tally, attendance, n);
+        }
+        add(
+            by_category.entry(category.as_str()).or_default(),
+            attendance,
+            n,
+        );
+        add(by_group.entry(group.as_str()).or_default(), attendance, n);
+        add(&mut all, attendance, n);
+    }
+    let total = all.total;
+    cells.iter_mut().for_each(|c| share(&mut c.tally, total));
+    by_category.values_mut().for_each(|t| share(t, total));
+    by_group.values_mut().for_each(|t| share(t, total));
+    share(&mut all, total);
+    Stats {
+        total,
+        by_status,
+        cells,
+        by_category,
+        by_group,
+        all,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_counts_active_registrations_with_their_shares() {
+        let counts = [
+            (
+                Category::Regulator,
+                CountryGroup::Ldc,
+                Attendance::InPerson,
+                Status::Confirmed,
+                3,
+            ),
+            (
+                Category::Regulator,
+                CountryGroup::Ldc,
+                Attendance::Remote,
+                Status::Waitlisted,
+                1,
+            ),
+            (
+                Category::PolicyMaker,
+                CountryGroup::Developed,
+                Attendance::InPerson,
+                Status::Pending,
+                4,
+            ),
+            (
+                Category::Operator,
+                CountryGroup::Developing,
+                Attendance::InPerson,
+                Status::Cancelled,
+                9,
+            ),
+        ];
+        let stats = tally(&counts);
+        assert_eq!(stats.total, 8);
+        assert_eq!(stats.by_status["cancelled"], 9);
+        assert_eq!(stats.by_status["rejected"], 0);
+        assert_eq!(stats.cells.len(), 15);
+        let cell = stats
+            .cells
+            .iter()
+            .find(|c| {
+                c.stakeholder_category == Category::Regulator
+                    && c.country_group == CountryGroup::Ldc
+            })
+            .unwrap();
+        assert_eq!(
+            (cell.tally.in_person, cell.tally.remote, cell.tally.total),
+            (3, 1, 4)
+        );
+        assert!((cell.tally.share - 0.5).abs() < 1e-9);
+        assert_eq!(
+            stats.by_category["operator"].total, 0,
+            "cancelled ones are not counted"
+        );
+        assert_eq!(stats.by_group["developed"].in_person, 4);
+    }
+
+    #[test]
+    fn an_empty_session_has_zero_shares_not_nan() {
+        let stats = tally(&[]);
+        assert_eq!(stats.all.share, 0.0);
+        assert!(stats.cells.iter().all(|c| c.tally.share == 0.0));
+    }
+}

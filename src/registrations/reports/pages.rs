@@ -1,0 +1,167 @@
+//! HTML for organisers and focal points: registrations with filters and bulk actions, statistics,
+//! and the participants' directory.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use super::chart;
+use super::domain::Stats;
+use super::service::{self as reports, Viewer};
+use crate::access::Caller;
+use crate::access::{Organiser, Staff};
+use crate::countries::CountryGroup;
+use crate::db;
+use crate::error::AppError;
+use crate::input::Paging;
+use crate::registrations::domain::{Attendance, Category, Status};
+use crate::registrations::pages::{registration_values, render_page, SessionLine};
+use crate::registrations::service;
+use crate::registrations::views::ListQuery;
+use crate::state::AppState;
+use crate::web::Lang;
+use crate::web::PageError;
+
+fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| name(*v)).collect()
+}
+
+/// A session's registrations, filtered, with the bulk form and the CSV link.
+pub async fn list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Staff(user): Staff,
+    id: web::Path<String>,
+    paging: web::Query<Paging>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, PageError> {
+    let (query, bounds, organiser) = (query.into_inner(), paging.bounds(), user.is_organiser());
+    let filter = query.filter()?;
+    let id = id.into_inner();
+    let (page, line) = db::run(&state.pool, move |conn| {
+        let (session, meeting) = service::session_and_meeting(conn, &id)?;
+        Ok((
+            reports::list(conn, &user, &id, filter, bounds)?,
+            SessionLine::of(&session, &meeting),
+        ))
+    })
+    .await?;
+    let rows: Vec<Value> = page
+        .items
+        .iter()
+        .map(|r| registration_values(r, page.positions.get(&r.id).copied()))
+        .collect();
+    let csv_query = serde_urlencoded_query(&query);
+    let (limit, offset) = bounds;
+    let at = |offset: i64| {
+        format!(
+            "{csv_query}{}limit={limit}&offset={offset}",
+            if csv_query.is_empty() { "" } else { "&" }
+        )
+    };
+    let pages = json!({
+        "prev": (offset > 0).then(|| at((offset - limit).max(0))),
+        "next": (offset + limit < page.total).then(|| at(offset + limit)),
+    });
+    let context = json!({
+        "s": line, "rows": rows, "total": page.total, "q": query, "csv_query": csv_query, "organiser": organiser, "pages": pages,
+        "statuses": names(Status::ALL, Status::as_str), "categories": names(Category::ALL, Category::as_str),
+        "groups": names(&CountryGroup::ALL, |g| g.as_str()), "attendances": names(Attendance::ALL, Attendance::as_str),
+        "done": req.query_string().contains("done="),
+    });
+    Ok(render_page(&req, "registrations/list.html", context)?)
+}
+
+fn serde_urlencoded_query(query: &ListQuery) -> String {
+    let pairs = [
+        ("status", &query.status),
+        ("stakeholder_category", &query.stakeholder_category),
+        ("country_group", &query.country_group),
+        ("country", &query.country),
+        ("attendance", &query.attendance),
+    ];
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in pairs {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            out.append_pair(key, v);
+        }
+    }
+    out.finish()
+}
+
+/// The statistics page's table, margins and chart in a language.
+fn stats_table(lang: Lang, numbers: &Stats) -> Value {
+    let label = |key: &str| crate::i18n::text(lang.0, &format!("registration_value_{key}"));
+    let svg = chart::svg(
+        numbers,
+        label,
+        &crate::i18n::text(lang.0, "registration_stats_chart"),
+    );
+    let percent = |share: f64| format!("{:.0} %", share * 100.0);
+    let rows: Vec<Value> = Category::ALL
+        .iter()
+        .map(|c| {
+            let cells: Vec<Value> = numbers
+                .cells
+                .iter()
+                .filter(|cell| cell.stakeholder_category == *c)
+                .map(|cell| json!({"t": cell.tally, "share": percent(cell.tally.share)}))
+                .collect();
+            let line = &numbers.by_category[c.as_str()];
+            json!({"category": c.as_str(), "cells": cells, "line": line, "share": percent(line.share)})
+        })
+        .collect();
+    let groups: Vec<Value> = CountryGroup::ALL
+        .iter()
+        .map(|g| json!({"group": g.as_str(), "t": numbers.by_group[g.as_str()], "share": percent(numbers.by_group[g.as_str()].share)}))
+        .collect();
+    json!({"rows": rows, "groups": groups, "all": numbers.all, "by_status": numbers.by_status, "svg": svg})
+}
+
+/// Statistics: the stakeholder category × country group table and its chart.
+pub async fn stats(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Organiser(_): Organiser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let (session, meeting, numbers) =
+        db::run(&state.pool, move |conn| reports::stats(conn, &id)).await?;
+    let lang = Lang::of(&req);
+    let mut context = stats_table(lang, &numbers);
+    context["s"] = json!(SessionLine::of(&session, &meeting));
+    Ok(render_page(&req, "registrations/stats.html", context)?)
+}
+
+/// The participants' directory: staff, or a listed participant through `?token=` after the session.
+pub async fn directory(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    query: web::Query<BTreeMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let token = query.get("token").cloned();
+    if token.is_none() && !caller.is_staff() {
+        return Err(AppError::NotFound.into());
+    }
+    let (session, meeting, open, people) = db::run(&state.pool, move |conn| {
+        let viewer = match &token {
+            Some(t) => Viewer::Link(t),
+            None => Viewer::Staff,
+        };
+        reports::directory(conn, &id, viewer)
+    })
+    .await?;
+    let people: Vec<Value> = people
+        .iter()
+        .map(|r| {
+            let d = &r.delegate;
+            json!({"name": d.name, "organisation": d.organisation, "country": d.country, "category": d.category.as_str(),
+                   "email": if d.consent_share_email { Some(&d.email) } else { None }})
+        })
+        .collect();
+    let context = json!({"s": SessionLine::of(&session, &meeting), "open": open, "people": people});
+    Ok(render_page(&req, "registrations/directory.html", context)?)
+}
