@@ -20,7 +20,6 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub documents: DocumentSettings,
     pub limits: LimitSettings,
-    // rooms
     pub rooms: RoomSettings,
 }
 
@@ -128,7 +127,6 @@ pub struct LimitSettings {
     pub public_per_address_per_minute: u32,
 }
 
-// rooms
 /// Room bookings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,6 +135,68 @@ pub struct RoomSettings {
     pub default_setup_minutes: i32,
     /// Minutes a room is blocked after a session when a booking does not say.
     pub default_teardown_minutes: i32,
+}
+
+/// Which backend a database URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl Backend {
+    /// Reads the backend from the URL's scheme: `sqlite://PATH` or `postgres://…`.
+    pub fn from_url(url: &str) -> Result<Backend, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("sqlite:// needs a file path, e.g. sqlite://data/seminars.db".into());
+            }
+            Ok(Backend::Sqlite(path.to_string()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres(url.to_string()))
+        } else {
+            Err(format!(
+                "unknown database scheme in {url:?}: use sqlite://PATH or postgres://…"
+            ))
+        }
+    }
+}
+
+impl DatabaseSettings {
+    /// The backend `url` names.
+    pub fn backend(&self) -> Result<Backend, String> {
+        Backend::from_url(&self.url)
+    }
+}
+
+impl AuthSettings {
+    /// The bytes of the configured cookie key: None when the setting is empty; an error when it
+    /// is neither hex nor base64, or holds fewer than 64 bytes.
+    pub fn session_key_bytes(&self) -> Result<Option<Vec<u8>>, String> {
+        use base64::Engine;
+        use secrecy::ExposeSecret;
+        let text = self.session_key.expose_secret().trim().to_string();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let bytes = if text.len() % 2 == 0 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            hex::decode(&text).map_err(|e| e.to_string())?
+        } else {
+            base64::engine::general_purpose::STANDARD
+                .decode(&text)
+                .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(&text))
+                .map_err(|_| "is neither hex nor base64".to_string())?
+        };
+        if bytes.len() < 64 {
+            return Err(format!("must hold at least 64 bytes, has {}", bytes.len()));
+        }
+        Ok(Some(bytes))
+    }
+}
+
+impl RoomSettings {
+    /// The longest set-up or tear-down a booking may ask for, in minutes.
+    pub const MAX_BUFFER_MINUTES: i64 = 480;
 }
 
 /// A setting that cannot be used, named so the operator can fix it.
@@ -212,7 +272,9 @@ impl Settings {
                     format!("unknown IANA time zone {:?}", self.server.default_timezone),
                 )
             })?;
-        crate::db::Backend::from_url(&self.database.url).map_err(|m| bad("database.url", m))?;
+        self.database
+            .backend()
+            .map_err(|m| bad("database.url", m))?;
         if self.database.pool_size == 0 {
             return Err(bad("database.pool_size", "must be at least 1".into()));
         }
@@ -261,8 +323,7 @@ impl Settings {
             None,
         )
         .map_err(|e| bad("auth.argon2_memory_kib", e.to_string()))?;
-        // rooms
-        let buffer = 0..=crate::bookings::domain::MAX_BUFFER_MINUTES as i32;
+        let buffer = 0..=RoomSettings::MAX_BUFFER_MINUTES as i32;
         if !buffer.contains(&self.rooms.default_setup_minutes) {
             return Err(bad(
                 "rooms.default_setup_minutes",
@@ -275,7 +336,18 @@ impl Settings {
                 format!("must be in {buffer:?}"),
             ));
         }
-        crate::security::session::validate(self).map_err(|(key, m)| bad(key, m))?;
+        self.auth
+            .session_key_bytes()
+            .map_err(|m| bad("auth.session_key", m))?;
+        if self.auth.session_idle_minutes <= 0 {
+            return Err(bad("auth.session_idle_minutes", "must be positive".into()));
+        }
+        if self.auth.session_absolute_hours <= 0 {
+            return Err(bad(
+                "auth.session_absolute_hours",
+                "must be positive".into(),
+            ));
+        }
         Ok(())
     }
 

@@ -7,6 +7,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::db::failure::DbError;
+
 /// Messages per field name, for 422 answers.
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
 
@@ -35,8 +37,8 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
-    #[error("database: {0}")]
-    Database(diesel::result::Error),
+    #[error(transparent)]
+    Database(#[from] DbError),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -66,19 +68,14 @@ impl AppError {
         AppError::Conflict(detail.into(), None)
     }
 
-    /// True for lock, serialization and deadlock failures that a retry may cure.
+    /// True for failures that running the same transaction again may cure.
     pub fn is_transient(&self) -> bool {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match self {
-            AppError::Database(Error::DatabaseError(kind, info)) => {
-                let message = info.message();
-                matches!(kind, DatabaseErrorKind::SerializationFailure)
-                    || message.contains("deadlock detected")
-                    || message.contains("database is locked")
-                    || message.contains("database table is locked")
-            }
-            _ => false,
-        }
+        matches!(self, AppError::Database(e) if e.is_transient())
+    }
+
+    /// True when a unique constraint refused the change.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, AppError::Database(DbError::Unique { .. }))
     }
 
     /// The problem details document and status for this error.
@@ -122,18 +119,18 @@ impl AppError {
                 "Unsupported media type",
                 d.clone(),
             ),
-            AppError::Unavailable(_) => (
+            AppError::Unavailable(_)
+            | AppError::Database(DbError::Busy(_))
+            | AppError::Database(DbError::Serialization(_))
+            | AppError::Database(DbError::Closed(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Service unavailable",
                 "The database is busy or unreachable; try again.".into(),
             ),
-            AppError::Database(diesel::result::Error::NotFound) => {
+            AppError::Database(DbError::NotFound) => {
                 (StatusCode::NOT_FOUND, "Not found", "No such record.".into())
             }
-            AppError::Database(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => (
+            AppError::Database(DbError::Unique { .. }) => (
                 StatusCode::CONFLICT,
                 "Conflict",
                 "A record with these values exists already.".into(),
@@ -178,21 +175,25 @@ pub struct Problem {
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
-        AppError::Database(e)
+        AppError::Database(e.into())
     }
+}
+
+/// The error and every cause under it, on one line: `a: b: c`.
+pub fn cause_chain(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    line
 }
 
 impl From<tera::Error> for AppError {
     fn from(e: tera::Error) -> Self {
-        use std::error::Error;
-        let mut message = e.to_string();
-        let mut source = e.source();
-        while let Some(cause) = source {
-            message.push_str(": ");
-            message.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        AppError::Internal(format!("template: {message}"))
+        AppError::Internal(format!("template: {}", cause_chain(&e)))
     }
 }
 
@@ -204,7 +205,7 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let (status, problem) = self.problem();
         if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
+            tracing::error!(error = %cause_chain(self), "request failed");
         }
         let mut response = HttpResponse::build(status);
         response.content_type("application/problem+json");

@@ -13,8 +13,9 @@ pub const LANGUAGES: [(&str, &str, bool); 6] = [
     ("zh", "中文", false),
 ];
 
-/// Message catalogues shipped with the binary, by language code.
-const CATALOGUES: [(&str, &str); 1] = [("en", include_str!("../locales/en.toml"))];
+/// Message catalogues shipped with the binary, one per file under locales/LANG/ (any number of
+/// files per language; build.rs lists them from the folders).
+const CATALOGUES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 /// Messages of one language, English filling every gap.
 pub type Messages = BTreeMap<String, String>;
@@ -27,12 +28,15 @@ fn parse(source: &str) -> Messages {
 pub fn messages(lang: &str) -> &'static Messages {
     static ALL: OnceLock<Vec<(&'static str, Messages)>> = OnceLock::new();
     let all = ALL.get_or_init(|| {
-        let english = parse(CATALOGUES[0].1);
+        let mut english = Messages::new();
+        for (_, source) in CATALOGUES.iter().filter(|(c, _)| *c == "en") {
+            english.extend(parse(source));
+        }
         LANGUAGES
             .iter()
             .map(|(code, _, _)| {
                 let mut merged = english.clone();
-                if let Some((_, source)) = CATALOGUES.iter().find(|(c, _)| c == code) {
+                for (_, source) in CATALOGUES.iter().filter(|(c, _)| c == code) {
                     merged.extend(parse(source));
                 }
                 (*code, merged)
@@ -137,7 +141,7 @@ mod tests {
                     .collect();
                 assert!(
                     key.is_empty() || english.contains_key(&key),
-                    "{name} uses t.{key}, missing from locales/en.toml"
+                    "{name} uses t.{key}, missing from locales/en/"
                 );
             }
         }

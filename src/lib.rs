@@ -30,3 +30,4 @@ pub mod security;
 pub mod sessions;
 pub mod state;
 pub mod web;
+pub mod wire;

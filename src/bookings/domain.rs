@@ -9,7 +9,7 @@ use crate::rooms::domain::{Room, MAX_COUNT};
 use crate::sessions::domain::Session;
 
 /// Longest set-up or tear-down a booking may ask for, in minutes.
-pub const MAX_BUFFER_MINUTES: i64 = 480;
+pub const MAX_BUFFER_MINUTES: i64 = crate::config::RoomSettings::MAX_BUFFER_MINUTES;
 /// A half-open span of time `[from, to)`: one that ends as another starts does not clash with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Interval {
@@ -327,7 +327,7 @@ impl BookingRequest {
         let (starts_at, ends_at) = (session.fields.starts_at, session.fields.ends_at);
         Booking {
             id,
-            session_id: session.id.clone(),
+            session_id: session.id.to_string(),
             room_id: room.id.clone(),
             setup_minutes: self.setup_minutes,
             teardown_minutes: self.teardown_minutes,

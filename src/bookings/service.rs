@@ -10,6 +10,7 @@ use super::domain::{self, clash_error, Booking, BookingInput, Clash, Held, Inter
 use super::store;
 use crate::audit::{self, Actor};
 use crate::config::RoomSettings;
+use crate::db::failure::DbError;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
@@ -156,9 +157,8 @@ pub fn book(
 
 /// The exclusion constraint is the last guard behind the locks; its refusal is a clash too.
 fn exclusion_to_clash(e: diesel::result::Error) -> AppError {
-    use diesel::result::{DatabaseErrorKind, Error};
-    match e {
-        Error::DatabaseError(DatabaseErrorKind::ExclusionViolation, _) => clash_error(
+    match DbError::from(e) {
+        DbError::Exclusion(_) => clash_error(
             "the room was booked at that time by a concurrent request",
             &[],
         ),

@@ -132,7 +132,7 @@ fn meeting(
 
 fn adhoc_session(conn: &mut Conn, settings: &Settings, sg1: &Meeting) -> Result<String, AppError> {
     if let Some(existing) = sessions::store::find_by_title(conn, &sg1.id, SESSION_TITLE)? {
-        return Ok(existing.id);
+        return Ok(existing.id.to_string());
     }
     let tz: Tz = sg1.timezone;
     let day = sg1.first_day + Duration::days(1);
@@ -159,5 +159,5 @@ fn adhoc_session(conn: &mut Conn, settings: &Settings, sg1: &Meeting) -> Result<
     let session = sessions::service::create(conn, &app::ctx(settings), &Actor::Cli, input)?;
     let session = sessions::service::publish(conn, &app::ctx(settings), &Actor::Cli, &session.id)?;
     debug_assert_eq!(session.status, SessionStatus::Scheduled);
-    Ok(session.id)
+    Ok(session.id.to_string())
 }

@@ -1,6 +1,8 @@
 //! The database: one connection type over SQLite and PostgreSQL, the pool, migrations and transactions.
 
+pub mod failure;
 pub mod schema;
+pub mod text;
 
 use std::path::Path;
 use std::time::Duration;
@@ -11,7 +13,7 @@ use diesel::r2d2::{ManageConnection, Pool as R2d2Pool};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use rand::Rng;
 
-use crate::config::DatabaseSettings;
+use crate::config::{Backend, DatabaseSettings};
 use crate::error::AppError;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -26,31 +28,6 @@ pub enum Conn {
 
 /// The pool every request and worker borrows connections from.
 pub type Pool = R2d2Pool<Manager>;
-
-/// Which backend a database URL names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite(String),
-    Postgres(String),
-}
-
-impl Backend {
-    /// Reads the backend from the URL's scheme: `sqlite://PATH` or `postgres://…`.
-    pub fn from_url(url: &str) -> Result<Backend, String> {
-        if let Some(path) = url.strip_prefix("sqlite://") {
-            if path.is_empty() {
-                return Err("sqlite:// needs a file path, e.g. sqlite://data/seminars.db".into());
-            }
-            Ok(Backend::Sqlite(path.to_string()))
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Backend::Postgres(url.to_string()))
-        } else {
-            Err(format!(
-                "unknown database scheme in {url:?}: use sqlite://PATH or postgres://…"
-            ))
-        }
-    }
-}
 
 /// Opens connections for the pool, choosing the backend itself so that real errors are kept.
 #[derive(Debug, Clone)]
@@ -98,7 +75,7 @@ impl ManageConnection for Manager {
 
 /// Builds the pool; for SQLite the file's folder is created first.
 pub fn connect(settings: &DatabaseSettings) -> Result<Pool, String> {
-    let backend = Backend::from_url(&settings.url)?;
+    let backend = settings.backend()?;
     if let Backend::Sqlite(path) = &backend {
         if let Some(dir) = Path::new(path)
             .parent()
@@ -220,7 +197,10 @@ fn write_once<T>(
     work: &mut impl FnMut(&mut Conn) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
     match conn {
-        Conn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        // SQLite refuses BEGIN IMMEDIATE only when another writer held the lock past
+        // busy_timeout (or on I/O failure): a busy database, worth a retry.
+        Conn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+            .map_err(|e| AppError::Database(failure::DbError::Busy(e)))?,
         Conn::Postgres(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN")?,
     }
     match work(conn) {

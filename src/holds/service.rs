@@ -181,7 +181,7 @@ pub fn invite(
             .map(|h| h.id.clone())
             .unwrap_or_else(|| Uuid::new_v4().to_string()),
         event_uid: uid,
-        session_id: session.id.clone(),
+        session_id: session.id.to_string(),
         record_kind: recipient.record_kind.into(),
         record_id: recipient.record_id.clone(),
         email: recipient.email.clone(),

@@ -44,7 +44,7 @@ fn card(meeting: &Meeting, sessions: &[Session]) -> MeetingCard {
             .iter()
             .filter(|s| s.meeting_id == meeting.id && s.status == SessionStatus::Scheduled)
             .map(|s| SessionLine {
-                id: s.id.clone(),
+                id: s.id.to_string(),
                 title: s.fields.title.clone(),
                 kind: s.fields.kind.as_str(),
                 kind_key: format!("session_kind_{}", s.fields.kind.as_str()),

@@ -37,7 +37,7 @@ impl SessionLine {
     pub fn of(session: &Session, meeting: &Meeting) -> SessionLine {
         let f = &session.fields;
         SessionLine {
-            id: session.id.clone(),
+            id: session.id.to_string(),
             title: f.title.clone(),
             when: local_span(meeting.timezone, f.starts_at, f.ends_at),
             timezone: meeting.timezone.name(),

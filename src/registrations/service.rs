@@ -81,14 +81,6 @@ fn validate(
     }
 }
 
-fn is_unique_violation(e: &AppError) -> bool {
-    use diesel::result::{DatabaseErrorKind, Error};
-    matches!(
-        e,
-        AppError::Database(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
-    )
-}
-
 /// Registers a delegate: confirmed while seats last, then waitlisted in arrival order, or pending
 /// where the session needs approval. The same email again answers the first registration.
 pub fn register(
@@ -104,7 +96,7 @@ pub fn register(
     });
     match placed {
         // A twin committed between our lookup and insert; answer theirs.
-        Err(e) if is_unique_violation(&e) => {
+        Err(e) if e.is_unique_violation() => {
             let registration = store::find_by_email(conn, session_id, &delegate.email)?.ok_or(e)?;
             let position = store::position_of(conn, &registration)?;
             Ok(Placed {

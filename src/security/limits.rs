@@ -101,10 +101,9 @@ pub fn hit(
             open_window(conn, bucket, key, now)
         });
         match result {
-            Err(AppError::Database(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ))) if attempt < 3 && !db::in_transaction(conn) => attempt += 1,
+            Err(e) if e.is_unique_violation() && attempt < 3 && !db::in_transaction(conn) => {
+                attempt += 1
+            }
             other => return other,
         }
     }

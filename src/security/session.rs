@@ -8,9 +8,7 @@ use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::{time, Key, SameSite};
-use base64::Engine;
 use chrono::{DateTime, Utc};
-use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
 use crate::config::Settings;
@@ -23,35 +21,12 @@ const SIGNED_IN_AT: &str = "signed_in_at";
 const SEEN_AT: &str = "seen_at";
 const FINGERPRINT: &str = "pw";
 
-/// Reads the configured cookie key; None when the setting is empty.
+/// The configured cookie key; None when the setting is empty.
 pub fn configured_key(settings: &Settings) -> Result<Option<Key>, String> {
-    let text = settings.auth.session_key.expose_secret().trim().to_string();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let bytes = if text.len() % 2 == 0 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        hex::decode(&text).map_err(|e| e.to_string())?
-    } else {
-        base64::engine::general_purpose::STANDARD
-            .decode(&text)
-            .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(&text))
-            .map_err(|_| "is neither hex nor base64".to_string())?
-    };
-    Key::try_from(bytes.as_slice())
-        .map(Some)
-        .map_err(|_| format!("must hold at least 64 bytes, has {}", bytes.len()))
-}
-
-/// Checks the session settings, for `Settings::validate`.
-pub fn validate(settings: &Settings) -> Result<(), (&'static str, String)> {
-    configured_key(settings).map_err(|m| ("auth.session_key", m))?;
-    if settings.auth.session_idle_minutes <= 0 {
-        return Err(("auth.session_idle_minutes", "must be positive".into()));
-    }
-    if settings.auth.session_absolute_hours <= 0 {
-        return Err(("auth.session_absolute_hours", "must be positive".into()));
-    }
-    Ok(())
+    let bytes = settings.auth.session_key_bytes()?;
+    bytes
+        .map(|b| Key::try_from(b.as_slice()).map_err(|e| e.to_string()))
+        .transpose()
 }
 
 /// The key to build the middleware with: the configured one, or a random one (with a warning).
@@ -147,6 +122,7 @@ pub fn end(session: &Session) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
 
     fn claim_at(signed_in: i64, seen: i64) -> Claim {
         Claim {
@@ -171,9 +147,9 @@ mod tests {
     fn a_short_or_malformed_key_is_refused_and_a_long_one_accepted() {
         let mut settings = Settings::defaults();
         settings.auth.session_key = hex::encode([7u8; 32]).into();
-        assert!(validate(&settings).is_err());
+        assert!(settings.validate().is_err());
         settings.auth.session_key = "not a key!".to_string().into();
-        assert!(validate(&settings).is_err());
+        assert!(settings.validate().is_err());
         settings.auth.session_key = hex::encode([7u8; 64]).into();
         assert!(configured_key(&settings).unwrap().is_some());
         let b64 = base64::engine::general_purpose::STANDARD.encode([9u8; 64]);

@@ -47,7 +47,7 @@ impl SessionView {
     pub fn of(s: &Session, meeting: &Meeting, staff: bool) -> SessionView {
         let f = &s.fields;
         SessionView {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             meeting_id: s.meeting_id.clone(),
             kind: f.kind,
             title: f.title.clone(),

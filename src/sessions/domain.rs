@@ -1,80 +1,40 @@
 //! Sessions held along with a meeting: their kinds, life cycle and the rules on their times and capacities.
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::audit::Actor;
 use crate::error::AppError;
 use crate::input::{Check, Field};
 use crate::meetings::domain::Meeting;
 
-/// What kind of event a session is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionKind {
-    AdhocSession,
-    Seminar,
-    Workshop,
-}
+crate::typed_id!(
+    /// A session's id.
+    SessionId
+);
 
-impl SessionKind {
-    /// Every kind.
-    pub const ALL: [SessionKind; 3] = [
-        SessionKind::AdhocSession,
-        SessionKind::Seminar,
-        SessionKind::Workshop,
-    ];
-
-    /// The stored and wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::AdhocSession => "adhoc_session",
-            SessionKind::Seminar => "seminar",
-            SessionKind::Workshop => "workshop",
-        }
+crate::text_enum!(
+    /// What kind of event a session is.
+    SessionKind {
+        AdhocSession = "adhoc_session",
+        Seminar = "seminar",
+        Workshop = "workshop",
     }
+);
 
-    /// Reads a wire name.
-    pub fn parse(name: &str) -> Option<SessionKind> {
-        SessionKind::ALL.into_iter().find(|k| k.as_str() == name)
+crate::text_enum!(
+    /// Where a session is in its life: draft → scheduled → cancelled.
+    SessionStatus {
+        Draft = "draft",
+        Scheduled = "scheduled",
+        Cancelled = "cancelled",
     }
-}
-
-/// Where a session is in its life: draft → scheduled → cancelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionStatus {
-    Draft,
-    Scheduled,
-    Cancelled,
-}
-
-impl SessionStatus {
-    /// The stored and wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SessionStatus::Draft => "draft",
-            SessionStatus::Scheduled => "scheduled",
-            SessionStatus::Cancelled => "cancelled",
-        }
-    }
-
-    /// Reads a wire name.
-    pub fn parse(name: &str) -> Option<SessionStatus> {
-        [
-            SessionStatus::Draft,
-            SessionStatus::Scheduled,
-            SessionStatus::Cancelled,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == name)
-    }
-}
+);
 
 /// A session with its validated fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
-    pub id: String,
+    pub id: SessionId,
     pub meeting_id: String,
     pub fields: SessionFields,
     pub status: SessionStatus,

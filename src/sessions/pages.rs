@@ -48,7 +48,7 @@ pub async fn show(
     let f = &session.fields;
     let tz = meeting.timezone;
     let page = SessionPage {
-        id: session.id.clone(),
+        id: session.id.to_string(),
         title: f.title.clone(),
         kind_key: format!("session_kind_{}", f.kind.as_str()),
         status: session.status.as_str(),

@@ -1,10 +1,9 @@
 //! Use cases of sessions: create, change, publish, cancel, list.
 
 use serde_json::{json, Map, Value};
-use uuid::Uuid;
 
 use super::domain::{
-    Session, SessionChange, SessionEvent, SessionFields, SessionInput, SessionStatus,
+    Session, SessionChange, SessionEvent, SessionFields, SessionId, SessionInput, SessionStatus,
 };
 use super::store::{self, Filter};
 use crate::audit::{self, Actor};
@@ -51,7 +50,7 @@ pub fn create(
         let fields = input.apply(None, &meeting)?;
         let now = db::micros(ctx.now);
         let session = Session {
-            id: Uuid::new_v4().to_string(),
+            id: SessionId::random(),
             meeting_id: meeting.id,
             fields,
             status: SessionStatus::Draft,

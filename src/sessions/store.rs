@@ -3,17 +3,21 @@
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 
-use super::domain::{Session, SessionFields, SessionKind, SessionStatus};
+use super::domain::{Session, SessionFields, SessionId, SessionKind, SessionStatus};
 use crate::db::schema::sessions;
 use crate::db::{micros, Conn};
+
+crate::text_column!(SessionId);
+crate::text_column!(SessionKind);
+crate::text_column!(SessionStatus);
 
 /// A session as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = sessions, treat_none_as_null = true)]
 pub struct SessionRow {
-    pub id: String,
+    pub id: SessionId,
     pub meeting_id: String,
-    pub kind: String,
+    pub kind: SessionKind,
     pub title: String,
     pub description: String,
     pub starts_at: NaiveDateTime,
@@ -23,7 +27,7 @@ pub struct SessionRow {
     pub registration_opens_at: Option<NaiveDateTime>,
     pub registration_closes_at: Option<NaiveDateTime>,
     pub remote_url: Option<String>,
-    pub status: String,
+    pub status: SessionStatus,
     pub cancel_reason: Option<String>,
     pub sequence: i32,
     pub created_at: NaiveDateTime,
@@ -36,15 +40,10 @@ pub struct SessionRow {
 impl SessionRow {
     /// The domain value; a row the rules could not have written is a corrupt database.
     pub fn into_domain(self) -> QueryResult<Session> {
-        let corrupt = |what: &str| {
-            diesel::result::Error::DeserializationError(
-                format!("session {}: bad {what}", self.id).into(),
-            )
-        };
         let utc = |t: NaiveDateTime| Utc.from_utc_datetime(&t);
         Ok(Session {
             fields: SessionFields {
-                kind: SessionKind::parse(&self.kind).ok_or_else(|| corrupt("kind"))?,
+                kind: self.kind,
                 title: self.title,
                 description: self.description,
                 starts_at: utc(self.starts_at),
@@ -58,7 +57,7 @@ impl SessionRow {
                 reserved_seats: self.reserved_seats,
                 reserved_until: self.reserved_until.map(utc),
             },
-            status: SessionStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?,
+            status: self.status,
             id: self.id,
             meeting_id: self.meeting_id,
             cancel_reason: self.cancel_reason,
@@ -74,7 +73,7 @@ impl SessionRow {
         SessionRow {
             id: s.id.clone(),
             meeting_id: s.meeting_id.clone(),
-            kind: f.kind.as_str().into(),
+            kind: f.kind,
             title: f.title.clone(),
             description: f.description.clone(),
             starts_at: micros(f.starts_at),
@@ -84,7 +83,7 @@ impl SessionRow {
             registration_opens_at: f.registration_opens_at.map(micros),
             registration_closes_at: f.registration_closes_at.map(micros),
             remote_url: f.remote_url.clone(),
-            status: s.status.as_str().into(),
+            status: s.status,
             cancel_reason: s.cancel_reason.clone(),
             sequence: s.sequence,
             created_at: s.created_at,

@@ -10,12 +10,6 @@ use crate::error::AppError;
 #[error("{0}")]
 pub struct PageError(#[from] pub AppError);
 
-impl From<diesel::result::Error> for PageError {
-    fn from(e: diesel::result::Error) -> Self {
-        PageError(e.into())
-    }
-}
-
 impl From<tera::Error> for PageError {
     fn from(e: tera::Error) -> Self {
         PageError(e.into())
@@ -30,7 +24,7 @@ impl ResponseError for PageError {
     fn error_response(&self) -> HttpResponse {
         let (status, problem) = self.0.problem();
         if status.is_server_error() {
-            tracing::error!(error = %self.0, "page failed");
+            tracing::error!(error = %crate::error::cause_chain(&self.0), "page failed");
         }
         let body = super::error_page(&problem);
         let mut response = HttpResponse::build(status);

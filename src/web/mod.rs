@@ -37,75 +37,9 @@ fn mount(r: &mut Routes) {
     );
 }
 
-/// Lists templates by their path under templates/, each compiled into the binary.
-macro_rules! templates {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
-    };
-}
-
-/// Every template, compiled into the binary so it runs from any folder.
-pub const TEMPLATES: &[(&str, &str)] = templates![
-    "base.html",
-    "error.html",
-    "meetings/home.html",
-    "sessions/show.html",
-    "mail/layout.txt",
-    "mail/layout.html",
-    "mail/session_update.txt",
-    "mail/session_update.html",
-    "mail/session_cancelled.txt",
-    "mail/session_cancelled.html",
-    "rooms/grid.html",
-    "rooms/equipment.html",
-    "rooms/admin_rooms.html",
-    "rooms/admin_equipment.html",
-    "mail/session_invitation.txt",
-    "mail/session_invitation.html",
-    "mail/session_withdrawn.txt",
-    "mail/session_withdrawn.html",
-    "outbox/list.html",
-    "auth/sign_in.html",
-    "auth/staff.html",
-    "auth/reset_request.html",
-    "auth/reset_sent.html",
-    "auth/password.html",
-    "auth/password_done.html",
-    "admin/users.html",
-    "admin/audit.html",
-    "mail/account_setup.txt",
-    "mail/account_setup.html",
-    "mail/password_reset.txt",
-    "mail/password_reset.html",
-    "registrations/form.html",
-    "registrations/done.html",
-    "registrations/show.html",
-    "registrations/decide.html",
-    "registrations/list.html",
-    "registrations/stats.html",
-    "registrations/directory.html",
-    "countries/admin.html",
-    "mail/registration_confirmed.txt",
-    "mail/registration_confirmed.html",
-    "mail/registration_promoted.txt",
-    "mail/registration_promoted.html",
-    "mail/registration_link.txt",
-    "mail/registration_link.html",
-    "mail/registration_waitlisted.txt",
-    "mail/registration_waitlisted.html",
-    "mail/registration_pending.txt",
-    "mail/registration_pending.html",
-    "mail/registration_rejected.txt",
-    "mail/registration_rejected.html",
-    "mail/registration_cancelled.txt",
-    "mail/registration_cancelled.html",
-    "mail/registration_decision.txt",
-    "mail/registration_decision.html",
-    "mail/registration_message.txt",
-    "mail/registration_message.html",
-    "mail/registration_session_cancelled.txt",
-    "mail/registration_session_cancelled.html",
-];
+/// Every template under templates/, by its path there, compiled into the binary so it runs from
+/// any folder (the list is written by build.rs from the folder itself).
+pub const TEMPLATES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
 /// The parsed templates, built once; a template that does not parse stops start-up (see `check`).
 fn tera() -> Result<&'static Tera, AppError> {

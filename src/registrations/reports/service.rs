@@ -145,7 +145,7 @@ pub fn directory(
         let link = links::store::resolve(conn, Purpose::Registration, token, Utc::now())?
             .ok_or(AppError::NotFound)?;
         let own = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
-        let member = own.session_id == session.id
+        let member = own.session_id == session.id.as_str()
             && own.status == Status::Confirmed
             && own.delegate.consent_directory;
         if !member {
