@@ -4,6 +4,7 @@ pub mod api;
 pub mod compose;
 pub mod delivery;
 pub mod message;
+pub mod notice;
 pub mod outbox;
 pub mod pages;
 pub mod service;
