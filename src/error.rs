@@ -1,7 +1,5 @@
 //! The one error type of the service, answered as problem details (RFC 9457) or an HTML page.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
@@ -9,8 +7,8 @@ use serde_json::{json, Value};
 
 use crate::db::failure::DbError;
 
-/// Messages per field name, for 422 answers.
-pub type FieldErrors = BTreeMap<String, Vec<String>>;
+pub use crate::input::FieldErrors;
+use crate::input::Invalid;
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -189,6 +187,12 @@ pub fn cause_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     line
+}
+
+impl From<Invalid> for AppError {
+    fn from(e: Invalid) -> Self {
+        AppError::Invalid(e.0)
+    }
 }
 
 impl From<tera::Error> for AppError {

@@ -1,10 +1,29 @@
 //! Reading request bodies and queries leniently, so that every invalid field is named at once.
+//! Pure: domain rules validate with `Check` and answer `Invalid`, which the app turns into 422.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::error::{AppError, FieldErrors};
+use std::collections::BTreeMap;
+
+/// Messages per field name.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// Fields that are not valid, each with its messages (the API answers 422; a form shows them
+/// beside their fields).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("invalid fields: {0:?}")]
+pub struct Invalid(pub FieldErrors);
+
+impl Invalid {
+    /// One message on one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Invalid {
+        let mut errors = FieldErrors::new();
+        errors.insert(field.to_string(), vec![message.into()]);
+        Invalid(errors)
+    }
+}
 
 /// One field of a JSON body: absent, null, a value, or a value of the wrong shape.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -140,12 +159,12 @@ impl Check {
         }
     }
 
-    /// Ends validation: Ok when clean, otherwise a 422 naming every failing field.
-    pub fn finish(self) -> Result<(), AppError> {
+    /// Ends validation: Ok when clean, otherwise every failing field with its messages.
+    pub fn finish(self) -> Result<(), Invalid> {
         if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(AppError::Invalid(self.errors))
+            Err(Invalid(self.errors))
         }
     }
 }
@@ -202,7 +221,7 @@ mod tests {
         check.required("capacity", body.capacity);
         check.text("title", body.title, 10);
         match check.finish() {
-            Err(AppError::Invalid(errors)) => {
+            Err(Invalid(errors)) => {
                 assert!(errors.contains_key("capacity"));
                 assert!(errors.contains_key("title"));
             }

@@ -53,7 +53,7 @@ pub fn check_invitation(inv: &mut Invitation) -> Result<(), AppError> {
             check.fail("focal_point_scope", "no country has this code");
         }
     }
-    check.finish()
+    Ok(check.finish()?)
 }
 
 /// Creates an account without a password and emails its holder a single-use link to set one.

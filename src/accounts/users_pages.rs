@@ -105,8 +105,8 @@ fn read_form(body: &[u8]) -> (Invitation, serde_json::Value, FieldErrors) {
     };
     let echo = json!({"invited": null, "email": one("email"), "name": one("name"), "roles": names, "scope_kind": kind, "scope_value": value});
     let errors = match check.finish() {
-        Err(AppError::Invalid(errors)) => errors,
-        _ => FieldErrors::new(),
+        Err(crate::input::Invalid(errors)) => errors,
+        Ok(()) => FieldErrors::new(),
     };
     (
         Invitation {

@@ -166,9 +166,9 @@ pub async fn book(
     body: web::Json<BookingInput>,
 ) -> Result<HttpResponse, AppError> {
     let actor = Actor::User(user.id);
-    let settings = state.settings.rooms.clone();
+    let ctx = state.ctx();
     let booking = db::run(&state.pool, move |conn| {
-        service::book(conn, &actor, &settings, &id, body.into_inner())
+        service::book(conn, &ctx, &actor, &id, body.into_inner())
     })
     .await?;
     Ok(created(BookingView::of(booking)))
@@ -196,10 +196,10 @@ pub async fn unbook(
     Organiser(user): Organiser,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::User(user.id);
+    let (actor, ctx) = (Actor::User(user.id), state.ctx());
     let (session_id, booking_id) = path.into_inner();
     db::run(&state.pool, move |conn| {
-        service::unbook(conn, &actor, &session_id, &booking_id)
+        service::unbook(conn, &ctx, &actor, &session_id, &booking_id)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -8,6 +8,24 @@ use crate::input::{Check, Field};
 use crate::rooms::domain::{Room, MAX_COUNT};
 use crate::sessions::domain::Session;
 
+/// What happened to a session's room booking, announced to the capabilities that follow it
+/// (calendar holds update the invitation's LOCATION).
+#[derive(Debug, Clone)]
+pub struct BookingEvent {
+    pub actor: crate::audit::Actor,
+    pub session_id: crate::sessions::domain::SessionId,
+    pub change: BookingChange,
+}
+
+/// The kind of change to a session's booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingChange {
+    /// A room was booked for the session.
+    Booked,
+    /// A booking was deleted; the session may have no room now.
+    Released,
+}
+
 /// Longest set-up or tear-down a booking may ask for, in minutes.
 pub const MAX_BUFFER_MINUTES: i64 = crate::config::RoomSettings::MAX_BUFFER_MINUTES;
 /// A half-open span of time `[from, to)`: one that ends as another starts does not clash with it.

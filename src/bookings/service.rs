@@ -6,10 +6,11 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::domain::{self, clash_error, Booking, BookingInput, Clash, Held, Interval};
+use super::domain::{
+    self, clash_error, Booking, BookingChange, BookingEvent, BookingInput, Clash, Held, Interval,
+};
 use super::store;
 use crate::audit::{self, Actor};
-use crate::config::RoomSettings;
 use crate::db::failure::DbError;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
@@ -17,7 +18,7 @@ use crate::error::AppError;
 use crate::meetings::{self, domain::Meeting};
 use crate::rooms::domain::{Equipment, Room};
 use crate::rooms::store as reference_store;
-use crate::sessions::domain::{SessionChange, SessionEvent};
+use crate::sessions::domain::{SessionChange, SessionEvent, SessionId};
 use crate::sessions::{self, domain::SessionStatus};
 
 /// Every clash of these bookings-to-be with what is held already (other than by `except_session`).
@@ -106,11 +107,12 @@ fn stock_of(conn: &mut Conn, lines: &[(String, i32)]) -> Result<Vec<Equipment>, 
 /// Books a room (and equipment) for a session, refusing every clash with a 409 that lists them.
 pub fn book(
     conn: &mut Conn,
+    ctx: &Ctx,
     actor: &Actor,
-    settings: &RoomSettings,
     session_id: &str,
     input: BookingInput,
 ) -> Result<Booking, AppError> {
+    let settings = &ctx.settings.rooms;
     let request = input.validate(
         settings.default_setup_minutes,
         settings.default_teardown_minutes,
@@ -151,6 +153,12 @@ pub fn book(
             &session.id,
             changes,
         )?;
+        let event = BookingEvent {
+            actor: actor.clone(),
+            session_id: session.id.clone(),
+            change: BookingChange::Booked,
+        };
+        ctx.announce(conn, &event)?;
         Ok(booking)
     })
 }
@@ -169,6 +177,7 @@ fn exclusion_to_clash(e: diesel::result::Error) -> AppError {
 /// Deletes one booking of a session; the room and equipment are free at once.
 pub fn unbook(
     conn: &mut Conn,
+    ctx: &Ctx,
     actor: &Actor,
     session_id: &str,
     booking_id: &str,
@@ -188,6 +197,12 @@ pub fn unbook(
             session_id,
             changes,
         )?;
+        let event = BookingEvent {
+            actor: actor.clone(),
+            session_id: SessionId::from(session_id),
+            change: BookingChange::Released,
+        };
+        ctx.announce(conn, &event)?;
         Ok(())
     })
 }

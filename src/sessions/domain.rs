@@ -314,7 +314,7 @@ impl SessionFields {
                 "must not be more than the in-person capacity",
             );
         }
-        check.finish()
+        Ok(check.finish()?)
     }
 
     /// True when time, place or title differ, which calendar invitations must follow.
