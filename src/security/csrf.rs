@@ -18,7 +18,7 @@ use rand::RngCore;
 use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
-use crate::web::PageError;
+use crate::web::errors::PageError;
 
 const KEY: &str = "csrf";
 

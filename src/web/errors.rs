@@ -26,7 +26,7 @@ impl ResponseError for PageError {
         if status.is_server_error() {
             tracing::error!(error = %crate::error::cause_chain(&self.0), "page failed");
         }
-        let body = super::error_page(&problem);
+        let body = super::templates::error_page(&problem);
         let mut response = HttpResponse::build(status);
         if let AppError::TooManyRequests { retry_after_secs } = &self.0 {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
