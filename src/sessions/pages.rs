@@ -1,10 +1,9 @@
 //! The public page of one session.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use serde::Serialize;
 
-use super::domain::SessionStatus;
+use super::domain::SessionId;
 use super::service;
 use crate::db;
 use crate::state::AppState;
@@ -29,6 +28,13 @@ struct SessionPage {
     paragraphs: Vec<String>,
 }
 
+/// Where the session is held: the booked room, or the meeting's venue until one is booked.
+#[derive(Serialize)]
+struct Place {
+    room: Option<String>,
+    location: String,
+}
+
 #[derive(Serialize)]
 struct MeetingLine {
     title: String,
@@ -41,10 +47,11 @@ struct MeetingLine {
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
-    id: web::Path<String>,
+    id: web::Path<SessionId>,
 ) -> Result<HttpResponse, PageError> {
-    let (session, meeting) =
-        db::run(&state.pool, move |conn| service::get(conn, &id, false)).await?;
+    let now = state.ctx().now;
+    let details = db::run(&state.pool, move |conn| service::details(conn, &id, false)).await?;
+    let (session, meeting) = (&details.session, &details.meeting);
     let f = &session.fields;
     let tz = meeting.timezone;
     let page = SessionPage {
@@ -57,8 +64,7 @@ pub async fn show(
         when: local_span(tz, f.starts_at, f.ends_at),
         capacity: f.capacity,
         remote_capacity: f.remote_capacity,
-        registration_open: session.status == SessionStatus::Scheduled
-            && f.registration_window_open(Utc::now()),
+        registration_open: session.registration_open(now),
         opens: f.registration_opens_at.map(|t| local_instant(tz, t)),
         closes: f.registration_closes_at.map(|t| local_instant(tz, t)),
         description: f.description.clone(),
@@ -69,15 +75,25 @@ pub async fn show(
             .filter(|p| !p.is_empty())
             .collect(),
     };
+    let place = match &details.room {
+        Some(room) => Place {
+            room: Some(room.name.clone()),
+            location: room.location.clone(),
+        },
+        None => Place {
+            room: None,
+            location: meeting.venue.clone(),
+        },
+    };
     let meeting = MeetingLine {
-        title: meeting.title,
-        venue: meeting.venue,
-        question: meeting.question,
+        title: meeting.title.clone(),
+        venue: meeting.venue.clone(),
+        question: meeting.question.clone(),
         timezone: tz.name(),
     };
     Ok(render(
         Lang::of(&req),
         "sessions/show.html",
-        serde_json::json!({ "s": page, "m": meeting }),
+        serde_json::json!({ "s": page, "m": meeting, "place": place }),
     )?)
 }
