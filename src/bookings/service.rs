@@ -99,8 +99,8 @@ fn book_locked(
 }
 
 /// The exclusion constraint is the last guard behind the locks; its refusal is a clash too.
-fn exclusion_to_clash(e: diesel::result::Error) -> AppError {
-    match DbError::from(e) {
+fn exclusion_to_clash(e: DbError) -> AppError {
+    match e {
         DbError::Exclusion(_) => BookingError::ConcurrentClash.into(),
         other => other.into(),
     }

@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::domain::{Booking, BookingId, Held, Interval, Reservation};
+use crate::db::failure::DbError;
 use crate::db::schema::{equipment_reservations, room_bookings, rooms, sessions};
 use crate::db::{micros, Conn};
 use crate::rooms::domain::{EquipmentId, Room, RoomId};
@@ -177,8 +178,17 @@ pub fn held_overlapping(
         .collect())
 }
 
-/// Inserts a booking and one reservation row per equipment line.
-pub fn insert_booking(conn: &mut Conn, booking: &Booking, now: NaiveDateTime) -> QueryResult<()> {
+/// Inserts a booking and one reservation row per equipment line; the failure is classified,
+/// since the exclusion constraint's refusal is a clash the caller reports.
+pub fn insert_booking(
+    conn: &mut Conn,
+    booking: &Booking,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    Ok(insert_rows(conn, booking, now)?)
+}
+
+fn insert_rows(conn: &mut Conn, booking: &Booking, now: NaiveDateTime) -> QueryResult<()> {
     let row = BookingRow::from_domain(booking, now);
     diesel::insert_into(room_bookings::table)
         .values(&row)

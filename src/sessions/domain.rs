@@ -160,6 +160,30 @@ impl Session {
         }
     }
 
+    /// Cancels the session for a reason; holders of its invitation get the next SEQUENCE.
+    pub fn cancel_for(&mut self, reason: String) -> Result<(), SessionError> {
+        self.status = self.cancel()?;
+        self.cancel_reason = Some(reason);
+        self.sequence += 1;
+        Ok(())
+    }
+
+    /// Takes new fields (and meeting), answering the old fields. A change of time, place or
+    /// title raises the calendar SEQUENCE, so invitations already sent are updated.
+    pub fn edit(
+        &mut self,
+        fields: SessionFields,
+        meeting_id: MeetingId,
+        now: NaiveDateTime,
+    ) -> SessionFields {
+        if fields.calendar_differs(&self.fields) || meeting_id != self.meeting_id {
+            self.sequence += 1;
+        }
+        self.meeting_id = meeting_id;
+        self.updated_at = now;
+        std::mem::replace(&mut self.fields, fields)
+    }
+
     /// Only sessions that are not cancelled can be edited.
     pub fn ensure_editable(&self) -> Result<(), SessionError> {
         match self.status {

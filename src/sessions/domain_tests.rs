@@ -275,3 +275,37 @@ fn moving_a_scheduled_session_changes_its_calendar_but_a_new_capacity_does_not()
         Some((session.fields.starts_at, session.fields.ends_at))
     );
 }
+
+#[test]
+fn moving_or_retitling_raises_the_calendar_sequence_but_a_new_capacity_does_not() {
+    let mut session = draft();
+    let now = NaiveDateTime::default() + chrono::Duration::days(1);
+    let mut bigger = session.fields.clone();
+    bigger.capacity = 90;
+    let before = session.edit(bigger, "m".into(), now);
+    assert_eq!((session.sequence, before.capacity), (0, 50));
+    assert_eq!(session.updated_at, now);
+    let mut later = session.fields.clone();
+    later.starts_at += chrono::Duration::minutes(30);
+    session.edit(later, "m".into(), now);
+    assert_eq!(session.sequence, 1);
+    session.edit(session.fields.clone(), "other meeting".into(), now);
+    assert_eq!(session.sequence, 2, "a new place");
+}
+
+#[test]
+fn cancelling_keeps_the_reason_and_raises_the_sequence_once() {
+    let mut session = draft();
+    session.cancel_for("speaker unavailable".into()).unwrap();
+    assert_eq!(session.status, SessionStatus::Cancelled);
+    assert_eq!(
+        session.cancel_reason.as_deref(),
+        Some("speaker unavailable")
+    );
+    assert_eq!(session.sequence, 1);
+    assert_eq!(
+        session.cancel_for("again".into()),
+        Err(SessionError::AlreadyCancelled)
+    );
+    assert_eq!(session.sequence, 1);
+}

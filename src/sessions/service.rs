@@ -87,22 +87,10 @@ pub fn patch(
         if changes.is_empty() && !moved_meeting {
             return Ok(session);
         }
-        if fields.calendar_differs(&session.fields) || moved_meeting {
-            session.sequence += 1;
-        }
-        let before = std::mem::replace(&mut session.fields, fields);
-        session.meeting_id = meeting.id.clone();
-        session.updated_at = db::micros(ctx.now);
+        let before = session.edit(fields, meeting.id.clone(), db::micros(ctx.now));
         sessions::store::update(conn, &session)?;
-        let changes = Value::Object(changes);
-        audit::store::record(
-            conn,
-            actor,
-            "session.updated",
-            "session",
-            &session.id,
-            changes,
-        )?;
+        let (action, changes) = ("session.updated", Value::Object(changes));
+        audit::store::record(conn, actor, action, "session", &session.id, changes)?;
         let change = SessionChange::Edited {
             before: Box::new(before),
             moved_meeting,
@@ -135,9 +123,7 @@ pub fn cancel(
     reason: String,
 ) -> Result<Session, AppError> {
     transition(conn, ctx, actor, id, "session.cancelled", |session| {
-        session.status = session.cancel()?;
-        session.cancel_reason = Some(reason.clone());
-        session.sequence += 1;
+        session.cancel_for(reason.clone())?;
         Ok(SessionChange::Cancelled)
     })
 }
