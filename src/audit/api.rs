@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::store::{self, AuditEvent, AuditFilter};
+use super::service;
+use super::store::{AuditEvent, AuditFilter};
 use crate::access::Admin;
 use crate::db;
 use crate::error::{AppError, Problem};
@@ -50,7 +51,7 @@ pub async fn page(
 ) -> Result<ListOf<AuditView>, AppError> {
     let (limit, offset) = paging.bounds();
     let (rows, total) = db::run(&state.pool, move |conn| {
-        Ok(store::list(conn, &filter, limit, offset)?)
+        service::list(conn, &filter, limit, offset)
     })
     .await?;
     let items = rows.into_iter().map(AuditView::of).collect();

@@ -1,20 +1,36 @@
-//! Rooms, equipment and bookings: their fields and the rules on intervals, clashes and stock.
+//! Bookings of rooms and equipment for sessions: clashes, stock, capacity, and the rules that
+//! refuse a booking. Pure: the service reads what others hold and hands it in.
 
-use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-use crate::error::AppError;
-use crate::input::{Check, Field};
-use crate::rooms::domain::{Room, MAX_COUNT};
-use crate::sessions::domain::Session;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 
-/// What happened to a session's room booking, announced to the capabilities that follow it
-/// (calendar holds update the invitation's LOCATION).
+pub use super::availability::domain::Interval;
+use super::availability::domain::{over_stock, peak, Load};
+use crate::audit::Actor;
+use crate::input::{Check, Invalid};
+use crate::rooms::domain::{Equipment, EquipmentId, Room, RoomId};
+use crate::sessions::domain::{Session, SessionId, SessionStatus};
+
+mod request;
+
+pub use request::{BookingInput, BookingRequest, EquipmentLine, MAX_BUFFER_MINUTES};
+
+crate::typed_id!(
+    /// A room booking's id.
+    BookingId
+);
+
+/// What happened to a session's room booking, announced inside the same transaction to the
+/// capabilities that follow it (calendar invitations and emails show the room).
 #[derive(Debug, Clone)]
 pub struct BookingEvent {
-    pub actor: crate::audit::Actor,
-    pub session_id: crate::sessions::domain::SessionId,
+    pub actor: Actor,
+    pub session_id: SessionId,
     pub change: BookingChange,
+    /// The session's room after the change (see `room_per_session`), if it has one.
+    pub room: Option<Room>,
 }
 
 /// The kind of change to a session's booking.
@@ -24,108 +40,68 @@ pub enum BookingChange {
     Booked,
     /// A booking was deleted; the session may have no room now.
     Released,
+    /// The session moved and its bookings moved with it.
+    Moved,
 }
 
-/// Longest set-up or tear-down a booking may ask for, in minutes.
-pub const MAX_BUFFER_MINUTES: i64 = crate::config::RoomSettings::MAX_BUFFER_MINUTES;
-/// A half-open span of time `[from, to)`: one that ends as another starts does not clash with it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Interval {
-    pub from: DateTime<Utc>,
-    pub to: DateTime<Utc>,
-}
-
-impl Interval {
-    /// The span from `from` to `to`.
-    pub fn new(from: DateTime<Utc>, to: DateTime<Utc>) -> Interval {
-        Interval { from, to }
-    }
-
-    /// The time a room is blocked for a session: its time widened by set-up and tear-down.
-    pub fn blocked(
-        starts_at: DateTime<Utc>,
-        ends_at: DateTime<Utc>,
-        setup_minutes: i32,
-        teardown_minutes: i32,
-    ) -> Interval {
-        Interval {
-            from: starts_at - Duration::minutes(setup_minutes.into()),
-            to: ends_at + Duration::minutes(teardown_minutes.into()),
-        }
-    }
-
-    /// True when the two spans share at least one instant.
-    pub fn overlaps(&self, other: &Interval) -> bool {
-        self.from < other.to && other.from < self.to
-    }
-
-    /// True when the instant lies in the span.
-    pub fn contains(&self, at: DateTime<Utc>) -> bool {
-        self.from <= at && at < self.to
-    }
+/// Why a booking (or a change of stock) is refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BookingError {
+    #[error("the room or equipment is taken at that time")]
+    Clash(Vec<Clash>),
+    #[error("the session's room or equipment is taken at the new time")]
+    MoveClash(Vec<Clash>),
+    /// The database's exclusion constraint, the last guard behind the locks, refused the row.
+    #[error("the room was booked at that time by a concurrent request")]
+    ConcurrentClash,
+    #[error("more than the new stock is reserved at some time")]
+    OverReserved(Vec<Clash>),
+    #[error("a cancelled session cannot be booked")]
+    SessionCancelled,
+    #[error(
+        "{room} seats {seats}, fewer than the session's {wanted} in-person places; \
+         send override_capacity: true to book it anyway"
+    )]
+    UnderCapacity {
+        room: String,
+        seats: i32,
+        wanted: i32,
+    },
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
 }
 
 /// A quantity of one equipment item held over an interval, by one booking of one session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Held {
-    pub session_id: String,
-    pub booking_id: String,
+    pub session_id: SessionId,
+    pub booking_id: BookingId,
     pub interval: Interval,
     pub quantity: i32,
 }
 
-/// The instants at which the reserved total can change upwards inside `within`.
-fn rising_points(within: &Interval, held: &[Held]) -> Vec<DateTime<Utc>> {
-    let mut points: Vec<DateTime<Utc>> = std::iter::once(within.from)
-        .chain(
-            held.iter()
-                .map(|h| h.interval.from)
-                .filter(|at| within.contains(*at)),
-        )
-        .collect();
-    points.sort();
-    points.dedup();
-    points
-}
-
-fn total_at(at: DateTime<Utc>, held: &[Held]) -> i32 {
-    held.iter()
-        .filter(|h| h.interval.contains(at))
-        .map(|h| h.quantity)
-        .sum()
-}
-
-/// The largest total held at any instant of `within`.
-///
-/// The total only rises where a reservation starts, so its maximum inside the span is reached
-/// at the span's start or at a reservation's start within it. Summing every reservation that
-/// overlaps the span would refuse two sessions that merely follow one another.
-pub fn peak(within: &Interval, held: &[Held]) -> i32 {
-    rising_points(within, held)
-        .into_iter()
-        .map(|at| total_at(at, held))
-        .max()
-        .unwrap_or(0)
-}
-
-/// The reservations that together exceed `stock` at some instant of `within` (none when it fits).
-///
-/// Each one is held at an instant where the total is over stock; indices into `held`.
-pub fn over_stock(stock: i32, within: &Interval, held: &[Held]) -> Vec<usize> {
-    let mut culprits: Vec<usize> = Vec::new();
-    for at in rising_points(within, held) {
-        if total_at(at, held) > stock {
-            culprits.extend(
-                held.iter()
-                    .enumerate()
-                    .filter(|(_, h)| h.interval.contains(at))
-                    .map(|(i, _)| i),
-            );
-        }
+impl Load for Held {
+    fn span(&self) -> Interval {
+        self.interval
     }
-    culprits.sort_unstable();
-    culprits.dedup();
-    culprits
+
+    fn quantity(&self) -> i32 {
+        self.quantity
+    }
+}
+
+/// An item's stock may drop only while what is reserved of it (`held`, from now on) still fits.
+pub fn check_new_stock(item: &Equipment, held: &[Held]) -> Result<(), BookingError> {
+    let over: Vec<Clash> = held
+        .iter()
+        .filter(|h| peak(&h.interval, held) > item.quantity)
+        .map(|h| Clash::equipment(&item.id, h))
+        .collect();
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(BookingError::OverReserved(over))
+    }
 }
 
 /// What a clash is about.
@@ -142,12 +118,12 @@ pub struct Clash {
     pub kind: ClashKind,
     /// The room clashed over (room clashes).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub room_id: Option<String>,
+    pub room_id: Option<RoomId>,
     /// The equipment item clashed over (equipment clashes).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub equipment_id: Option<String>,
-    pub with_session_id: String,
-    pub with_booking_id: String,
+    pub equipment_id: Option<EquipmentId>,
+    pub with_session_id: SessionId,
+    pub with_booking_id: BookingId,
     /// The other booking's blocked interval (set-up and tear-down included).
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -158,10 +134,10 @@ pub struct Clash {
 
 impl Clash {
     /// A clash over a room with another session's booking of it.
-    pub fn room(room_id: &str, other: &Booking) -> Clash {
+    pub fn room(room_id: &RoomId, other: &Booking) -> Clash {
         Clash {
             kind: ClashKind::Room,
-            room_id: Some(room_id.to_string()),
+            room_id: Some(room_id.clone()),
             equipment_id: None,
             with_session_id: other.session_id.clone(),
             with_booking_id: other.id.clone(),
@@ -172,11 +148,11 @@ impl Clash {
     }
 
     /// A clash over an equipment item with one of the reservations that exceed its stock.
-    pub fn equipment(equipment_id: &str, held: &Held) -> Clash {
+    pub fn equipment(equipment_id: &EquipmentId, held: &Held) -> Clash {
         Clash {
             kind: ClashKind::Equipment,
             room_id: None,
-            equipment_id: Some(equipment_id.to_string()),
+            equipment_id: Some(equipment_id.clone()),
             with_session_id: held.session_id.clone(),
             with_booking_id: held.booking_id.clone(),
             starts_at: held.interval.from,
@@ -186,20 +162,62 @@ impl Clash {
     }
 }
 
-/// The 409 body of a refused booking.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ClashProblem {
-    pub status: u16,
-    pub detail: String,
-    pub conflicts: Vec<Clash>,
+/// What other sessions hold that one candidate booking could clash with, read by the service.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Taken {
+    /// Other sessions' bookings of the candidate's room over its interval.
+    pub room: Vec<Booking>,
+    /// For each item the candidate reserves: what other sessions hold of it over its interval.
+    pub items: Vec<(EquipmentId, Vec<Held>)>,
 }
 
-/// The 409 that lists every clash, in the shape clients read: `{conflicts: [...]}`.
-pub fn clash_error(detail: &str, clashes: &[Clash]) -> AppError {
-    AppError::Conflict(
-        detail.to_string(),
-        Some(serde_json::json!({ "conflicts": clashes })),
-    )
+/// Every clash of these bookings-to-be (`taken[i]` is what others hold against `candidates[i]`).
+///
+/// The candidates are checked together, so a session's own bookings count against one another
+/// when it moves, but are never reported as clashes.
+pub fn clashes(candidates: &[Booking], taken: &[Taken], stock: &[Equipment]) -> Vec<Clash> {
+    let mut found: Vec<Clash> = Vec::new();
+    for (candidate, taken) in candidates.iter().zip(taken) {
+        for other in &taken.room {
+            found.push(Clash::room(&candidate.room_id, other));
+        }
+        for (item, held) in &taken.items {
+            for clash in item_clashes(candidate, candidates, item, held, stock) {
+                if !found.contains(&clash) {
+                    found.push(clash);
+                }
+            }
+        }
+    }
+    found
+}
+
+fn item_clashes(
+    candidate: &Booking,
+    candidates: &[Booking],
+    item: &EquipmentId,
+    held_by_others: &[Held],
+    stock: &[Equipment],
+) -> Vec<Clash> {
+    let mut held = held_by_others.to_vec();
+    held.extend(candidates.iter().filter_map(|c| c.held(item)));
+    let quantity = stock
+        .iter()
+        .find(|e| &e.id == item)
+        .map_or(0, |e| e.quantity);
+    over_stock(quantity, &candidate.interval, &held)
+        .into_iter()
+        .filter(|&i| !candidates.iter().any(|c| c.id == held[i].booking_id))
+        .map(|i| Clash::equipment(item, &held[i]))
+        .collect()
+}
+
+/// A cancelled session cannot be booked.
+pub fn check_bookable(session: &Session) -> Result<(), BookingError> {
+    match session.status {
+        SessionStatus::Cancelled => Err(BookingError::SessionCancelled),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses a room smaller than the session's in-person capacity, unless knowingly overridden.
@@ -207,180 +225,50 @@ pub fn check_capacity(
     room: &Room,
     in_person: i32,
     override_capacity: bool,
-) -> Result<(), AppError> {
+) -> Result<(), BookingError> {
     if room.capacity >= in_person || override_capacity {
         return Ok(());
     }
-    Err(AppError::invalid(
-        "room_id",
-        format!(
-            "{} seats {}, fewer than the session's {} in-person places; \
-             send override_capacity: true to book it anyway",
-            room.name, room.capacity, in_person
-        ),
-    ))
+    Err(BookingError::UnderCapacity {
+        room: room.name.clone(),
+        seats: room.capacity,
+        wanted: in_person,
+    })
 }
 
-/// One line of a booking request: this many of this item.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EquipmentLine {
-    #[serde(default)]
-    #[schema(value_type = String, format = Uuid)]
-    pub equipment_id: Field<String>,
-    #[serde(default)]
-    #[schema(value_type = i32)]
-    pub quantity: Field<i64>,
-}
-
-/// A booking as a client sends it.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BookingInput {
-    #[serde(default)]
-    #[schema(value_type = String, format = Uuid)]
-    pub room_id: Field<String>,
-    /// Minutes blocked before the session (default from the settings).
-    #[serde(default)]
-    #[schema(value_type = Option<i32>)]
-    pub setup_minutes: Field<i64>,
-    /// Minutes blocked after the session (default from the settings).
-    #[serde(default)]
-    #[schema(value_type = Option<i32>)]
-    pub teardown_minutes: Field<i64>,
-    #[serde(default)]
-    #[schema(value_type = Option<Vec<EquipmentLine>>)]
-    pub equipment: Field<Vec<EquipmentLine>>,
-    /// Book a room smaller than the session's in-person capacity, knowingly.
-    #[serde(default)]
-    #[schema(value_type = Option<bool>)]
-    pub override_capacity: Field<bool>,
-}
-
-/// A checked booking request.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BookingRequest {
-    pub room_id: String,
-    pub setup_minutes: i32,
-    pub teardown_minutes: i32,
-    /// Equipment ids with quantities, each item once.
-    pub equipment: Vec<(String, i32)>,
-    pub override_capacity: bool,
-}
-
-fn minutes(check: &mut Check, field: &str, value: Field<i64>, default: i32) -> i32 {
-    match check.optional(field, value) {
-        Some(m) if (0..=MAX_BUFFER_MINUTES).contains(&m) => m as i32,
-        Some(_) => {
-            check.fail(field, format!("must be between 0 and {MAX_BUFFER_MINUTES}"));
-            default
-        }
-        None => default,
-    }
-}
-
-impl BookingInput {
-    /// Checks the request's own fields; whether the room and items exist is the service's part.
-    pub fn validate(
-        self,
-        setup_default: i32,
-        teardown_default: i32,
-    ) -> Result<BookingRequest, AppError> {
-        let mut check = Check::new();
-        let room_id = check.text("room_id", self.room_id, 100);
-        let setup_minutes = minutes(
-            &mut check,
-            "setup_minutes",
-            self.setup_minutes,
-            setup_default,
-        );
-        let teardown_minutes = minutes(
-            &mut check,
-            "teardown_minutes",
-            self.teardown_minutes,
-            teardown_default,
-        );
-        let override_capacity = check.optional("override_capacity", self.override_capacity);
-        let lines = check
-            .optional("equipment", self.equipment)
-            .unwrap_or_default();
-        let mut equipment: Vec<(String, i32)> = Vec::new();
-        for (i, line) in lines.into_iter().enumerate() {
-            let id = check.text(
+/// Every requested item exists and its whole stock covers the quantity asked; each failure is
+/// named by its line.
+pub fn check_stock(lines: &[(EquipmentId, i32)], items: &[Equipment]) -> Result<(), Invalid> {
+    let mut check = Check::new();
+    for (i, (id, quantity)) in lines.iter().enumerate() {
+        match items.iter().find(|e| &e.id == id) {
+            None => check.fail(
                 &format!("equipment[{i}].equipment_id"),
-                line.equipment_id,
-                100,
-            );
-            let field = format!("equipment[{i}].quantity");
-            let quantity = match check.required(&field, line.quantity) {
-                Some(q) if (1..=MAX_COUNT).contains(&q) => Some(q as i32),
-                Some(_) => {
-                    check.fail(&field, format!("must be between 1 and {MAX_COUNT}"));
-                    None
-                }
-                None => None,
-            };
-            if let (Some(id), Some(quantity)) = (id, quantity) {
-                if equipment.iter().any(|(e, _)| *e == id) {
-                    check.fail(&format!("equipment[{i}].equipment_id"), "is listed twice");
-                } else {
-                    equipment.push((id, quantity));
-                }
-            }
-        }
-        check.finish()?;
-        Ok(BookingRequest {
-            room_id: room_id.unwrap_or_default(),
-            setup_minutes,
-            teardown_minutes,
-            equipment,
-            override_capacity: override_capacity.unwrap_or(false),
-        })
-    }
-}
-
-impl BookingRequest {
-    /// The booking this request makes for a session's time in a room.
-    pub fn booking(&self, id: String, session: &Session, room: &Room) -> Booking {
-        let (starts_at, ends_at) = (session.fields.starts_at, session.fields.ends_at);
-        Booking {
-            id,
-            session_id: session.id.to_string(),
-            room_id: room.id.clone(),
-            setup_minutes: self.setup_minutes,
-            teardown_minutes: self.teardown_minutes,
-            interval: Interval::blocked(
-                starts_at,
-                ends_at,
-                self.setup_minutes,
-                self.teardown_minutes,
+                "no equipment has this id",
             ),
-            capacity_overridden: room.capacity < session.fields.capacity,
-            equipment: self
-                .equipment
-                .iter()
-                .map(|(id, quantity)| Reservation {
-                    equipment_id: id.clone(),
-                    quantity: *quantity,
-                })
-                .collect(),
+            Some(item) if item.quantity < *quantity => check.fail(
+                &format!("equipment[{i}].quantity"),
+                format!("exceeds the stock of {} ({})", item.name, item.quantity),
+            ),
+            Some(_) => {}
         }
     }
+    check.finish()
 }
 
 /// Equipment held by a booking.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Reservation {
-    pub equipment_id: String,
+    pub equipment_id: EquipmentId,
     pub quantity: i32,
 }
 
 /// A room booked for a session, with the equipment it holds over the same interval.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Booking {
-    pub id: String,
-    pub session_id: String,
-    pub room_id: String,
+    pub id: BookingId,
+    pub session_id: SessionId,
+    pub room_id: RoomId,
     pub setup_minutes: i32,
     pub teardown_minutes: i32,
     /// The blocked interval: the session's time widened by set-up and tear-down.
@@ -389,20 +277,42 @@ pub struct Booking {
     pub equipment: Vec<Reservation>,
 }
 
-/// The free gaps of `within` between busy intervals (sorted by start).
-pub fn free_gaps(within: &Interval, busy: &[Interval]) -> Vec<Interval> {
-    let mut gaps = Vec::new();
-    let mut cursor = within.from;
-    for b in busy {
-        if b.from > cursor {
-            gaps.push(Interval::new(cursor, b.from.min(within.to)));
-        }
-        cursor = cursor.max(b.to);
+impl Booking {
+    /// What this booking holds of an item, if any.
+    pub fn held(&self, item: &EquipmentId) -> Option<Held> {
+        self.equipment
+            .iter()
+            .find(|r| &r.equipment_id == item)
+            .map(|r| Held {
+                session_id: self.session_id.clone(),
+                booking_id: self.id.clone(),
+                interval: self.interval,
+                quantity: r.quantity,
+            })
     }
-    if cursor < within.to {
-        gaps.push(Interval::new(cursor, within.to));
+
+    /// The booking when its session moves to a new time: the same buffers around it.
+    pub fn follow(&mut self, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) {
+        self.interval = Interval::blocked(
+            starts_at,
+            ends_at,
+            self.setup_minutes,
+            self.teardown_minutes,
+        );
     }
-    gaps
+}
+
+/// The room each session is held in.
+pub type SessionRooms = BTreeMap<SessionId, Room>;
+
+/// A session's room is the room of its first booking: from rows ordered by when they were
+/// booked, the first room of each session.
+pub fn room_per_session(rows: Vec<(SessionId, Room)>) -> SessionRooms {
+    let mut rooms = SessionRooms::new();
+    for (session, room) in rows {
+        rooms.entry(session).or_insert(room);
+    }
+    rooms
 }
 
 #[cfg(test)]

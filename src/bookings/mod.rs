@@ -1,17 +1,19 @@
-//! Rooms and equipment booked for sessions, without double-booking or over-reservation.
+//! Rooms and equipment booked for sessions, without double-booking or over-reservation. When
+//! rooms and items are free lives in the `availability` sub-capability below.
 
 pub mod api;
+pub mod availability;
 pub mod domain;
-pub mod grid;
-pub mod pages;
 pub mod service;
 pub mod store;
 
-use actix_web::http::Method;
+use serde::Serialize;
 
 use crate::api;
 use crate::capability::Capability;
+use crate::error::AppError;
 use crate::web::routes::{Access, Routes};
+use domain::{BookingError, Clash};
 
 /// The bookings capability, as the app lists it.
 pub const CAPABILITY: Capability = Capability {
@@ -22,20 +24,35 @@ pub const CAPABILITY: Capability = Capability {
 
 /// Mounts the routes, each with who may call it.
 fn mount(r: &mut Routes) {
-    api!(r, Access::Staff, api::availability);
     api!(r, Access::Organiser, api::book);
     api!(r, Access::Staff, api::list_bookings);
     api!(r, Access::Organiser, api::unbook);
-    r.page(
-        Method::GET,
-        "/meetings/{id}/rooms",
-        Access::Staff,
-        pages::room_grid,
-    );
-    r.page(
-        Method::GET,
-        "/meetings/{id}/equipment",
-        Access::Staff,
-        pages::equipment_days,
-    );
+    availability::mount(r);
+}
+
+/// The 409 body of a refused booking, as clients read it: `{conflicts: [...]}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ClashProblem {
+    pub status: u16,
+    pub detail: String,
+    pub conflicts: Vec<Clash>,
+}
+
+fn conflicts(detail: String, clashes: &[Clash]) -> AppError {
+    AppError::Conflict(detail, Some(serde_json::json!({ "conflicts": clashes })))
+}
+
+impl From<BookingError> for AppError {
+    fn from(e: BookingError) -> AppError {
+        let detail = e.to_string();
+        match e {
+            BookingError::Clash(found)
+            | BookingError::MoveClash(found)
+            | BookingError::OverReserved(found) => conflicts(detail, &found),
+            BookingError::ConcurrentClash => conflicts(detail, &[]),
+            BookingError::SessionCancelled => AppError::conflict(detail),
+            BookingError::UnderCapacity { .. } => AppError::invalid("room_id", detail),
+            BookingError::Invalid(invalid) => invalid.into(),
+        }
+    }
 }

@@ -1,107 +1,44 @@
-//! Use cases of rooms and bookings: book, release, follow a moved session, answer availability.
+//! Use cases of bookings: book, release, follow a moved session, list a session's bookings.
 
 use std::any::Any;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::json;
-use uuid::Uuid;
 
 use super::domain::{
-    self, clash_error, Booking, BookingChange, BookingEvent, BookingInput, Clash, Held, Interval,
+    self, Booking, BookingChange, BookingError, BookingEvent, BookingId, BookingInput,
+    BookingRequest, SessionRooms, Taken,
 };
-use super::store;
 use crate::audit::{self, Actor};
+use crate::bookings;
 use crate::db::failure::DbError;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::meetings::{self, domain::Meeting};
-use crate::rooms::domain::{Equipment, Room};
-use crate::rooms::store as reference_store;
-use crate::sessions::domain::{SessionChange, SessionEvent, SessionId};
-use crate::sessions::{self, domain::SessionStatus};
+use crate::rooms::{self, domain::EquipmentId};
+use crate::sessions::domain::{Session, SessionChange, SessionEvent, SessionId};
+use crate::sessions::{self};
 
-/// Every clash of these bookings-to-be with what is held already (other than by `except_session`).
-///
-/// The candidates are checked together, so a session's own bookings count against one another
-/// when it moves.
-fn clashes(
+/// What other sessions hold against each candidate (other than `except_session`).
+fn taken(
     conn: &mut Conn,
     candidates: &[Booking],
-    except_session: Option<&str>,
-    stock: &[Equipment],
-) -> Result<Vec<Clash>, AppError> {
-    let mut found: Vec<Clash> = Vec::new();
+    except_session: Option<&SessionId>,
+) -> Result<Vec<Taken>, AppError> {
+    let mut taken = Vec::with_capacity(candidates.len());
     for candidate in candidates {
-        for other in store::room_bookings_overlapping(
-            conn,
-            &candidate.room_id,
-            &candidate.interval,
-            except_session,
-        )? {
-            found.push(Clash::room(&candidate.room_id, &other));
-        }
+        let (room_id, within) = (&candidate.room_id, &candidate.interval);
+        let room =
+            bookings::store::room_bookings_overlapping(conn, room_id, within, except_session)?;
+        let mut items = Vec::with_capacity(candidate.equipment.len());
         for line in &candidate.equipment {
-            let mut held = store::held_overlapping(
-                conn,
-                &line.equipment_id,
-                &candidate.interval,
-                except_session,
-            )?;
-            held.extend(
-                candidates
-                    .iter()
-                    .flat_map(|c| held_by(c, &line.equipment_id)),
-            );
-            let quantity = stock
-                .iter()
-                .find(|e| e.id == line.equipment_id)
-                .map_or(0, |e| e.quantity);
-            for i in domain::over_stock(quantity, &candidate.interval, &held) {
-                let clash = Clash::equipment(&line.equipment_id, &held[i]);
-                let own = candidates.iter().any(|c| c.id == held[i].booking_id);
-                if !own && !found.contains(&clash) {
-                    found.push(clash);
-                }
-            }
+            let item = &line.equipment_id;
+            let held = bookings::store::held_overlapping(conn, item, within, except_session)?;
+            items.push((item.clone(), held));
         }
+        taken.push(Taken { room, items });
     }
-    Ok(found)
-}
-
-fn held_by(booking: &Booking, equipment_id: &str) -> Option<Held> {
-    booking
-        .equipment
-        .iter()
-        .find(|r| r.equipment_id == equipment_id)
-        .map(|r| Held {
-            session_id: booking.session_id.clone(),
-            booking_id: booking.id.clone(),
-            interval: booking.interval,
-            quantity: r.quantity,
-        })
-}
-
-/// The items of a request, each known and within its stock, or a 422 naming the bad lines.
-fn stock_of(conn: &mut Conn, lines: &[(String, i32)]) -> Result<Vec<Equipment>, AppError> {
-    let items =
-        reference_store::many_equipment(conn, lines.iter().map(|(id, _)| id.clone()).collect())?;
-    let mut check = crate::input::Check::new();
-    for (i, (id, quantity)) in lines.iter().enumerate() {
-        match items.iter().find(|e| &e.id == id) {
-            None => check.fail(
-                &format!("equipment[{i}].equipment_id"),
-                "no equipment has this id",
-            ),
-            Some(item) if item.quantity < *quantity => check.fail(
-                &format!("equipment[{i}].quantity"),
-                format!("exceeds the stock of {} ({})", item.name, item.quantity),
-            ),
-            Some(_) => {}
-        }
-    }
-    check.finish()?;
-    Ok(items)
+    Ok(taken)
 }
 
 /// Books a room (and equipment) for a session, refusing every clash with a 409 that lists them.
@@ -109,7 +46,7 @@ pub fn book(
     conn: &mut Conn,
     ctx: &Ctx,
     actor: &Actor,
-    session_id: &str,
+    session_id: &SessionId,
     input: BookingInput,
 ) -> Result<Booking, AppError> {
     let settings = &ctx.settings.rooms;
@@ -118,60 +55,73 @@ pub fn book(
         settings.default_teardown_minutes,
     )?;
     db::write(conn, |conn| {
-        let items: Vec<String> = request.equipment.iter().map(|(id, _)| id.clone()).collect();
-        store::lock(
-            conn,
-            Some(session_id),
-            std::slice::from_ref(&request.room_id),
-            &items,
-        )?;
-        let session = sessions::store::find(conn, session_id)?.ok_or(AppError::NotFound)?;
-        if session.status == SessionStatus::Cancelled {
-            return Err(AppError::conflict("a cancelled session cannot be booked"));
-        }
-        let room = reference_store::find_room(conn, &request.room_id)?
-            .ok_or_else(|| AppError::invalid("room_id", "no room has this id"))?;
-        let stock = stock_of(conn, &request.equipment)?;
-        domain::check_capacity(&room, session.fields.capacity, request.override_capacity)?;
-        let booking = request.booking(Uuid::new_v4().to_string(), &session, &room);
-        let found = clashes(conn, std::slice::from_ref(&booking), None, &stock)?;
-        if !found.is_empty() {
-            return Err(clash_error(
-                "the room or equipment is taken at that time",
-                &found,
-            ));
-        }
-        store::insert_booking(conn, &booking, db::micros(Utc::now()))
-            .map_err(exclusion_to_clash)?;
-        let changes = json!({"room_id": booking.room_id, "interval": booking.interval,
-            "equipment": booking.equipment, "capacity_overridden": booking.capacity_overridden});
-        audit::store::record(
-            conn,
-            actor,
-            "booking.created",
-            "session",
-            &session.id,
-            changes,
-        )?;
-        let event = BookingEvent {
-            actor: actor.clone(),
-            session_id: session.id.clone(),
-            change: BookingChange::Booked,
-        };
-        ctx.announce(conn, &event)?;
-        Ok(booking)
+        book_locked(conn, ctx, actor, session_id, &request)
     })
 }
 
+fn book_locked(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    session_id: &SessionId,
+    request: &BookingRequest,
+) -> Result<Booking, AppError> {
+    let items: Vec<EquipmentId> = request.equipment.iter().map(|(id, _)| id.clone()).collect();
+    let room_ids = std::slice::from_ref(&request.room_id);
+    bookings::store::lock(conn, Some(session_id), room_ids, &items)?;
+    let session = sessions::store::find(conn, session_id)?.ok_or(AppError::NotFound)?;
+    domain::check_bookable(&session)?;
+    let room = rooms::store::find_room(conn, &request.room_id)?
+        .ok_or_else(|| AppError::invalid("room_id", "no room has this id"))?;
+    let stock = rooms::store::many_equipment(conn, items)?;
+    domain::check_stock(&request.equipment, &stock)?;
+    domain::check_capacity(&room, session.fields.capacity, request.override_capacity)?;
+    let booking = request.booking(BookingId::random(), &session, &room);
+    let candidates = std::slice::from_ref(&booking);
+    let found = domain::clashes(candidates, &taken(conn, candidates, None)?, &stock);
+    if !found.is_empty() {
+        return Err(BookingError::Clash(found).into());
+    }
+    bookings::store::insert_booking(conn, &booking, db::micros(ctx.now))
+        .map_err(exclusion_to_clash)?;
+    let changes = json!({"room_id": booking.room_id, "interval": booking.interval,
+        "equipment": booking.equipment, "capacity_overridden": booking.capacity_overridden});
+    audit::store::record(
+        conn,
+        actor,
+        "booking.created",
+        "session",
+        &session.id,
+        changes,
+    )?;
+    announce(conn, ctx, actor, &session.id, BookingChange::Booked)?;
+    Ok(booking)
+}
+
 /// The exclusion constraint is the last guard behind the locks; its refusal is a clash too.
-fn exclusion_to_clash(e: diesel::result::Error) -> AppError {
-    match DbError::from(e) {
-        DbError::Exclusion(_) => clash_error(
-            "the room was booked at that time by a concurrent request",
-            &[],
-        ),
+fn exclusion_to_clash(e: DbError) -> AppError {
+    match e {
+        DbError::Exclusion(_) => BookingError::ConcurrentClash.into(),
         other => other.into(),
     }
+}
+
+/// Tells the capabilities that follow a session's room what changed, with the room it has now.
+fn announce(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    session_id: &SessionId,
+    change: BookingChange,
+) -> Result<(), AppError> {
+    let rows = bookings::store::rooms_of(conn, std::slice::from_ref(session_id))?;
+    let event = BookingEvent {
+        actor: actor.clone(),
+        session_id: session_id.clone(),
+        change,
+        room: domain::room_per_session(rows).remove(session_id),
+    };
+    ctx.announce(conn, &event)
 }
 
 /// Deletes one booking of a session; the room and equipment are free at once.
@@ -179,15 +129,15 @@ pub fn unbook(
     conn: &mut Conn,
     ctx: &Ctx,
     actor: &Actor,
-    session_id: &str,
-    booking_id: &str,
+    session_id: &SessionId,
+    booking_id: &BookingId,
 ) -> Result<(), AppError> {
     db::write(conn, |conn| {
-        let booking = store::bookings_of_session(conn, session_id)?
+        let booking = bookings::store::bookings_of_session(conn, session_id)?
             .into_iter()
-            .find(|b| b.id == booking_id)
+            .find(|b| &b.id == booking_id)
             .ok_or(AppError::NotFound)?;
-        store::delete_bookings(conn, vec![booking.id.clone()])?;
+        bookings::store::delete_bookings(conn, vec![booking.id.clone()])?;
         let changes = json!({"booking_id": booking.id, "room_id": booking.room_id});
         audit::store::record(
             conn,
@@ -197,154 +147,110 @@ pub fn unbook(
             session_id,
             changes,
         )?;
-        let event = BookingEvent {
-            actor: actor.clone(),
-            session_id: SessionId::from(session_id),
-            change: BookingChange::Released,
-        };
-        ctx.announce(conn, &event)?;
-        Ok(())
+        announce(conn, ctx, actor, session_id, BookingChange::Released)
     })
 }
 
 /// Follows a session: its bookings move with it (or the move is refused with the clashes), and
 /// a cancelled session frees its rooms and equipment at once.
-pub fn react(conn: &mut Conn, _ctx: &Ctx, event: &dyn Any) -> Result<(), AppError> {
+pub fn react(conn: &mut Conn, ctx: &Ctx, event: &dyn Any) -> Result<(), AppError> {
     let Some(event) = event.downcast_ref::<SessionEvent>() else {
         return Ok(());
     };
     if event.change == SessionChange::Cancelled {
         release_session(conn, &event.actor, &event.session.id)?;
     } else if let Some((starts_at, ends_at)) = event.moved_to() {
-        follow_session(conn, &event.actor, &event.session.id, starts_at, ends_at)?;
+        follow_session(
+            conn,
+            ctx,
+            &event.actor,
+            &event.session.id,
+            starts_at,
+            ends_at,
+        )?;
     }
     Ok(())
 }
 
-/// Frees every room and item a session holds, inside the caller's transaction (on cancelling).
-pub fn release_session(
+/// Frees every room and item a cancelled session holds, inside the caller's transaction.
+///
+/// Nothing is announced: the session's cancellation is the news, and those who follow the
+/// room (calendar holds) follow the session's cancellation already.
+fn release_session(
     conn: &mut Conn,
     actor: &Actor,
-    session_id: &str,
+    session_id: &SessionId,
 ) -> Result<usize, AppError> {
-    store::lock(conn, Some(session_id), &[], &[])?;
-    let ids: Vec<String> = store::bookings_of_session(conn, session_id)?
+    bookings::store::lock(conn, Some(session_id), &[], &[])?;
+    let ids: Vec<BookingId> = bookings::store::bookings_of_session(conn, session_id)?
         .into_iter()
         .map(|b| b.id)
         .collect();
     if ids.is_empty() {
         return Ok(0);
     }
-    let released = store::delete_bookings(conn, ids.clone())?;
+    let released = bookings::store::delete_bookings(conn, ids.clone())?;
+    let changes = json!({"booking_ids": ids});
     audit::store::record(
         conn,
         actor,
         "booking.released",
         "session",
         session_id,
-        json!({"booking_ids": ids}),
+        changes,
     )?;
     Ok(released)
 }
 
-/// Moves a session's bookings with it, inside the caller's transaction; a clash refuses the move.
-pub fn follow_session(
+/// Moves a session's bookings with it, inside the caller's transaction; a clash refuses the
+/// move. Announces `Moved` when there was anything to move.
+fn follow_session(
     conn: &mut Conn,
+    ctx: &Ctx,
     actor: &Actor,
-    session_id: &str,
+    session_id: &SessionId,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    store::lock(conn, Some(session_id), &[], &[])?;
-    let mut bookings = store::bookings_of_session(conn, session_id)?;
-    if bookings.is_empty() {
+    bookings::store::lock(conn, Some(session_id), &[], &[])?;
+    let mut moving = bookings::store::bookings_of_session(conn, session_id)?;
+    if moving.is_empty() {
         return Ok(());
     }
-    let rooms: Vec<String> = bookings.iter().map(|b| b.room_id.clone()).collect();
-    let items: Vec<String> = bookings
+    let rooms: Vec<_> = moving.iter().map(|b| b.room_id.clone()).collect();
+    let items: Vec<EquipmentId> = moving
         .iter()
         .flat_map(|b| b.equipment.iter().map(|r| r.equipment_id.clone()))
         .collect();
-    store::lock(conn, Some(session_id), &rooms, &items)?;
-    for b in &mut bookings {
-        b.interval = Interval::blocked(starts_at, ends_at, b.setup_minutes, b.teardown_minutes);
-    }
-    let stock = reference_store::many_equipment(conn, items)?;
-    let found = clashes(conn, &bookings, Some(session_id), &stock)?;
+    bookings::store::lock(conn, Some(session_id), &rooms, &items)?;
+    moving.iter_mut().for_each(|b| b.follow(starts_at, ends_at));
+    let stock = rooms::store::many_equipment(conn, items)?;
+    let found = domain::clashes(&moving, &taken(conn, &moving, Some(session_id))?, &stock);
     if !found.is_empty() {
-        return Err(clash_error(
-            "the session's room or equipment is taken at the new time",
-            &found,
-        ));
+        return Err(BookingError::MoveClash(found).into());
     }
-    for b in &bookings {
-        store::move_booking(conn, &b.id, &b.interval)?;
+    for b in &moving {
+        bookings::store::move_booking(conn, &b.id, &b.interval)?;
     }
-    let moved: Vec<_> = bookings
+    let moved: Vec<_> = moving
         .iter()
         .map(|b| json!({"booking_id": b.id, "to": b.interval}))
         .collect();
-    audit::store::record(
-        conn,
-        actor,
-        "booking.moved",
-        "session",
-        session_id,
-        json!({"bookings": moved}),
-    )?;
-    Ok(())
+    let changes = json!({"bookings": moved});
+    audit::store::record(conn, actor, "booking.moved", "session", session_id, changes)?;
+    announce(conn, ctx, actor, session_id, BookingChange::Moved)
 }
 
 /// The bookings of a session, with their equipment.
-pub fn bookings_of(conn: &mut Conn, session_id: &str) -> Result<Vec<Booking>, AppError> {
+pub fn bookings_of(conn: &mut Conn, session_id: &SessionId) -> Result<Vec<Booking>, AppError> {
     sessions::store::find(conn, session_id)?.ok_or(AppError::NotFound)?;
-    Ok(store::bookings_of_session(conn, session_id)?)
+    Ok(bookings::store::bookings_of_session(conn, session_id)?)
 }
 
-/// Longest span an availability question may cover.
-pub const MAX_AVAILABILITY_DAYS: i64 = 92;
-
-/// A room and its bookings (with session titles) overlapping the interval.
-pub fn availability(
-    conn: &mut Conn,
-    room_id: &str,
-    within: &Interval,
-) -> Result<(Room, Vec<(Booking, String)>), AppError> {
-    let mut check = crate::input::Check::new();
-    if within.to <= within.from {
-        check.fail("to", "must be after from");
-    } else if within.to - within.from > Duration::days(MAX_AVAILABILITY_DAYS) {
-        check.fail(
-            "to",
-            format!("must be at most {MAX_AVAILABILITY_DAYS} days after from"),
-        );
-    }
-    check.finish()?;
-    let room = reference_store::find_room(conn, room_id)?.ok_or(AppError::NotFound)?;
-    let busy = store::bookings_between(conn, Some(room_id), within)?;
-    Ok((room, busy))
-}
-
-/// What a meeting's room and equipment pages show: its rooms, equipment and bookings.
-pub struct MeetingPlan {
-    pub meeting: Meeting,
-    pub rooms: Vec<Room>,
-    pub equipment: Vec<Equipment>,
-    /// Bookings overlapping the meeting's days, with their session's title.
-    pub bookings: Vec<(Booking, String)>,
-}
-
-/// The rooms, equipment and bookings of a meeting's days.
-pub fn meeting_plan(conn: &mut Conn, meeting_id: &str) -> Result<MeetingPlan, AppError> {
-    let meeting = meetings::store::find(conn, meeting_id)?.ok_or(AppError::NotFound)?;
-    let (from, to) = meeting.window();
-    let (rooms, _) = reference_store::list_rooms(conn, 500, 0)?;
-    let (equipment, _) = reference_store::list_equipment(conn, 500, 0)?;
-    let bookings = store::bookings_between(conn, None, &Interval::new(from, to))?;
-    Ok(MeetingPlan {
-        meeting,
-        rooms,
-        equipment,
-        bookings,
-    })
+/// The room each of these sessions is held in (those with a booking), in one query.
+pub fn rooms_of(conn: &mut Conn, sessions: &[Session]) -> Result<SessionRooms, AppError> {
+    let ids: Vec<SessionId> = sessions.iter().map(|s| s.id.clone()).collect();
+    Ok(domain::room_per_session(bookings::store::rooms_of(
+        conn, &ids,
+    )?))
 }

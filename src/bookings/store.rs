@@ -5,21 +5,32 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::domain::{Booking, Held, Interval, Reservation};
-use crate::db::schema::{equipment_reservations, room_bookings, sessions};
+use super::domain::{Booking, BookingId, Held, Interval, Reservation};
+use crate::db::failure::DbError;
+use crate::db::schema::{equipment_reservations, room_bookings, rooms, sessions};
 use crate::db::{micros, Conn};
+use crate::rooms::domain::{EquipmentId, Room, RoomId};
+use crate::rooms::store::RoomRow;
+use crate::sessions::domain::SessionId;
+
+crate::text_column!(BookingId);
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     Utc.from_utc_datetime(&t)
+}
+
+/// Ids as the texts an `IN (...)` list binds.
+fn texts<T: AsRef<str>>(ids: &[T]) -> Vec<String> {
+    ids.iter().map(|id| id.as_ref().to_string()).collect()
 }
 
 /// A room booking as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = room_bookings)]
 pub struct BookingRow {
-    pub id: String,
-    pub session_id: String,
-    pub room_id: String,
+    pub id: BookingId,
+    pub session_id: SessionId,
+    pub room_id: RoomId,
     pub setup_minutes: i32,
     pub teardown_minutes: i32,
     pub blocked_from: NaiveDateTime,
@@ -41,6 +52,20 @@ impl BookingRow {
             equipment,
         }
     }
+
+    fn from_domain(b: &Booking, now: NaiveDateTime) -> BookingRow {
+        BookingRow {
+            id: b.id.clone(),
+            session_id: b.session_id.clone(),
+            room_id: b.room_id.clone(),
+            setup_minutes: b.setup_minutes,
+            teardown_minutes: b.teardown_minutes,
+            blocked_from: micros(b.interval.from),
+            blocked_to: micros(b.interval.to),
+            capacity_overridden: b.capacity_overridden,
+            created_at: now,
+        }
+    }
 }
 
 /// An equipment reservation as stored; it repeats its booking's interval for overlap queries.
@@ -48,8 +73,8 @@ impl BookingRow {
 #[diesel(table_name = equipment_reservations)]
 pub struct ReservationRow {
     pub id: String,
-    pub booking_id: String,
-    pub equipment_id: String,
+    pub booking_id: BookingId,
+    pub equipment_id: EquipmentId,
     pub quantity: i32,
     pub blocked_from: NaiveDateTime,
     pub blocked_to: NaiveDateTime,
@@ -72,9 +97,9 @@ fn lock_key(kind: &str, id: &str) -> i64 {
 /// has taken the database's write lock at `BEGIN IMMEDIATE` already.
 pub fn lock(
     conn: &mut Conn,
-    session_id: Option<&str>,
-    rooms: &[String],
-    items: &[String],
+    session_id: Option<&SessionId>,
+    rooms: &[RoomId],
+    items: &[EquipmentId],
 ) -> QueryResult<()> {
     match conn {
         Conn::Postgres(pg) => {
@@ -100,17 +125,17 @@ pub fn lock(
 /// Bookings of a room overlapping the interval, other than those of `except_session`.
 pub fn room_bookings_overlapping(
     conn: &mut Conn,
-    room_id: &str,
+    room_id: &RoomId,
     within: &Interval,
-    except_session: Option<&str>,
+    except_session: Option<&SessionId>,
 ) -> QueryResult<Vec<Booking>> {
     let mut query = room_bookings::table
-        .filter(room_bookings::room_id.eq(room_id.to_string()))
+        .filter(room_bookings::room_id.eq(room_id))
         .filter(room_bookings::blocked_from.lt(micros(within.to)))
         .filter(room_bookings::blocked_to.gt(micros(within.from)))
         .into_boxed();
     if let Some(session) = except_session {
-        query = query.filter(room_bookings::session_id.ne(session.to_string()));
+        query = query.filter(room_bookings::session_id.ne(session.clone()));
     }
     let rows = query
         .order((room_bookings::blocked_from.asc(), room_bookings::id.asc()))
@@ -125,53 +150,48 @@ pub fn room_bookings_overlapping(
 /// Quantities of an item held over the interval, other than by `except_session`.
 pub fn held_overlapping(
     conn: &mut Conn,
-    equipment_id: &str,
+    equipment_id: &EquipmentId,
     within: &Interval,
-    except_session: Option<&str>,
+    except_session: Option<&SessionId>,
 ) -> QueryResult<Vec<Held>> {
     let mut query = equipment_reservations::table
         .inner_join(room_bookings::table)
-        .filter(equipment_reservations::equipment_id.eq(equipment_id.to_string()))
+        .filter(equipment_reservations::equipment_id.eq(equipment_id))
         .filter(equipment_reservations::blocked_from.lt(micros(within.to)))
         .filter(equipment_reservations::blocked_to.gt(micros(within.from)))
         .into_boxed();
     if let Some(session) = except_session {
-        query = query.filter(room_bookings::session_id.ne(session.to_string()));
+        query = query.filter(room_bookings::session_id.ne(session.clone()));
     }
-    let rows: Vec<(ReservationRow, String)> = query
+    let rows: Vec<(ReservationRow, SessionId)> = query
         .order(equipment_reservations::blocked_from.asc())
         .select((ReservationRow::as_select(), room_bookings::session_id))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(r, session_id)| held_of(r, session_id))
+        .map(|(r, session_id)| Held {
+            session_id,
+            booking_id: r.booking_id,
+            interval: Interval::new(utc(r.blocked_from), utc(r.blocked_to)),
+            quantity: r.quantity,
+        })
         .collect())
 }
 
-fn held_of(r: ReservationRow, session_id: String) -> Held {
-    Held {
-        session_id,
-        booking_id: r.booking_id,
-        interval: Interval::new(utc(r.blocked_from), utc(r.blocked_to)),
-        quantity: r.quantity,
-    }
+/// Inserts a booking and one reservation row per equipment line; the failure is classified,
+/// since the exclusion constraint's refusal is a clash the caller reports.
+pub fn insert_booking(
+    conn: &mut Conn,
+    booking: &Booking,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    Ok(insert_rows(conn, booking, now)?)
 }
 
-/// Inserts a booking and one reservation row per equipment line.
-pub fn insert_booking(conn: &mut Conn, booking: &Booking, now: NaiveDateTime) -> QueryResult<()> {
-    let (from, to) = (micros(booking.interval.from), micros(booking.interval.to));
+fn insert_rows(conn: &mut Conn, booking: &Booking, now: NaiveDateTime) -> QueryResult<()> {
+    let row = BookingRow::from_domain(booking, now);
     diesel::insert_into(room_bookings::table)
-        .values(&BookingRow {
-            id: booking.id.clone(),
-            session_id: booking.session_id.clone(),
-            room_id: booking.room_id.clone(),
-            setup_minutes: booking.setup_minutes,
-            teardown_minutes: booking.teardown_minutes,
-            blocked_from: from,
-            blocked_to: to,
-            capacity_overridden: booking.capacity_overridden,
-            created_at: now,
-        })
+        .values(&row)
         .execute(conn)?;
     for line in &booking.equipment {
         diesel::insert_into(equipment_reservations::table)
@@ -180,8 +200,8 @@ pub fn insert_booking(conn: &mut Conn, booking: &Booking, now: NaiveDateTime) ->
                 booking_id: booking.id.clone(),
                 equipment_id: line.equipment_id.clone(),
                 quantity: line.quantity,
-                blocked_from: from,
-                blocked_to: to,
+                blocked_from: row.blocked_from,
+                blocked_to: row.blocked_to,
             })
             .execute(conn)?;
     }
@@ -189,7 +209,7 @@ pub fn insert_booking(conn: &mut Conn, booking: &Booking, now: NaiveDateTime) ->
 }
 
 /// Moves a booking and its reservations to a new blocked interval.
-pub fn move_booking(conn: &mut Conn, booking_id: &str, to: &Interval) -> QueryResult<()> {
+pub fn move_booking(conn: &mut Conn, booking_id: &BookingId, to: &Interval) -> QueryResult<()> {
     let (from, until) = (micros(to.from), micros(to.to));
     diesel::update(room_bookings::table.find(booking_id))
         .set((
@@ -209,19 +229,19 @@ pub fn move_booking(conn: &mut Conn, booking_id: &str, to: &Interval) -> QueryRe
 }
 
 /// Deletes bookings (and their reservations); answers how many bookings went.
-pub fn delete_bookings(conn: &mut Conn, ids: Vec<String>) -> QueryResult<usize> {
+pub fn delete_bookings(conn: &mut Conn, ids: Vec<BookingId>) -> QueryResult<usize> {
     diesel::delete(
         equipment_reservations::table
-            .filter(equipment_reservations::booking_id.eq_any(ids.clone())),
+            .filter(equipment_reservations::booking_id.eq_any(texts(&ids))),
     )
     .execute(conn)?;
-    diesel::delete(room_bookings::table.filter(room_bookings::id.eq_any(ids))).execute(conn)
+    diesel::delete(room_bookings::table.filter(room_bookings::id.eq_any(texts(&ids)))).execute(conn)
 }
 
 /// Every booking of a session, with its equipment, by start.
-pub fn bookings_of_session(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<Booking>> {
+pub fn bookings_of_session(conn: &mut Conn, session_id: &SessionId) -> QueryResult<Vec<Booking>> {
     let rows = room_bookings::table
-        .filter(room_bookings::session_id.eq(session_id.to_string()))
+        .filter(room_bookings::session_id.eq(session_id))
         .order((room_bookings::blocked_from.asc(), room_bookings::id.asc()))
         .select(BookingRow::as_select())
         .load(conn)?;
@@ -229,7 +249,7 @@ pub fn bookings_of_session(conn: &mut Conn, session_id: &str) -> QueryResult<Vec
 }
 
 fn with_equipment(conn: &mut Conn, rows: Vec<BookingRow>) -> QueryResult<Vec<Booking>> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
     let lines = equipment_reservations::table
         .filter(equipment_reservations::booking_id.eq_any(ids))
         .order(equipment_reservations::equipment_id.asc())
@@ -254,7 +274,7 @@ fn with_equipment(conn: &mut Conn, rows: Vec<BookingRow>) -> QueryResult<Vec<Boo
 /// Bookings (with equipment and their session's title) overlapping the interval, optionally of one room.
 pub fn bookings_between(
     conn: &mut Conn,
-    room_id: Option<&str>,
+    room_id: Option<&RoomId>,
     within: &Interval,
 ) -> QueryResult<Vec<(Booking, String)>> {
     let mut query = room_bookings::table
@@ -263,7 +283,7 @@ pub fn bookings_between(
         .filter(room_bookings::blocked_to.gt(micros(within.from)))
         .into_boxed();
     if let Some(room) = room_id {
-        query = query.filter(room_bookings::room_id.eq(room.to_string()));
+        query = query.filter(room_bookings::room_id.eq(room.clone()));
     }
     let rows: Vec<(BookingRow, String)> = query
         .order((room_bookings::blocked_from.asc(), room_bookings::id.asc()))
@@ -274,4 +294,21 @@ pub fn bookings_between(
         .into_iter()
         .zip(titles)
         .collect())
+}
+
+/// The rooms booked for these sessions, each session's bookings in the order they were made,
+/// in one query.
+pub fn rooms_of(conn: &mut Conn, session_ids: &[SessionId]) -> QueryResult<Vec<(SessionId, Room)>> {
+    if session_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(SessionId, RoomRow)> = room_bookings::table
+        .inner_join(rooms::table)
+        .filter(room_bookings::session_id.eq_any(texts(session_ids)))
+        .order((room_bookings::created_at.asc(), room_bookings::id.asc()))
+        .select((room_bookings::session_id, RoomRow::as_select()))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(session, room)| Ok((session, room.into_domain()?)))
+        .collect()
 }

@@ -50,12 +50,20 @@ pub fn load(settings: &Settings) -> Result<String, String> {
     let first_monday = next_monday(Utc::now().date_naive() + Duration::weeks(4));
     let rg = meeting(
         &mut conn,
+        settings,
         "rapporteur_group",
         RG_TITLE,
         first_monday - Duration::days(7),
         2,
     )?;
-    let sg1 = meeting(&mut conn, "study_group", SG1_TITLE, first_monday, 5)?;
+    let sg1 = meeting(
+        &mut conn,
+        settings,
+        "study_group",
+        SG1_TITLE,
+        first_monday,
+        5,
+    )?;
     report.push(format!(
         "meetings: {} ({} – {}), {} ({} – {})",
         rg.title, rg.first_day, rg.last_day, sg1.title, sg1.first_day, sg1.last_day
@@ -107,6 +115,7 @@ fn account(
 
 fn meeting(
     conn: &mut Conn,
+    settings: &Settings,
     kind: &str,
     title: &str,
     first_day: NaiveDate,
@@ -127,7 +136,8 @@ fn meeting(
         first_day: Field::Value(first_day),
         last_day: Field::Value(first_day + Duration::days(days - 1)),
     };
-    meetings::service::create(conn, &Actor::Cli, input).map_err(|e| e.one_line())
+    meetings::service::create(conn, &app::ctx(settings), &Actor::Cli, input)
+        .map_err(|e| e.one_line())
 }
 
 fn adhoc_session(conn: &mut Conn, settings: &Settings, sg1: &Meeting) -> Result<String, AppError> {
@@ -145,7 +155,7 @@ fn adhoc_session(conn: &mut Conn, settings: &Settings, sg1: &Meeting) -> Result<
         return Err(AppError::Internal("no such local time".into()));
     };
     let input = SessionInput {
-        meeting_id: Field::Value(sg1.id.clone()),
+        meeting_id: Field::Value(sg1.id.to_string()),
         kind: Field::Value("adhoc_session".into()),
         title: Field::Value(SESSION_TITLE.into()),
         description: Field::Value(SESSION_TEXT.into()),

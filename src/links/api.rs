@@ -4,36 +4,16 @@
 //! speaker invitations) sends the email that carries the new token.
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::json;
 
 use super::domain::Purpose;
-use super::store;
+use super::service;
 use crate::access::Organiser;
-use crate::audit::{self, Actor};
-use crate::db::{self, Conn};
+use crate::audit::Actor;
+use crate::db;
 use crate::error::{AppError, Problem};
 use crate::state::AppState;
-
-/// Purposes staff may manage here; account links are the account holder's business.
-fn staff_purpose(name: &str) -> Result<Purpose, AppError> {
-    match Purpose::parse(name) {
-        Some(
-            p @ (Purpose::Registration | Purpose::SpeakerInvitation | Purpose::FocalPointDecision),
-        ) => Ok(p),
-        _ => Err(AppError::NotFound),
-    }
-}
-
-/// The audit record kind of the record a link opens.
-pub fn record_kind(purpose: Purpose) -> &'static str {
-    match purpose {
-        Purpose::Registration | Purpose::FocalPointDecision => "registration",
-        Purpose::SpeakerInvitation => "invitation",
-        Purpose::AccountSetup | Purpose::PasswordReset => "user",
-    }
-}
 
 /// A new link, shown to staff once so they can pass it on.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -52,52 +32,8 @@ pub struct RevokedLinks {
     pub revoked: usize,
 }
 
-/// Revokes a record's links and issues a fresh one with the same lifetime as the last.
-pub fn reissue(
-    conn: &mut Conn,
-    actor: &Actor,
-    purpose: Purpose,
-    record_id: &str,
-) -> Result<(String, Option<DateTime<Utc>>), AppError> {
-    db::write(conn, |conn| {
-        let last = store::latest(conn, purpose, record_id)?.ok_or(AppError::NotFound)?;
-        let ttl = last.expires_at.map(|e| e - last.created_at);
-        let now = Utc::now();
-        let token = store::reissue(conn, purpose, record_id, ttl, now)?;
-        let changes = json!({"link": {"purpose": purpose.as_str(), "action": "reissued"}});
-        audit::store::record(
-            conn,
-            actor,
-            "link.reissued",
-            record_kind(purpose),
-            record_id,
-            changes,
-        )?;
-        Ok((token, ttl.map(|ttl: Duration| now + ttl)))
-    })
-}
-
-/// Revokes every live link of a record, so that the person's emailed link opens nothing.
-pub fn revoke(
-    conn: &mut Conn,
-    actor: &Actor,
-    purpose: Purpose,
-    record_id: &str,
-) -> Result<usize, AppError> {
-    db::write(conn, |conn| {
-        store::latest(conn, purpose, record_id)?.ok_or(AppError::NotFound)?;
-        let revoked = store::revoke(conn, purpose, record_id, Utc::now())?;
-        let changes = json!({"link": {"purpose": purpose.as_str(), "revoked": revoked}});
-        audit::store::record(
-            conn,
-            actor,
-            "link.revoked",
-            record_kind(purpose),
-            record_id,
-            changes,
-        )?;
-        Ok(revoked)
-    })
+fn staff_purpose(name: &str) -> Result<Purpose, AppError> {
+    Purpose::managed_by_staff(name).ok_or(AppError::NotFound)
 }
 
 /// Replaces the secret link of a registration or speaker invitation; the old one stops working.
@@ -111,9 +47,11 @@ pub async fn reissue_link(
 ) -> Result<HttpResponse, AppError> {
     let (purpose, record_id) = path.into_inner();
     let purpose = staff_purpose(&purpose)?;
-    let (actor, id) = (Actor::User(user.id), record_id.clone());
-    let (token, expires_at) =
-        db::run(&state.pool, move |conn| reissue(conn, &actor, purpose, &id)).await?;
+    let (actor, id, ctx) = (Actor::User(user.id), record_id.clone(), state.ctx());
+    let (token, expires_at) = db::run(&state.pool, move |conn| {
+        service::reissue(conn, &ctx, &actor, purpose, &id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(ReissuedLink {
         purpose: purpose.as_str().into(),
         record_id,
@@ -133,8 +71,11 @@ pub async fn revoke_link(
 ) -> Result<HttpResponse, AppError> {
     let (purpose, record_id) = path.into_inner();
     let purpose = staff_purpose(&purpose)?;
-    let (actor, id) = (Actor::User(user.id), record_id.clone());
-    let revoked = db::run(&state.pool, move |conn| revoke(conn, &actor, purpose, &id)).await?;
+    let (actor, id, ctx) = (Actor::User(user.id), record_id.clone(), state.ctx());
+    let revoked = db::run(&state.pool, move |conn| {
+        service::revoke(conn, &ctx, &actor, purpose, &id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(RevokedLinks {
         purpose: purpose.as_str().into(),
         record_id,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod service;
 pub mod store;
 
 pub use domain::Purpose;

@@ -12,12 +12,14 @@ use crate::db::schema::secret_links;
 use crate::db::{self, Conn};
 use crate::security::secrets;
 
+crate::text_column!(Purpose);
+
 /// A link as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = secret_links)]
 pub struct LinkRow {
     pub id: String,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub record_id: String,
     pub token_hash: String,
     pub created_at: chrono::NaiveDateTime,
@@ -37,7 +39,7 @@ pub fn issue(
     let token = secrets::new_token();
     let row = LinkRow {
         id: Uuid::new_v4().to_string(),
-        purpose: purpose.as_str().into(),
+        purpose,
         record_id: record_id.into(),
         token_hash: secrets::token_hash(&token),
         created_at: db::micros(now),
@@ -64,7 +66,7 @@ pub fn resolve(
     let now = db::micros(now);
     secret_links::table
         .filter(secret_links::token_hash.eq(secrets::token_hash(token)))
-        .filter(secret_links::purpose.eq(purpose.as_str()))
+        .filter(secret_links::purpose.eq(purpose))
         .filter(secret_links::revoked_at.is_null())
         .filter(secret_links::used_at.is_null())
         .filter(
@@ -97,7 +99,7 @@ pub fn revoke(
 ) -> QueryResult<usize> {
     diesel::update(
         secret_links::table
-            .filter(secret_links::purpose.eq(purpose.as_str()))
+            .filter(secret_links::purpose.eq(purpose))
             .filter(secret_links::record_id.eq(record_id))
             .filter(secret_links::revoked_at.is_null()),
     )
@@ -120,7 +122,7 @@ pub fn reissue(
 /// The newest link of a record for a purpose, live or not.
 pub fn latest(conn: &mut Conn, purpose: Purpose, record_id: &str) -> QueryResult<Option<LinkRow>> {
     secret_links::table
-        .filter(secret_links::purpose.eq(purpose.as_str()))
+        .filter(secret_links::purpose.eq(purpose))
         .filter(secret_links::record_id.eq(record_id))
         .order((secret_links::created_at.desc(), secret_links::id.desc()))
         .select(LinkRow::as_select())

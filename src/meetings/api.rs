@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::domain::{Meeting, MeetingInput, MeetingKind};
+use super::domain::{Meeting, MeetingId, MeetingInput, MeetingKind};
 use super::service;
 use crate::access::{Caller, Organiser};
 use crate::audit::Actor;
@@ -17,7 +17,7 @@ use crate::state::AppState;
 /// A meeting as the API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MeetingView {
-    pub id: String,
+    pub id: MeetingId,
     pub kind: MeetingKind,
     pub study_group: i32,
     pub question: String,
@@ -65,9 +65,9 @@ pub async fn create(
     Organiser(user): Organiser,
     body: web::Json<MeetingInput>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::User(user.id);
+    let (actor, ctx) = (Actor::User(user.id), state.ctx());
     let meeting = db::run(&state.pool, move |conn| {
-        service::create(conn, &actor, body.into_inner())
+        service::create(conn, &ctx, &actor, body.into_inner())
     })
     .await?;
     Ok(HttpResponse::Created().json(MeetingView::of(&meeting)))
@@ -82,9 +82,9 @@ pub async fn list(
     query: web::Query<MeetingQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (limit, offset) = paging.bounds();
-    let upcoming = query.upcoming.unwrap_or(false);
+    let (upcoming, ctx) = (query.upcoming.unwrap_or(false), state.ctx());
     let (meetings, total) = db::run(&state.pool, move |conn| {
-        service::list(conn, upcoming, limit, offset)
+        service::list(conn, &ctx, upcoming, limit, offset)
     })
     .await?;
     let items = meetings.iter().map(MeetingView::of).collect();
@@ -97,17 +97,16 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<MeetingId>,
 ) -> Result<HttpResponse, AppError> {
     let staff = caller.is_staff();
-    let id = id.into_inner();
-    let (meeting, sessions) =
-        db::run(&state.pool, move |conn| service::get(conn, &id, staff)).await?;
-    let mut view = MeetingView::of(&meeting);
+    let found = db::run(&state.pool, move |conn| service::get(conn, &id, staff)).await?;
+    let mut view = MeetingView::of(&found.meeting);
     view.sessions = Some(
-        sessions
+        found
+            .sessions
             .iter()
-            .map(|s| SessionView::of(s, &meeting, staff))
+            .map(|s| SessionView::of(s, &found.meeting, found.rooms.get(&s.id), staff))
             .collect(),
     );
     Ok(HttpResponse::Ok().json(view))

@@ -2,40 +2,27 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::error::AppError;
-use crate::input::{Check, Field};
+use crate::input::{Check, Field, Invalid};
 
-/// What kind of ITU-D meeting the sessions are held along with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MeetingKind {
-    StudyGroup,
-    RapporteurGroup,
-}
+crate::typed_id!(
+    /// A meeting's id.
+    MeetingId
+);
 
-impl MeetingKind {
-    /// The stored and wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MeetingKind::StudyGroup => "study_group",
-            MeetingKind::RapporteurGroup => "rapporteur_group",
-        }
+crate::text_enum!(
+    /// What kind of ITU-D meeting the sessions are held along with.
+    MeetingKind {
+        StudyGroup = "study_group",
+        RapporteurGroup = "rapporteur_group",
     }
-
-    /// Reads a wire name.
-    pub fn parse(name: &str) -> Option<MeetingKind> {
-        [MeetingKind::StudyGroup, MeetingKind::RapporteurGroup]
-            .into_iter()
-            .find(|k| k.as_str() == name)
-    }
-}
+);
 
 /// A meeting with its validated fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meeting {
-    pub id: String,
+    pub id: MeetingId,
     pub kind: MeetingKind,
     pub study_group: i32,
     pub question: String,
@@ -94,90 +81,115 @@ pub struct MeetingInput {
 /// Longest meeting accepted, in days.
 pub const MAX_DAYS: i64 = 31;
 
+fn kind(check: &mut Check, value: Field<String>) -> Option<MeetingKind> {
+    let kind = check.required("kind", value)?;
+    let parsed = MeetingKind::parse(&kind);
+    if parsed.is_none() {
+        check.fail("kind", "must be study_group or rapporteur_group");
+    }
+    parsed
+}
+
+fn study_group(check: &mut Check, value: Field<i64>) -> Option<i32> {
+    match check.optional("study_group", value) {
+        None => Some(1),
+        Some(n @ 1..=9) => Some(n as i32),
+        Some(_) => {
+            check.fail("study_group", "must be 1 or 2 (an ITU-D study group)");
+            None
+        }
+    }
+}
+
+fn question(check: &mut Check, value: Field<String>) -> Option<String> {
+    let question = check.text("question", value, 20)?;
+    if !is_question_number(&question) {
+        check.fail(
+            "question",
+            "must look like 22-1/1 (Question number/Study Group)",
+        );
+        return None;
+    }
+    Some(question)
+}
+
+fn timezone(check: &mut Check, value: Field<String>) -> Option<Tz> {
+    let tz = check.text("timezone", value, 64)?.parse::<Tz>().ok();
+    if tz.is_none() {
+        check.fail(
+            "timezone",
+            "must be an IANA time zone such as Europe/Zurich",
+        );
+    }
+    tz
+}
+
+fn days(
+    check: &mut Check,
+    first: Field<NaiveDate>,
+    last: Field<NaiveDate>,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let (first, last) = (
+        check.required("first_day", first),
+        check.required("last_day", last),
+    );
+    let (first, last) = (first?, last?);
+    if last < first {
+        check.fail("last_day", "must not be before first_day");
+    } else if (last - first).num_days() >= MAX_DAYS {
+        check.fail(
+            "last_day",
+            format!("a meeting lasts at most {MAX_DAYS} days"),
+        );
+    }
+    Some((first, last))
+}
+
 impl MeetingInput {
     /// Checks every field and the rules between them.
-    pub fn validate(self) -> Result<MeetingFields, AppError> {
+    pub fn validate(self) -> Result<MeetingFields, Invalid> {
         let mut check = Check::new();
-        let kind = check.required("kind", self.kind).and_then(|k| {
-            let kind = MeetingKind::parse(&k);
-            if kind.is_none() {
-                check.fail("kind", "must be study_group or rapporteur_group");
-            }
-            kind
-        });
-        let study_group = match check.optional("study_group", self.study_group) {
-            None => Some(1),
-            Some(n @ 1..=9) => Some(n as i32),
-            Some(_) => {
-                check.fail("study_group", "must be 1 or 2 (an ITU-D study group)");
-                None
-            }
-        };
-        let question = check.text("question", self.question, 20).and_then(|q| {
-            let ok = is_question_number(&q);
-            if !ok {
-                check.fail(
-                    "question",
-                    "must look like 22-1/1 (Question number/Study Group)",
-                );
-            }
-            ok.then_some(q)
-        });
+        let kind = kind(&mut check, self.kind);
+        let study_group = study_group(&mut check, self.study_group);
+        let question = question(&mut check, self.question);
         let title = check.text("title", self.title, 200);
         let venue = check.text("venue", self.venue, 200);
-        let timezone = check.text("timezone", self.timezone, 64).and_then(|t| {
-            let tz = t.parse::<Tz>().ok();
-            if tz.is_none() {
-                check.fail(
-                    "timezone",
-                    "must be an IANA time zone such as Europe/Zurich",
-                );
-            }
-            tz
-        });
-        let first_day = check.required("first_day", self.first_day);
-        let last_day = check.required("last_day", self.last_day);
-        if let (Some(first), Some(last)) = (first_day, last_day) {
-            if last < first {
-                check.fail("last_day", "must not be before first_day");
-            } else if (last - first).num_days() >= MAX_DAYS {
-                check.fail(
-                    "last_day",
-                    format!("a meeting lasts at most {MAX_DAYS} days"),
-                );
-            }
-        }
-        check.finish()?;
-        match (
-            kind,
-            study_group,
-            question,
-            title,
-            venue,
-            timezone,
-            first_day,
-            last_day,
-        ) {
-            (
-                Some(kind),
-                Some(study_group),
-                Some(question),
-                Some(title),
-                Some(venue),
-                Some(timezone),
-                Some(first_day),
-                Some(last_day),
-            ) => Ok(MeetingFields {
-                kind,
-                study_group,
-                question,
-                title,
-                venue,
-                timezone,
+        let timezone = timezone(&mut check, self.timezone);
+        let days = days(&mut check, self.first_day, self.last_day);
+        let fields = (|| {
+            let (first_day, last_day) = days?;
+            Some(MeetingFields {
+                kind: kind?,
+                study_group: study_group?,
+                question: question?,
+                title: title?,
+                venue: venue?,
+                timezone: timezone?,
                 first_day,
                 last_day,
-            }),
-            _ => Err(AppError::Internal("meeting validation lost a field".into())),
+            })
+        })();
+        check.finish()?;
+        // Every field missing above has been named by the check.
+        fields.ok_or_else(|| Invalid::field("kind", "is required"))
+    }
+}
+
+impl MeetingFields {
+    /// The new meeting these fields describe.
+    pub fn into_meeting(self, id: MeetingId, now: NaiveDateTime) -> Meeting {
+        Meeting {
+            id,
+            kind: self.kind,
+            study_group: self.study_group,
+            question: self.question,
+            title: self.title,
+            venue: self.venue,
+            timezone: self.timezone,
+            first_day: self.first_day,
+            last_day: self.last_day,
+            created_at: now,
+            updated_at: now,
         }
     }
 }
@@ -193,6 +205,12 @@ pub fn is_question_number(q: &str) -> bool {
         None => digits(number),
     };
     number_ok && digits(group)
+}
+
+/// The earliest last day an upcoming meeting can have: a day of slack, since the last day in the
+/// westernmost zone may still be running.
+pub fn upcoming_last_day(now: DateTime<Utc>) -> NaiveDate {
+    (now - Duration::days(1)).date_naive()
 }
 
 /// The instant a local midnight falls on, taking the earlier one where clocks go back and the
@@ -231,68 +249,5 @@ impl Meeting {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn meeting(tz: &str, first: (i32, u32, u32), last: (i32, u32, u32)) -> Meeting {
-        let day = |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        Meeting {
-            id: "m".into(),
-            kind: MeetingKind::StudyGroup,
-            study_group: 1,
-            question: "22-1/1".into(),
-            title: "SG1".into(),
-            venue: "Geneva".into(),
-            timezone: tz.parse().unwrap(),
-            first_day: day(first),
-            last_day: day(last),
-            created_at: NaiveDateTime::default(),
-            updated_at: NaiveDateTime::default(),
-        }
-    }
-
-    fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
-
-    #[test]
-    fn a_session_on_the_last_evening_in_geneva_lies_inside_the_meeting() {
-        let m = meeting("Europe/Zurich", (2026, 3, 9), (2026, 3, 13));
-        assert!(m.contains(utc("2026-03-13T17:00:00Z"), utc("2026-03-13T22:59:00Z")));
-        assert!(!m.contains(utc("2026-03-13T22:30:00Z"), utc("2026-03-13T23:30:00Z")));
-    }
-
-    #[test]
-    fn the_first_morning_is_counted_in_the_meetings_time_zone_not_utc() {
-        let m = meeting("Asia/Tokyo", (2026, 3, 9), (2026, 3, 9));
-        // 08:00 in Tokyo on 9 March is 23:00 UTC on 8 March.
-        assert!(m.contains(utc("2026-03-08T23:00:00Z"), utc("2026-03-09T01:00:00Z")));
-        assert!(!m.contains(utc("2026-03-08T14:00:00Z"), utc("2026-03-08T16:00:00Z")));
-    }
-
-    #[test]
-    fn question_numbers_follow_the_itu_form() {
-        assert!(is_question_number("22-1/1"));
-        assert!(is_question_number("3/2"));
-        for bad in ["22", "22-/1", "/1", "a-1/1", "22-1/"] {
-            assert!(!is_question_number(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_meeting_ending_before_it_starts_is_refused_with_every_field_named() {
-        let input = MeetingInput {
-            kind: Field::Value("plenary".into()),
-            timezone: Field::Value("Mars/Base".into()),
-            first_day: Field::Value(NaiveDate::from_ymd_opt(2026, 3, 13).unwrap()),
-            last_day: Field::Value(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()),
-            ..MeetingInput::default()
-        };
-        let Err(AppError::Invalid(errors)) = input.validate() else {
-            panic!("expected Invalid")
-        };
-        for field in ["kind", "question", "title", "venue", "timezone", "last_day"] {
-            assert!(errors.contains_key(field), "{field} not named: {errors:?}");
-        }
-    }
-}
+#[path = "domain_tests.rs"]
+mod tests;

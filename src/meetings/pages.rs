@@ -3,9 +3,9 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use super::{domain::Meeting, service};
+use super::domain::Meeting;
+use super::service::{self, Programme};
 use crate::db;
-use crate::sessions::domain::{Session, SessionStatus};
 use crate::state::AppState;
 use crate::web::PageError;
 use crate::web::{local_span, render, Lang};
@@ -17,6 +17,8 @@ struct SessionLine {
     kind: &'static str,
     kind_key: String,
     when: String,
+    /// The booked room, `name · location`, when there is one.
+    room: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -31,24 +33,29 @@ struct MeetingCard {
     sessions: Vec<SessionLine>,
 }
 
-fn card(meeting: &Meeting, sessions: &[Session]) -> MeetingCard {
+fn card(meeting: &Meeting, programme: &Programme) -> MeetingCard {
     MeetingCard {
-        id: meeting.id.clone(),
+        id: meeting.id.to_string(),
         title: meeting.title.clone(),
         kind_key: format!("meeting_kind_{}", meeting.kind.as_str()),
         question: meeting.question.clone(),
         venue: meeting.venue.clone(),
         timezone: meeting.timezone.name(),
         days: format!("{} – {}", meeting.first_day, meeting.last_day),
-        sessions: sessions
+        sessions: programme
+            .sessions
             .iter()
-            .filter(|s| s.meeting_id == meeting.id && s.status == SessionStatus::Scheduled)
+            .filter(|s| s.meeting_id == meeting.id)
             .map(|s| SessionLine {
                 id: s.id.to_string(),
                 title: s.fields.title.clone(),
                 kind: s.fields.kind.as_str(),
                 kind_key: format!("session_kind_{}", s.fields.kind.as_str()),
                 when: local_span(meeting.timezone, s.fields.starts_at, s.fields.ends_at),
+                room: programme
+                    .rooms
+                    .get(&s.id)
+                    .map(|r| format!("{} · {}", r.name, r.location)),
             })
             .collect(),
     }
@@ -56,18 +63,13 @@ fn card(meeting: &Meeting, sessions: &[Session]) -> MeetingCard {
 
 /// Upcoming meetings and their scheduled sessions, in each meeting's time zone.
 pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let (meetings, sessions) = db::run(&state.pool, |conn| {
-        let (meetings, _) = service::list(conn, true, 100, 0)?;
-        let filter = crate::sessions::store::Filter {
-            meeting_ids: Some(meetings.iter().map(|m| m.id.clone()).collect()),
-            statuses: vec![SessionStatus::Scheduled],
-            ends_after: None,
-        };
-        let (sessions, _) = crate::sessions::store::list(conn, &filter, 1000, 0)?;
-        Ok((meetings, sessions))
-    })
-    .await?;
-    let cards: Vec<MeetingCard> = meetings.iter().map(|m| card(m, &sessions)).collect();
+    let ctx = state.ctx();
+    let programme = db::run(&state.pool, move |conn| service::programme(conn, &ctx)).await?;
+    let cards: Vec<MeetingCard> = programme
+        .meetings
+        .iter()
+        .map(|m| card(m, &programme))
+        .collect();
     Ok(render(
         Lang::of(&req),
         "meetings/home.html",

@@ -1,35 +1,28 @@
 //! Use cases of meetings: create, list, read with their sessions.
 
-use chrono::Utc;
 use serde_json::json;
-use uuid::Uuid;
 
-use super::domain::{Meeting, MeetingInput};
-use super::store;
+use super::domain::{self, Meeting, MeetingId, MeetingInput};
 use crate::audit::{self, Actor};
+use crate::bookings::{self, domain::SessionRooms};
 use crate::db::{self, Conn};
+use crate::effects::Ctx;
 use crate::error::AppError;
+use crate::meetings;
 use crate::sessions::{self, domain::Session};
 
 /// Creates a meeting from a client's input.
-pub fn create(conn: &mut Conn, actor: &Actor, input: MeetingInput) -> Result<Meeting, AppError> {
-    let fields = input.validate()?;
-    let now = db::micros(Utc::now());
-    let meeting = Meeting {
-        id: Uuid::new_v4().to_string(),
-        kind: fields.kind,
-        study_group: fields.study_group,
-        question: fields.question,
-        title: fields.title,
-        venue: fields.venue,
-        timezone: fields.timezone,
-        first_day: fields.first_day,
-        last_day: fields.last_day,
-        created_at: now,
-        updated_at: now,
-    };
+pub fn create(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    input: MeetingInput,
+) -> Result<Meeting, AppError> {
+    let meeting = input
+        .validate()?
+        .into_meeting(MeetingId::random(), db::micros(ctx.now));
     db::write(conn, |conn| {
-        store::insert(conn, &meeting)?;
+        meetings::store::insert(conn, &meeting)?;
         let changes = json!({"title": meeting.title, "first_day": meeting.first_day, "last_day": meeting.last_day});
         audit::store::record(
             conn,
@@ -47,23 +40,59 @@ pub fn create(conn: &mut Conn, actor: &Actor, input: MeetingInput) -> Result<Mee
 /// A page of meetings; `upcoming` keeps only those whose last day has not passed.
 pub fn list(
     conn: &mut Conn,
+    ctx: &Ctx,
     upcoming: bool,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Meeting>, i64), AppError> {
-    // A day of slack: the last day in the westernmost zone may still be running.
-    let from_day = upcoming.then(|| (Utc::now() - chrono::Duration::days(1)).date_naive());
-    Ok(store::list(conn, from_day, limit, offset)?)
+    let from_day = upcoming.then(|| domain::upcoming_last_day(ctx.now));
+    Ok(meetings::store::list(conn, from_day, limit, offset)?)
 }
 
-/// One meeting with the sessions the caller may see.
-pub fn get(conn: &mut Conn, id: &str, staff: bool) -> Result<(Meeting, Vec<Session>), AppError> {
-    let meeting = store::find(conn, id)?.ok_or(AppError::NotFound)?;
+/// A meeting with the sessions the caller may see and the rooms booked for them.
+pub struct MeetingSessions {
+    pub meeting: Meeting,
+    pub sessions: Vec<Session>,
+    pub rooms: SessionRooms,
+}
+
+/// One meeting with the sessions the caller may see, and their rooms.
+pub fn get(conn: &mut Conn, id: &MeetingId, staff: bool) -> Result<MeetingSessions, AppError> {
+    let meeting = meetings::store::find(conn, id)?.ok_or(AppError::NotFound)?;
     let filter = sessions::store::Filter {
         meeting_ids: Some(vec![meeting.id.clone()]),
-        statuses: sessions::service::visible_statuses(staff),
+        statuses: sessions::domain::visible_statuses(staff),
         ends_after: None,
     };
     let (sessions, _) = sessions::store::list(conn, &filter, 500, 0)?;
-    Ok((meeting, sessions))
+    let rooms = bookings::service::rooms_of(conn, &sessions)?;
+    Ok(MeetingSessions {
+        meeting,
+        sessions,
+        rooms,
+    })
+}
+
+/// The public programme: upcoming meetings, their scheduled sessions and the sessions' rooms.
+pub struct Programme {
+    pub meetings: Vec<Meeting>,
+    pub sessions: Vec<Session>,
+    pub rooms: SessionRooms,
+}
+
+/// Upcoming meetings with their scheduled sessions, in three queries whatever their number.
+pub fn programme(conn: &mut Conn, ctx: &Ctx) -> Result<Programme, AppError> {
+    let (meetings, _) = list(conn, ctx, true, 100, 0)?;
+    let filter = sessions::store::Filter {
+        meeting_ids: Some(meetings.iter().map(|m| m.id.clone()).collect()),
+        statuses: vec![sessions::domain::SessionStatus::Scheduled],
+        ends_after: None,
+    };
+    let (sessions, _) = sessions::store::list(conn, &filter, 1000, 0)?;
+    let rooms = bookings::service::rooms_of(conn, &sessions)?;
+    Ok(Programme {
+        meetings,
+        sessions,
+        rooms,
+    })
 }

@@ -1,41 +1,44 @@
 //! Queries on meetings.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::domain::{Meeting, MeetingKind};
+use super::domain::{Meeting, MeetingId, MeetingKind};
 use crate::db::schema::meetings;
 use crate::db::Conn;
+
+crate::text_column!(MeetingId);
+crate::text_column!(MeetingKind);
 
 /// A meeting as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = meetings)]
 pub struct MeetingRow {
-    pub id: String,
-    pub kind: String,
+    pub id: MeetingId,
+    pub kind: MeetingKind,
     pub study_group: i32,
     pub question: String,
     pub title: String,
     pub venue: String,
     pub timezone: String,
-    pub first_day: chrono::NaiveDate,
-    pub last_day: chrono::NaiveDate,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 impl MeetingRow {
-    /// The domain value; a row the rules could not have written is a corrupt database.
+    /// The domain value; a time zone the rules could not have written is a corrupt database.
     pub fn into_domain(self) -> QueryResult<Meeting> {
-        let corrupt = |what: &str| {
+        let timezone = self.timezone.parse().map_err(|_| {
             diesel::result::Error::DeserializationError(
-                format!("meeting {}: bad {what}", self.id).into(),
+                format!("meeting {}: bad timezone", self.id).into(),
             )
-        };
+        })?;
         Ok(Meeting {
-            kind: MeetingKind::parse(&self.kind).ok_or_else(|| corrupt("kind"))?,
-            timezone: self.timezone.parse().map_err(|_| corrupt("timezone"))?,
+            timezone,
             id: self.id,
+            kind: self.kind,
             study_group: self.study_group,
             question: self.question,
             title: self.title,
@@ -51,7 +54,7 @@ impl MeetingRow {
     pub fn from_domain(m: &Meeting) -> MeetingRow {
         MeetingRow {
             id: m.id.clone(),
-            kind: m.kind.as_str().into(),
+            kind: m.kind,
             study_group: m.study_group,
             question: m.question.clone(),
             title: m.title.clone(),
@@ -65,7 +68,7 @@ impl MeetingRow {
     }
 }
 
-/// Finds one meeting.
+/// Finds one meeting. Takes the id as text, so other capabilities may pass any id they hold.
 pub fn find(conn: &mut Conn, id: &str) -> QueryResult<Option<Meeting>> {
     meetings::table
         .find(id)
@@ -76,10 +79,11 @@ pub fn find(conn: &mut Conn, id: &str) -> QueryResult<Option<Meeting>> {
         .transpose()
 }
 
-/// Meetings ordered by first day, a page at a time, with the total count.
+/// Meetings ordered by first day, a page at a time, with the total count; `from_day` keeps
+/// those whose last day is on or after it.
 pub fn list(
     conn: &mut Conn,
-    from_day: Option<chrono::NaiveDate>,
+    from_day: Option<NaiveDate>,
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<Meeting>, i64)> {
@@ -114,7 +118,7 @@ pub fn insert(conn: &mut Conn, meeting: &Meeting) -> QueryResult<usize> {
 pub fn find_by_title(
     conn: &mut Conn,
     title: &str,
-    first_day: chrono::NaiveDate,
+    first_day: NaiveDate,
 ) -> QueryResult<Option<Meeting>> {
     meetings::table
         .filter(meetings::title.eq(title))
@@ -127,7 +131,8 @@ pub fn find_by_title(
 }
 
 /// The meetings with these ids, in one query.
-pub fn many(conn: &mut Conn, mut ids: Vec<String>) -> QueryResult<Vec<Meeting>> {
+pub fn many(conn: &mut Conn, ids: Vec<MeetingId>) -> QueryResult<Vec<Meeting>> {
+    let mut ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
     ids.sort();
     ids.dedup();
     meetings::table

@@ -11,6 +11,7 @@ use crate::audit::Actor;
 use crate::db;
 use crate::error::{AppError, Problem};
 use crate::input::{Check, Field};
+use crate::sessions::domain::SessionId;
 use crate::state::AppState;
 
 /// The rapporteurs to assign.
@@ -33,7 +34,7 @@ pub struct RapporteurView {
 /// The rapporteurs of a session after a change.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RapporteursAnswer {
-    pub session_id: String,
+    pub session_id: SessionId,
     pub rapporteurs: Vec<RapporteurView>,
 }
 
@@ -45,17 +46,17 @@ pub struct RapporteursAnswer {
 pub async fn put_rapporteurs(
     state: web::Data<AppState>,
     Organiser(user): Organiser,
-    id: web::Path<String>,
+    id: web::Path<SessionId>,
     body: web::Json<RapporteursInput>,
 ) -> Result<HttpResponse, AppError> {
     let mut check = Check::new();
     let ids = check.required("user_ids", body.into_inner().user_ids);
     check.finish()?;
     let ids: BTreeSet<String> = ids.unwrap_or_default().into_iter().collect();
-    let (actor, session_id) = (Actor::User(user.id), id.into_inner());
+    let (actor, session_id, ctx) = (Actor::User(user.id), id.into_inner(), state.ctx());
     let answer_id = session_id.clone();
     let rows = db::run(&state.pool, move |conn| {
-        service::assign(conn, &actor, &session_id, &ids)
+        service::assign(conn, &ctx, &actor, &session_id, &ids)
     })
     .await?;
     let rapporteurs = rows

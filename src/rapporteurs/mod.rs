@@ -1,6 +1,7 @@
 //! Rapporteurs assigned to sessions: only they review a session's agenda.
 
 pub mod api;
+pub mod domain;
 pub mod service;
 pub mod store;
 

@@ -2,52 +2,50 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Utc;
 use serde_json::json;
 
-use super::store::{accounts_of, of_session};
-use crate::access::domain::Role;
+use super::domain::{self, Candidate};
+use crate::access::domain::parse_roles;
 use crate::accounts::store::{self as accounts, UserRow};
 use crate::audit::{self, Actor};
 use crate::db::{self, Conn};
+use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::input::Check;
+use crate::rapporteurs;
+use crate::sessions::{self, domain::SessionId};
+
+fn candidates(conn: &mut Conn, user_ids: &BTreeSet<String>) -> Result<Vec<Candidate>, AppError> {
+    let mut found = Vec::with_capacity(user_ids.len());
+    for id in user_ids {
+        let account = accounts::find(conn, id)?.map(|row| (row.active, parse_roles(&row.roles)));
+        found.push(Candidate {
+            id: id.clone(),
+            account,
+        });
+    }
+    Ok(found)
+}
 
 /// Replaces the rapporteurs of a session; every id must be an active account with the
 /// rapporteur role. Answers the accounts now assigned.
 pub fn assign(
     conn: &mut Conn,
+    ctx: &Ctx,
     actor: &Actor,
-    session_id: &str,
+    session_id: &SessionId,
     user_ids: &BTreeSet<String>,
 ) -> Result<Vec<UserRow>, AppError> {
     db::write(conn, |conn| {
-        crate::sessions::store::find(conn, session_id)?.ok_or(AppError::NotFound)?;
-        let mut check = Check::new();
-        for id in user_ids {
-            let ok = accounts::find(conn, id)?.is_some_and(|row| {
-                row.active
-                    && crate::access::domain::parse_roles(&row.roles).contains(&Role::Rapporteur)
-            });
-            if !ok {
-                check.fail("user_ids", format!("{id} is not an active rapporteur"));
-            }
-        }
-        check.finish()?;
-        let before: BTreeSet<String> = of_session(conn, session_id)?.into_iter().collect();
-        let now = db::micros(Utc::now());
-        super::store::replace(conn, session_id, user_ids, now)?;
-        let added: Vec<_> = user_ids.difference(&before).collect();
-        let removed: Vec<_> = before.difference(user_ids).collect();
+        sessions::store::find(conn, session_id)?.ok_or(AppError::NotFound)?;
+        domain::check_candidates(&candidates(conn, user_ids)?)?;
+        let before: BTreeSet<String> = rapporteurs::store::of_session(conn, session_id)?
+            .into_iter()
+            .collect();
+        rapporteurs::store::replace(conn, session_id, user_ids, db::micros(ctx.now))?;
+        let (added, removed) = domain::turnover(&before, user_ids);
         let changes = json!({"rapporteurs": {"added": added, "removed": removed}});
-        audit::store::record(
-            conn,
-            actor,
-            "session.rapporteurs_set",
-            "session",
-            session_id,
-            changes,
-        )?;
-        Ok(accounts_of(conn, session_id)?)
+        let action = "session.rapporteurs_set";
+        audit::store::record(conn, actor, action, "session", session_id, changes)?;
+        Ok(rapporteurs::store::accounts_of(conn, session_id)?)
     })
 }

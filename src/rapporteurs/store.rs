@@ -8,8 +8,10 @@ use diesel::prelude::*;
 use crate::accounts::store::UserRow;
 use crate::db::schema::{session_rapporteurs, users};
 use crate::db::Conn;
+use crate::sessions::domain::SessionId;
 
-/// The ids of the accounts assigned to a session, in assignment order.
+/// The ids of the accounts assigned to a session, in assignment order. Takes the id as text,
+/// so other capabilities may pass any id they hold.
 pub fn of_session(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<String>> {
     session_rapporteurs::table
         .filter(session_rapporteurs::session_id.eq(session_id))
@@ -21,7 +23,7 @@ pub fn of_session(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<String>>
         .load(conn)
 }
 
-/// True when the account is assigned to the session.
+/// True when the account is assigned to the session (ids as text, like `of_session`).
 pub fn is_assigned(conn: &mut Conn, session_id: &str, user_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         session_rapporteurs::table
@@ -32,7 +34,7 @@ pub fn is_assigned(conn: &mut Conn, session_id: &str, user_id: &str) -> QueryRes
 }
 
 /// The accounts assigned to a session.
-pub fn accounts_of(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<UserRow>> {
+pub fn accounts_of(conn: &mut Conn, session_id: &SessionId) -> QueryResult<Vec<UserRow>> {
     session_rapporteurs::table
         .inner_join(users::table)
         .filter(session_rapporteurs::session_id.eq(session_id))
@@ -44,7 +46,7 @@ pub fn accounts_of(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<UserRow
 /// Replaces the accounts assigned to a session.
 pub fn replace(
     conn: &mut Conn,
-    session_id: &str,
+    session_id: &SessionId,
     user_ids: &BTreeSet<String>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {

@@ -1,13 +1,13 @@
-//! JSON handlers for rooms, equipment, bookings and availability.
+//! JSON handlers for rooms and equipment, the reference data sessions book.
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
-use super::domain::{Equipment, EquipmentInput, Room, RoomInput};
+use super::domain::{Equipment, EquipmentId, EquipmentInput, Room, RoomId, RoomInput};
 use super::service;
 use crate::access::{Admin, Staff};
 use crate::audit::Actor;
-use crate::bookings::domain::ClashProblem;
+use crate::bookings::ClashProblem;
 use crate::db;
 use crate::error::{AppError, Problem};
 use crate::input::{ListOf, Paging};
@@ -25,9 +25,9 @@ pub async fn create_room(
     Admin(user): Admin,
     body: web::Json<RoomInput>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::User(user.id);
+    let (actor, ctx) = (Actor::User(user.id), state.ctx());
     let room = db::run(&state.pool, move |conn| {
-        service::create_room(conn, &actor, body.into_inner())
+        service::create_room(conn, &ctx, &actor, body.into_inner())
     })
     .await?;
     Ok(created(room))
@@ -55,7 +55,7 @@ pub async fn list_rooms(
 pub async fn get_room(
     state: web::Data<AppState>,
     _staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<RoomId>,
 ) -> Result<HttpResponse, AppError> {
     let room = db::run(&state.pool, move |conn| service::get_room(conn, &id)).await?;
     Ok(HttpResponse::Ok().json(room))
@@ -67,12 +67,12 @@ pub async fn get_room(
 pub async fn update_room(
     state: web::Data<AppState>,
     Admin(user): Admin,
-    id: web::Path<String>,
+    id: web::Path<RoomId>,
     body: web::Json<RoomInput>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::User(user.id);
+    let (actor, ctx) = (Actor::User(user.id), state.ctx());
     let room = db::run(&state.pool, move |conn| {
-        service::patch_room(conn, &actor, &id, body.into_inner())
+        service::patch_room(conn, &ctx, &actor, &id, body.into_inner())
     })
     .await?;
     Ok(HttpResponse::Ok().json(room))
@@ -86,9 +86,9 @@ pub async fn create_equipment(
     Admin(user): Admin,
     body: web::Json<EquipmentInput>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::User(user.id);
+    let (actor, ctx) = (Actor::User(user.id), state.ctx());
     let item = db::run(&state.pool, move |conn| {
-        service::create_equipment(conn, &actor, body.into_inner())
+        service::create_equipment(conn, &ctx, &actor, body.into_inner())
     })
     .await?;
     Ok(created(item))
@@ -116,7 +116,7 @@ pub async fn list_equipment(
 pub async fn get_equipment(
     state: web::Data<AppState>,
     _staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<EquipmentId>,
 ) -> Result<HttpResponse, AppError> {
     let item = db::run(&state.pool, move |conn| service::get_equipment(conn, &id)).await?;
     Ok(HttpResponse::Ok().json(item))
@@ -128,12 +128,12 @@ pub async fn get_equipment(
 pub async fn update_equipment(
     state: web::Data<AppState>,
     Admin(user): Admin,
-    id: web::Path<String>,
+    id: web::Path<EquipmentId>,
     body: web::Json<EquipmentInput>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::User(user.id);
+    let (actor, ctx) = (Actor::User(user.id), state.ctx());
     let item = db::run(&state.pool, move |conn| {
-        service::patch_equipment(conn, &actor, &id, body.into_inner())
+        service::patch_equipment(conn, &ctx, &actor, &id, body.into_inner())
     })
     .await?;
     Ok(HttpResponse::Ok().json(item))

@@ -2,42 +2,22 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-use crate::input::{Check, Field};
+use crate::input::{Check, Field, Invalid};
 
 /// Largest room capacity or equipment stock accepted.
 pub const MAX_COUNT: i64 = 100_000;
 
-macro_rules! wire_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+crate::typed_id!(
+    /// A room's id.
+    RoomId
+);
 
-        impl $name {
-            /// Every value, in the order forms list them.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+crate::typed_id!(
+    /// An equipment item's id.
+    EquipmentId
+);
 
-            /// The stored and wire name.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $wire),+ }
-            }
-
-            /// Reads a wire name.
-            pub fn parse(name: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == name)
-            }
-
-            /// The wire names, for messages.
-            pub fn names() -> String {
-                $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-            }
-        }
-    };
-}
-
-wire_enum!(
+crate::text_enum!(
     /// A fixed feature of a room.
     Feature {
         InterpretationBooths = "interpretation_booths",
@@ -46,7 +26,7 @@ wire_enum!(
     }
 );
 
-wire_enum!(
+crate::text_enum!(
     /// What an equipment item is.
     EquipmentKind {
         Projector = "projector",
@@ -57,10 +37,18 @@ wire_enum!(
     }
 );
 
+/// The wire names of every value, for messages: `projector, microphone, ...`.
+fn names<T: crate::wire::TextValue>(all: &[T]) -> String {
+    all.iter()
+        .map(|v| v.as_text())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A room sessions can be held in.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Room {
-    pub id: String,
+    pub id: RoomId,
     pub name: String,
     pub location: String,
     pub capacity: i32,
@@ -70,7 +58,7 @@ pub struct Room {
 /// Equipment lent to sessions out of a stock.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Equipment {
-    pub id: String,
+    pub id: EquipmentId,
     pub name: String,
     pub kind: EquipmentKind,
     pub quantity: i32,
@@ -129,9 +117,26 @@ fn pick<T>(check: &mut Check, creating: bool, field: &str, value: Field<T>) -> O
     }
 }
 
+/// Known features, each once and in their display order; every unknown name is a failure.
+fn features(check: &mut Check, names_given: Vec<String>) -> Vec<Feature> {
+    let mut features: Vec<Feature> = Vec::new();
+    for name in names_given {
+        match Feature::parse(&name) {
+            Some(f) if !features.contains(&f) => features.push(f),
+            Some(_) => {}
+            None => check.fail(
+                "features",
+                format!("unknown feature {name:?}; use {}", names(Feature::ALL)),
+            ),
+        }
+    }
+    features.sort();
+    features
+}
+
 impl RoomInput {
     /// Checks a new room (`current` = None) or a patch of one, naming every bad field.
-    pub fn apply(self, id: String, current: Option<&Room>) -> Result<Room, AppError> {
+    pub fn apply(self, id: RoomId, current: Option<&Room>) -> Result<Room, Invalid> {
         let mut check = Check::new();
         let creating = current.is_none();
         let name = pick(&mut check, creating, "name", self.name)
@@ -140,21 +145,9 @@ impl RoomInput {
             .and_then(|l| check.valid_text("location", l, 500));
         let capacity = pick(&mut check, creating, "capacity", self.capacity);
         let capacity = count(&mut check, "capacity", capacity);
-        let features = check.optional("features", self.features).map(|names| {
-            let mut features: Vec<Feature> = Vec::new();
-            for name in names {
-                match Feature::parse(&name) {
-                    Some(f) if !features.contains(&f) => features.push(f),
-                    Some(_) => {}
-                    None => check.fail(
-                        "features",
-                        format!("unknown feature {name:?}; use {}", Feature::names()),
-                    ),
-                }
-            }
-            features.sort();
-            features
-        });
+        let features = check
+            .optional("features", self.features)
+            .map(|given| features(&mut check, given));
         check.finish()?;
         let base = current.cloned().unwrap_or(Room {
             id,
@@ -175,7 +168,7 @@ impl RoomInput {
 
 impl EquipmentInput {
     /// Checks a new item (`current` = None) or a patch of one, naming every bad field.
-    pub fn apply(self, id: String, current: Option<&Equipment>) -> Result<Equipment, AppError> {
+    pub fn apply(self, id: EquipmentId, current: Option<&Equipment>) -> Result<Equipment, Invalid> {
         let mut check = Check::new();
         let creating = current.is_none();
         let name = pick(&mut check, creating, "name", self.name)
@@ -183,7 +176,10 @@ impl EquipmentInput {
         let kind = pick(&mut check, creating, "kind", self.kind).and_then(|k| {
             let kind = EquipmentKind::parse(&k);
             if kind.is_none() {
-                check.fail("kind", format!("must be one of {}", EquipmentKind::names()));
+                check.fail(
+                    "kind",
+                    format!("must be one of {}", names(EquipmentKind::ALL)),
+                );
             }
             kind
         });
@@ -204,3 +200,7 @@ impl EquipmentInput {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "domain_tests.rs"]
+mod tests;

@@ -1,4 +1,4 @@
-//! Staff pages: a meeting's room grid and equipment stock, and the admin lists of rooms and equipment.
+//! Admin pages: the lists of rooms and equipment, each with a plain form to add one.
 
 use std::collections::BTreeMap;
 
@@ -100,9 +100,9 @@ pub async fn add_room(
 ) -> Result<HttpResponse, PageError> {
     let fields = form_fields(&body);
     let input = room_input(&fields);
-    let actor = Actor::User(user.id);
+    let (actor, ctx) = (Actor::User(user.id), state.ctx());
     let created = db::run(&state.pool, move |conn| {
-        service::create_room(conn, &actor, input).map(|_| ())
+        service::create_room(conn, &ctx, &actor, input).map(|_| ())
     })
     .await;
     let features: Vec<&String> = fields
@@ -163,9 +163,9 @@ pub async fn add_equipment(
         kind: text_field(&fields, "kind"),
         quantity: number_field(&fields, "quantity"),
     };
-    let actor = Actor::User(user.id);
+    let (actor, ctx) = (Actor::User(user.id), state.ctx());
     let created = db::run(&state.pool, move |conn| {
-        service::create_equipment(conn, &actor, input).map(|_| ())
+        service::create_equipment(conn, &ctx, &actor, input).map(|_| ())
     })
     .await;
     let form = json!({"fields": fields.into_iter().collect::<BTreeMap<_, _>>()});

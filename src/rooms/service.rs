@@ -1,22 +1,25 @@
 //! Use cases of the reference data: create, change and list rooms and equipment.
 
-use chrono::{Duration, Utc};
 use serde_json::json;
-use uuid::Uuid;
 
-use super::domain::{Equipment, EquipmentInput, Room, RoomInput};
-use super::store;
+use super::domain::{Equipment, EquipmentId, EquipmentInput, Room, RoomId, RoomInput};
 use crate::audit::{self, Actor};
-use crate::bookings::domain::{self as booking_rules, clash_error, Clash, Interval};
-use crate::bookings::store as bookings;
+use crate::bookings;
 use crate::db::{self, Conn};
+use crate::effects::Ctx;
 use crate::error::AppError;
+use crate::rooms;
 
 /// Creates a room.
-pub fn create_room(conn: &mut Conn, actor: &Actor, input: RoomInput) -> Result<Room, AppError> {
-    let room = input.apply(Uuid::new_v4().to_string(), None)?;
+pub fn create_room(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    input: RoomInput,
+) -> Result<Room, AppError> {
+    let room = input.apply(RoomId::random(), None)?;
     db::write(conn, |conn| {
-        store::insert_room(conn, &room, db::micros(Utc::now()))?;
+        rooms::store::insert_room(conn, &room, db::micros(ctx.now))?;
         audit::store::record(conn, actor, "room.created", "room", &room.id, json!(room))?;
         Ok(room.clone())
     })
@@ -25,14 +28,15 @@ pub fn create_room(conn: &mut Conn, actor: &Actor, input: RoomInput) -> Result<R
 /// Changes any fields of a room.
 pub fn patch_room(
     conn: &mut Conn,
+    ctx: &Ctx,
     actor: &Actor,
-    id: &str,
+    id: &RoomId,
     input: RoomInput,
 ) -> Result<Room, AppError> {
     db::write(conn, |conn| {
-        let current = store::find_room(conn, id)?.ok_or(AppError::NotFound)?;
+        let current = get_room(conn, id)?;
         let room = input.clone().apply(current.id.clone(), Some(&current))?;
-        store::update_room(conn, &room, db::micros(Utc::now()))?;
+        rooms::store::update_room(conn, &room, db::micros(ctx.now))?;
         let changes = json!({"from": current, "to": room});
         audit::store::record(conn, actor, "room.updated", "room", &room.id, changes)?;
         Ok(room)
@@ -40,24 +44,25 @@ pub fn patch_room(
 }
 
 /// One room.
-pub fn get_room(conn: &mut Conn, id: &str) -> Result<Room, AppError> {
-    store::find_room(conn, id)?.ok_or(AppError::NotFound)
+pub fn get_room(conn: &mut Conn, id: &RoomId) -> Result<Room, AppError> {
+    rooms::store::find_room(conn, id)?.ok_or(AppError::NotFound)
 }
 
 /// A page of rooms by name.
 pub fn list_rooms(conn: &mut Conn, limit: i64, offset: i64) -> Result<(Vec<Room>, i64), AppError> {
-    Ok(store::list_rooms(conn, limit, offset)?)
+    Ok(rooms::store::list_rooms(conn, limit, offset)?)
 }
 
 /// Creates an equipment item with its stock.
 pub fn create_equipment(
     conn: &mut Conn,
+    ctx: &Ctx,
     actor: &Actor,
     input: EquipmentInput,
 ) -> Result<Equipment, AppError> {
-    let item = input.apply(Uuid::new_v4().to_string(), None)?;
+    let item = input.apply(EquipmentId::random(), None)?;
     db::write(conn, |conn| {
-        store::insert_equipment(conn, &item, db::micros(Utc::now()))?;
+        rooms::store::insert_equipment(conn, &item, db::micros(ctx.now))?;
         audit::store::record(
             conn,
             actor,
@@ -70,34 +75,25 @@ pub fn create_equipment(
     })
 }
 
-/// Changes an equipment item; lowering its stock below what is reserved from now on is a 409.
+/// Changes an equipment item; lowering its stock below what is reserved from now on is a 409
+/// that lists the reservations in the way.
 pub fn patch_equipment(
     conn: &mut Conn,
+    ctx: &Ctx,
     actor: &Actor,
-    id: &str,
+    id: &EquipmentId,
     input: EquipmentInput,
 ) -> Result<Equipment, AppError> {
     db::write(conn, |conn| {
-        bookings::lock(conn, None, &[], &[id.to_string()])?;
+        bookings::store::lock(conn, None, &[], std::slice::from_ref(id))?;
         let current = get_equipment(conn, id)?;
         let item = input.clone().apply(current.id.clone(), Some(&current))?;
         if item.quantity < current.quantity {
-            let now = Utc::now();
-            let ahead = Interval::new(now, now + Duration::days(366 * 10));
-            let held = bookings::held_overlapping(conn, id, &ahead, None)?;
-            let over: Vec<Clash> = held
-                .iter()
-                .filter(|h| booking_rules::peak(&h.interval, &held) > item.quantity)
-                .map(|h| Clash::equipment(id, h))
-                .collect();
-            if !over.is_empty() {
-                return Err(clash_error(
-                    "more than the new stock is reserved at some time",
-                    &over,
-                ));
-            }
+            let ahead = bookings::domain::Interval::ahead(ctx.now);
+            let held = bookings::store::held_overlapping(conn, id, &ahead, None)?;
+            bookings::domain::check_new_stock(&item, &held)?;
         }
-        store::update_equipment(conn, &item, db::micros(Utc::now()))?;
+        rooms::store::update_equipment(conn, &item, db::micros(ctx.now))?;
         let changes = json!({"from": current, "to": item});
         audit::store::record(
             conn,
@@ -112,8 +108,8 @@ pub fn patch_equipment(
 }
 
 /// One equipment item.
-pub fn get_equipment(conn: &mut Conn, id: &str) -> Result<Equipment, AppError> {
-    store::many_equipment(conn, vec![id.to_string()])?
+pub fn get_equipment(conn: &mut Conn, id: &EquipmentId) -> Result<Equipment, AppError> {
+    rooms::store::many_equipment(conn, vec![id.clone()])?
         .pop()
         .ok_or(AppError::NotFound)
 }
@@ -124,5 +120,5 @@ pub fn list_equipment(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Equipment>, i64), AppError> {
-    Ok(store::list_equipment(conn, limit, offset)?)
+    Ok(rooms::store::list_equipment(conn, limit, offset)?)
 }

@@ -3,19 +3,19 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::domain::{Equipment, EquipmentKind, Feature, Room};
+use super::domain::{Equipment, EquipmentId, EquipmentKind, Feature, Room, RoomId};
 use crate::db::schema::{equipment, rooms};
 use crate::db::Conn;
 
-fn corrupt(what: String) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(what.into())
-}
+crate::text_column!(RoomId);
+crate::text_column!(EquipmentId);
+crate::text_column!(EquipmentKind);
 
 /// A room as stored; features are a comma-separated list of wire names.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = rooms)]
 pub struct RoomRow {
-    pub id: String,
+    pub id: RoomId,
     pub name: String,
     pub location: String,
     pub capacity: i32,
@@ -32,7 +32,11 @@ impl RoomRow {
             .split(',')
             .filter(|f| !f.is_empty())
             .map(|f| {
-                Feature::parse(f).ok_or_else(|| corrupt(format!("room {}: bad feature", self.id)))
+                Feature::parse(f).ok_or_else(|| {
+                    diesel::result::Error::DeserializationError(
+                        format!("room {}: bad feature {f:?}", self.id).into(),
+                    )
+                })
             })
             .collect::<QueryResult<_>>()?;
         Ok(Room {
@@ -43,37 +47,10 @@ impl RoomRow {
             features,
         })
     }
-}
 
-/// An equipment item as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = equipment)]
-pub struct EquipmentRow {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub quantity: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-impl EquipmentRow {
-    /// The domain value; an unknown kind is a corrupt database.
-    pub fn into_domain(self) -> QueryResult<Equipment> {
-        Ok(Equipment {
-            kind: EquipmentKind::parse(&self.kind)
-                .ok_or_else(|| corrupt(format!("equipment {}: bad kind", self.id)))?,
-            id: self.id,
-            name: self.name,
-            quantity: self.quantity,
-        })
-    }
-}
-
-/// Inserts a room.
-pub fn insert_room(conn: &mut Conn, room: &Room, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::insert_into(rooms::table)
-        .values(&RoomRow {
+    /// The row for a domain value, stamped `now`.
+    fn from_domain(room: &Room, now: NaiveDateTime) -> RoomRow {
+        RoomRow {
             id: room.id.clone(),
             name: room.name.clone(),
             location: room.location.clone(),
@@ -81,8 +58,8 @@ pub fn insert_room(conn: &mut Conn, room: &Room, now: NaiveDateTime) -> QueryRes
             features: feature_list(&room.features),
             created_at: now,
             updated_at: now,
-        })
-        .execute(conn)
+        }
+    }
 }
 
 fn feature_list(features: &[Feature]) -> String {
@@ -91,6 +68,37 @@ fn feature_list(features: &[Feature]) -> String {
         .map(|f| f.as_str())
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// An equipment item as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = equipment)]
+pub struct EquipmentRow {
+    pub id: EquipmentId,
+    pub name: String,
+    pub kind: EquipmentKind,
+    pub quantity: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl EquipmentRow {
+    /// The domain value.
+    pub fn into_domain(self) -> Equipment {
+        Equipment {
+            id: self.id,
+            name: self.name,
+            kind: self.kind,
+            quantity: self.quantity,
+        }
+    }
+}
+
+/// Inserts a room.
+pub fn insert_room(conn: &mut Conn, room: &Room, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::insert_into(rooms::table)
+        .values(&RoomRow::from_domain(room, now))
+        .execute(conn)
 }
 
 /// Writes the fields of a room.
@@ -107,7 +115,7 @@ pub fn update_room(conn: &mut Conn, room: &Room, now: NaiveDateTime) -> QueryRes
 }
 
 /// Finds one room.
-pub fn find_room(conn: &mut Conn, id: &str) -> QueryResult<Option<Room>> {
+pub fn find_room(conn: &mut Conn, id: &RoomId) -> QueryResult<Option<Room>> {
     rooms::table
         .find(id)
         .select(RoomRow::as_select())
@@ -143,7 +151,7 @@ pub fn insert_equipment(
         .values(&EquipmentRow {
             id: item.id.clone(),
             name: item.name.clone(),
-            kind: item.kind.as_str().into(),
+            kind: item.kind,
             quantity: item.quantity,
             created_at: now,
             updated_at: now,
@@ -160,7 +168,7 @@ pub fn update_equipment(
     diesel::update(equipment::table.find(&item.id))
         .set((
             equipment::name.eq(&item.name),
-            equipment::kind.eq(item.kind.as_str()),
+            equipment::kind.eq(item.kind),
             equipment::quantity.eq(item.quantity),
             equipment::updated_at.eq(now),
         ))
@@ -168,14 +176,14 @@ pub fn update_equipment(
 }
 
 /// Equipment items with these ids (unknown ids are left out).
-pub fn many_equipment(conn: &mut Conn, ids: Vec<String>) -> QueryResult<Vec<Equipment>> {
-    equipment::table
-        .filter(equipment::id.eq_any(ids))
+pub fn many_equipment(conn: &mut Conn, ids: Vec<EquipmentId>) -> QueryResult<Vec<Equipment>> {
+    Ok(equipment::table
+        .filter(equipment::id.eq_any(ids.iter().map(|id| id.to_string()).collect::<Vec<_>>()))
         .select(EquipmentRow::as_select())
         .load(conn)?
         .into_iter()
         .map(EquipmentRow::into_domain)
-        .collect()
+        .collect())
 }
 
 /// Equipment by name, a page at a time, with the total count.
@@ -191,9 +199,8 @@ pub fn list_equipment(
         .offset(offset)
         .select(EquipmentRow::as_select())
         .load(conn)?;
-    let items = rows
-        .into_iter()
-        .map(EquipmentRow::into_domain)
-        .collect::<QueryResult<_>>()?;
-    Ok((items, total))
+    Ok((
+        rows.into_iter().map(EquipmentRow::into_domain).collect(),
+        total,
+    ))
 }

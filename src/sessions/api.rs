@@ -4,22 +4,31 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::domain::{Session, SessionInput, SessionKind, SessionStatus};
-use super::service;
+use super::domain::{Session, SessionId, SessionInput, SessionKind, SessionStatus};
+use super::service::{self, SessionDetails};
 use super::store::Filter;
 use crate::access::{Caller, Organiser};
 use crate::audit::Actor;
 use crate::db;
 use crate::error::{AppError, Problem};
 use crate::input::{Check, Field, ListOf, Paging};
-use crate::meetings::domain::Meeting;
+use crate::meetings::domain::{Meeting, MeetingId};
+use crate::rooms::domain::{Room, RoomId};
 use crate::state::AppState;
+
+/// Where a session is held: the room booked for it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SessionRoom {
+    pub id: RoomId,
+    pub name: String,
+    pub location: String,
+}
 
 /// A session as the API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionView {
-    pub id: String,
-    pub meeting_id: String,
+    pub id: SessionId,
+    pub meeting_id: MeetingId,
     pub kind: SessionKind,
     pub title: String,
     pub description: String,
@@ -40,14 +49,16 @@ pub struct SessionView {
     pub approval_required: bool,
     pub reserved_seats: i32,
     pub reserved_until: Option<DateTime<Utc>>,
+    /// The room booked for the session; null until one is.
+    pub room: Option<SessionRoom>,
 }
 
 impl SessionView {
     /// The view of a session for a caller.
-    pub fn of(s: &Session, meeting: &Meeting, staff: bool) -> SessionView {
+    pub fn of(s: &Session, meeting: &Meeting, room: Option<&Room>, staff: bool) -> SessionView {
         let f = &s.fields;
         SessionView {
-            id: s.id.to_string(),
+            id: s.id.clone(),
             meeting_id: s.meeting_id.clone(),
             kind: f.kind,
             title: f.title.clone(),
@@ -66,7 +77,17 @@ impl SessionView {
             approval_required: f.approval_required,
             reserved_seats: f.reserved_seats,
             reserved_until: f.reserved_until,
+            room: room.map(|r| SessionRoom {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                location: r.location.clone(),
+            }),
         }
+    }
+
+    /// The staff view of a session with its meeting and room.
+    pub fn of_details(d: &SessionDetails) -> SessionView {
+        SessionView::of(&d.session, &d.meeting, d.room.as_ref(), true)
     }
 }
 
@@ -90,14 +111,13 @@ pub struct CancelInput {
     pub reason: Field<String>,
 }
 
+/// The staff view of a session just changed, with its meeting and room.
 async fn answer(state: &AppState, session: Session) -> Result<HttpResponse, AppError> {
-    let meeting_id = session.meeting_id.clone();
-    let meeting = db::run(&state.pool, move |conn| {
-        crate::meetings::store::find(conn, &meeting_id).map_err(AppError::from)
+    let details = db::run(&state.pool, move |conn| {
+        service::details(conn, &session.id, true)
     })
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok(HttpResponse::Ok().json(SessionView::of(&session, &meeting, true)))
+    .await?;
+    Ok(HttpResponse::Ok().json(SessionView::of_details(&details)))
 }
 
 /// Creates a draft session inside a meeting's days.
@@ -124,7 +144,7 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     Organiser(user): Organiser,
-    id: web::Path<String>,
+    id: web::Path<SessionId>,
     body: web::Json<SessionInput>,
 ) -> Result<HttpResponse, AppError> {
     let actor = Actor::User(user.id);
@@ -142,7 +162,7 @@ pub async fn update(
 pub async fn publish(
     state: web::Data<AppState>,
     Organiser(user): Organiser,
-    id: web::Path<String>,
+    id: web::Path<SessionId>,
 ) -> Result<HttpResponse, AppError> {
     let (actor, ctx) = (Actor::User(user.id), state.ctx());
     let session = db::run(&state.pool, move |conn| {
@@ -158,7 +178,7 @@ pub async fn publish(
 pub async fn cancel(
     state: web::Data<AppState>,
     Organiser(user): Organiser,
-    id: web::Path<String>,
+    id: web::Path<SessionId>,
     body: web::Json<CancelInput>,
 ) -> Result<HttpResponse, AppError> {
     let mut check = Check::new();
@@ -183,7 +203,7 @@ pub async fn list(
     paging: web::Query<Paging>,
     query: web::Query<SessionQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let staff = caller.is_staff();
+    let (staff, now) = (caller.is_staff(), state.ctx().now);
     let (limit, offset) = paging.bounds();
     let query = query.into_inner();
     let statuses = match query.status.as_deref() {
@@ -192,32 +212,26 @@ pub async fn list(
             .ok_or_else(|| AppError::invalid("status", "must be draft, scheduled or cancelled"))?],
     };
     let filter = Filter {
-        meeting_ids: query.meeting_id.map(|id| vec![id]),
+        meeting_ids: query.meeting_id.map(|id| vec![MeetingId::from(id)]),
         statuses,
-        ends_after: query
-            .upcoming
-            .unwrap_or(false)
-            .then(|| db::micros(Utc::now())),
+        ends_after: query.upcoming.unwrap_or(false).then(|| db::micros(now)),
     };
-    let (sessions, total, meetings) = db::run(&state.pool, move |conn| {
-        let (sessions, total) = service::list(conn, staff, filter, limit, offset)?;
-        let meetings = crate::meetings::store::many(
-            conn,
-            sessions.iter().map(|s| s.meeting_id.clone()).collect(),
-        )?;
-        Ok((sessions, total, meetings))
+    let page = db::run(&state.pool, move |conn| {
+        service::list(conn, staff, filter, limit, offset)
     })
     .await?;
-    let items = sessions
+    let items = page
+        .sessions
         .iter()
         .filter_map(|s| {
-            meetings
-                .iter()
-                .find(|m| m.id == s.meeting_id)
-                .map(|m| SessionView::of(s, m, staff))
+            let meeting = page.meetings.iter().find(|m| m.id == s.meeting_id)?;
+            Some(SessionView::of(s, meeting, page.rooms.get(&s.id), staff))
         })
         .collect();
-    Ok(HttpResponse::Ok().json(ListOf { items, total }))
+    Ok(HttpResponse::Ok().json(ListOf {
+        items,
+        total: page.total,
+    }))
 }
 
 /// One session (drafts for staff only).
@@ -226,10 +240,14 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<SessionId>,
 ) -> Result<HttpResponse, AppError> {
     let staff = caller.is_staff();
-    let (session, meeting) =
-        db::run(&state.pool, move |conn| service::get(conn, &id, staff)).await?;
-    Ok(HttpResponse::Ok().json(SessionView::of(&session, &meeting, staff)))
+    let d = db::run(&state.pool, move |conn| service::details(conn, &id, staff)).await?;
+    Ok(HttpResponse::Ok().json(SessionView::of(
+        &d.session,
+        &d.meeting,
+        d.room.as_ref(),
+        staff,
+    )))
 }

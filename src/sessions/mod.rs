@@ -10,7 +10,9 @@ use actix_web::http::Method;
 
 use crate::api;
 use crate::capability::Capability;
+use crate::error::AppError;
 use crate::web::routes::{Access, Routes};
+use domain::SessionError;
 
 /// The sessions capability, as the app lists it.
 pub const CAPABILITY: Capability = Capability {
@@ -28,4 +30,10 @@ fn mount(r: &mut Routes) {
     api!(r, Access::Anyone, api::list);
     api!(r, Access::Anyone, api::get);
     r.page(Method::GET, "/sessions/{id}", Access::Anyone, pages::show);
+}
+
+impl From<SessionError> for AppError {
+    fn from(e: SessionError) -> AppError {
+        AppError::conflict(e.to_string())
+    }
 }

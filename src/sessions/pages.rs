@@ -1,11 +1,13 @@
 //! The public page of one session.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use serde::Serialize;
 
-use super::domain::SessionStatus;
-use super::service;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::domain::{Session, SessionId};
+use super::service::{self, SessionDetails};
 use crate::db;
 use crate::state::AppState;
 use crate::web::PageError;
@@ -29,6 +31,13 @@ struct SessionPage {
     paragraphs: Vec<String>,
 }
 
+/// Where the session is held: the booked room, or the meeting's venue until one is booked.
+#[derive(Serialize)]
+struct Place {
+    room: Option<String>,
+    location: String,
+}
+
 #[derive(Serialize)]
 struct MeetingLine {
     title: String,
@@ -37,47 +46,64 @@ struct MeetingLine {
     timezone: &'static str,
 }
 
+impl SessionPage {
+    fn of(session: &Session, tz: Tz, now: DateTime<Utc>) -> SessionPage {
+        let f = &session.fields;
+        SessionPage {
+            id: session.id.to_string(),
+            title: f.title.clone(),
+            kind_key: format!("session_kind_{}", f.kind.as_str()),
+            status: session.status.as_str(),
+            status_key: format!("session_status_{}", session.status.as_str()),
+            cancel_reason: session.cancel_reason.clone(),
+            when: local_span(tz, f.starts_at, f.ends_at),
+            capacity: f.capacity,
+            remote_capacity: f.remote_capacity,
+            registration_open: session.registration_open(now),
+            opens: f.registration_opens_at.map(|t| local_instant(tz, t)),
+            closes: f.registration_closes_at.map(|t| local_instant(tz, t)),
+            description: f.description.clone(),
+            paragraphs: f
+                .description
+                .split("\n\n")
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+        }
+    }
+}
+
+impl Place {
+    fn of(details: &SessionDetails) -> Place {
+        match &details.room {
+            Some(room) => Place {
+                room: Some(room.name.clone()),
+                location: room.location.clone(),
+            },
+            None => Place {
+                room: None,
+                location: details.meeting.venue.clone(),
+            },
+        }
+    }
+}
+
 /// A session's public page; drafts are not public.
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
-    id: web::Path<String>,
+    id: web::Path<SessionId>,
 ) -> Result<HttpResponse, PageError> {
-    let (session, meeting) =
-        db::run(&state.pool, move |conn| service::get(conn, &id, false)).await?;
-    let f = &session.fields;
-    let tz = meeting.timezone;
-    let page = SessionPage {
-        id: session.id.to_string(),
-        title: f.title.clone(),
-        kind_key: format!("session_kind_{}", f.kind.as_str()),
-        status: session.status.as_str(),
-        status_key: format!("session_status_{}", session.status.as_str()),
-        cancel_reason: session.cancel_reason.clone(),
-        when: local_span(tz, f.starts_at, f.ends_at),
-        capacity: f.capacity,
-        remote_capacity: f.remote_capacity,
-        registration_open: session.status == SessionStatus::Scheduled
-            && f.registration_window_open(Utc::now()),
-        opens: f.registration_opens_at.map(|t| local_instant(tz, t)),
-        closes: f.registration_closes_at.map(|t| local_instant(tz, t)),
-        description: f.description.clone(),
-        paragraphs: f
-            .description
-            .split("\n\n")
-            .map(|p| p.trim().to_string())
-            .filter(|p| !p.is_empty())
-            .collect(),
+    let now = state.ctx().now;
+    let details = db::run(&state.pool, move |conn| service::details(conn, &id, false)).await?;
+    let meeting = &details.meeting;
+    let page = SessionPage::of(&details.session, meeting.timezone, now);
+    let line = MeetingLine {
+        title: meeting.title.clone(),
+        venue: meeting.venue.clone(),
+        question: meeting.question.clone(),
+        timezone: meeting.timezone.name(),
     };
-    let meeting = MeetingLine {
-        title: meeting.title,
-        venue: meeting.venue,
-        question: meeting.question,
-        timezone: tz.name(),
-    };
-    Ok(render(
-        Lang::of(&req),
-        "sessions/show.html",
-        serde_json::json!({ "s": page, "m": meeting }),
-    )?)
+    let values = serde_json::json!({ "s": page, "m": line, "place": Place::of(&details) });
+    Ok(render(Lang::of(&req), "sessions/show.html", values)?)
 }

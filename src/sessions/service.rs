@@ -1,35 +1,30 @@
-//! Use cases of sessions: create, change, publish, cancel, list.
+//! Use cases of sessions: create, change, publish, cancel, list, show.
 
 use serde_json::{json, Map, Value};
 
 use super::domain::{
-    Session, SessionChange, SessionEvent, SessionFields, SessionId, SessionInput, SessionStatus,
+    self, Session, SessionChange, SessionEvent, SessionFields, SessionId, SessionInput,
+    SessionStatus,
 };
-use super::store::{self, Filter};
+use super::store::Filter;
 use crate::audit::{self, Actor};
+use crate::bookings::{self, domain::SessionRooms};
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
+use crate::input::Field;
 use crate::meetings::{self, domain::Meeting};
-
-/// Statuses a caller may see: drafts are for staff.
-pub fn visible_statuses(staff: bool) -> Vec<SessionStatus> {
-    if staff {
-        Vec::new()
-    } else {
-        vec![SessionStatus::Scheduled, SessionStatus::Cancelled]
-    }
-}
+use crate::rooms::domain::Room;
+use crate::sessions;
 
 fn meeting_of(
     conn: &mut Conn,
     input: &SessionInput,
-    current: Option<&str>,
+    current: Option<&Session>,
 ) -> Result<Meeting, AppError> {
-    use crate::input::Field;
     let id = match (&input.meeting_id, current) {
         (Field::Value(id), _) => id.clone(),
-        (Field::Missing, Some(id)) => id.to_string(),
+        (Field::Missing, Some(session)) => session.meeting_id.to_string(),
         (Field::Invalid(m), _) => return Err(AppError::invalid("meeting_id", m.clone())),
         _ => return Err(AppError::invalid("meeting_id", "is required")),
     };
@@ -45,9 +40,8 @@ pub fn create(
     input: SessionInput,
 ) -> Result<Session, AppError> {
     db::write(conn, |conn| {
-        let input = input.clone();
         let meeting = meeting_of(conn, &input, None)?;
-        let fields = input.apply(None, &meeting)?;
+        let fields = input.clone().apply(None, &meeting)?;
         let now = db::micros(ctx.now);
         let session = Session {
             id: SessionId::random(),
@@ -59,8 +53,9 @@ pub fn create(
             created_at: now,
             updated_at: now,
         };
-        store::insert(conn, &session)?;
-        let changes = json!({"title": session.fields.title, "starts_at": session.fields.starts_at, "ends_at": session.fields.ends_at});
+        sessions::store::insert(conn, &session)?;
+        let f = &session.fields;
+        let changes = json!({"title": f.title, "starts_at": f.starts_at, "ends_at": f.ends_at});
         audit::store::record(
             conn,
             actor,
@@ -79,35 +74,23 @@ pub fn patch(
     conn: &mut Conn,
     ctx: &Ctx,
     actor: &Actor,
-    id: &str,
+    id: &SessionId,
     input: SessionInput,
 ) -> Result<Session, AppError> {
     db::write(conn, |conn| {
-        let input = input.clone();
-        let mut session = store::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let mut session = sessions::store::find(conn, id)?.ok_or(AppError::NotFound)?;
         session.ensure_editable()?;
-        let meeting = meeting_of(conn, &input, Some(&session.meeting_id))?;
-        let fields = input.apply(Some(&session.fields), &meeting)?;
+        let meeting = meeting_of(conn, &input, Some(&session))?;
+        let fields = input.clone().apply(Some(&session.fields), &meeting)?;
         let changes = changed_fields(&session.fields, &fields);
         let moved_meeting = meeting.id != session.meeting_id;
         if changes.is_empty() && !moved_meeting {
             return Ok(session);
         }
-        if fields.calendar_differs(&session.fields) || moved_meeting {
-            session.sequence += 1;
-        }
-        let before = std::mem::replace(&mut session.fields, fields);
-        session.meeting_id = meeting.id.clone();
-        session.updated_at = db::micros(ctx.now);
-        store::update(conn, &session)?;
-        audit::store::record(
-            conn,
-            actor,
-            "session.updated",
-            "session",
-            &session.id,
-            Value::Object(changes),
-        )?;
+        let before = session.edit(fields, meeting.id.clone(), db::micros(ctx.now));
+        sessions::store::update(conn, &session)?;
+        let (action, changes) = ("session.updated", Value::Object(changes));
+        audit::store::record(conn, actor, action, "session", &session.id, changes)?;
         let change = SessionChange::Edited {
             before: Box::new(before),
             moved_meeting,
@@ -118,7 +101,12 @@ pub fn patch(
 }
 
 /// Publishes a draft: it becomes public and registration can open.
-pub fn publish(conn: &mut Conn, ctx: &Ctx, actor: &Actor, id: &str) -> Result<Session, AppError> {
+pub fn publish(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: &SessionId,
+) -> Result<Session, AppError> {
     transition(conn, ctx, actor, id, "session.published", |session| {
         session.status = session.publish()?;
         Ok(SessionChange::Published)
@@ -131,13 +119,11 @@ pub fn cancel(
     conn: &mut Conn,
     ctx: &Ctx,
     actor: &Actor,
-    id: &str,
+    id: &SessionId,
     reason: String,
 ) -> Result<Session, AppError> {
     transition(conn, ctx, actor, id, "session.cancelled", |session| {
-        session.status = session.cancel()?;
-        session.cancel_reason = Some(reason.clone());
-        session.sequence += 1;
+        session.cancel_for(reason.clone())?;
         Ok(SessionChange::Cancelled)
     })
 }
@@ -146,16 +132,16 @@ fn transition(
     conn: &mut Conn,
     ctx: &Ctx,
     actor: &Actor,
-    id: &str,
+    id: &SessionId,
     action: &str,
     change: impl Fn(&mut Session) -> Result<SessionChange, AppError>,
 ) -> Result<Session, AppError> {
     db::write(conn, |conn| {
-        let mut session = store::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let mut session = sessions::store::find(conn, id)?.ok_or(AppError::NotFound)?;
         let before = session.status;
         let happened = change(&mut session)?;
         session.updated_at = db::micros(ctx.now);
-        store::update(conn, &session)?;
+        sessions::store::update(conn, &session)?;
         let changes = json!({"status": {"from": before.as_str(), "to": session.status.as_str()}, "cancel_reason": session.cancel_reason});
         audit::store::record(conn, actor, action, "session", &session.id, changes)?;
         let meeting =
@@ -182,88 +168,80 @@ fn announce(
     ctx.announce(conn, &event)
 }
 
-/// A page of the sessions the caller may see.
+/// A page of sessions with their meetings and booked rooms.
+pub struct SessionPage {
+    pub sessions: Vec<Session>,
+    pub total: i64,
+    pub meetings: Vec<Meeting>,
+    pub rooms: SessionRooms,
+}
+
+/// A page of the sessions the caller may see, with their meetings and rooms, in four queries.
 pub fn list(
     conn: &mut Conn,
     staff: bool,
     mut filter: Filter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<Session>, i64), AppError> {
-    let visible = visible_statuses(staff);
-    if !visible.is_empty() {
-        filter.statuses = if filter.statuses.is_empty() {
-            visible
-        } else {
-            filter
-                .statuses
-                .into_iter()
-                .filter(|s| visible.contains(s))
-                .collect()
-        };
-        if filter.statuses.is_empty() {
-            return Ok((Vec::new(), 0));
+) -> Result<SessionPage, AppError> {
+    let asked = std::mem::take(&mut filter.statuses);
+    let (sessions, total) = match domain::listed_statuses(staff, asked) {
+        Some(statuses) => {
+            filter.statuses = statuses;
+            sessions::store::list(conn, &filter, limit, offset)?
         }
-    }
-    Ok(store::list(conn, &filter, limit, offset)?)
+        None => (Vec::new(), 0),
+    };
+    let ids = sessions.iter().map(|s| s.meeting_id.clone()).collect();
+    let meetings = meetings::store::many(conn, ids)?;
+    let rooms = bookings::service::rooms_of(conn, &sessions)?;
+    Ok(SessionPage {
+        sessions,
+        total,
+        meetings,
+        rooms,
+    })
 }
 
-/// One session (and its meeting), if the caller may see it.
+/// One session (and its meeting), if the caller may see it. Takes the id as text, so other
+/// capabilities may pass any id they hold.
 pub fn get(conn: &mut Conn, id: &str, staff: bool) -> Result<(Session, Meeting), AppError> {
-    let session = store::find(conn, id)?
+    let session = sessions::store::find(conn, id)?
         .filter(|s| staff || s.is_public())
         .ok_or(AppError::NotFound)?;
     let meeting = meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
     Ok((session, meeting))
 }
 
+/// A session as its page and the API show it: with its meeting and the room booked for it.
+pub struct SessionDetails {
+    pub session: Session,
+    pub meeting: Meeting,
+    pub room: Option<Room>,
+}
+
+/// One session with its meeting and room, if the caller may see it.
+pub fn details(conn: &mut Conn, id: &SessionId, staff: bool) -> Result<SessionDetails, AppError> {
+    let (session, meeting) = get(conn, id, staff)?;
+    let room =
+        bookings::service::rooms_of(conn, std::slice::from_ref(&session))?.remove(&session.id);
+    Ok(SessionDetails {
+        session,
+        meeting,
+        room,
+    })
+}
+
+/// The fields that differ, each as `{from, to}`, as the audit trail records them.
 fn changed_fields(old: &SessionFields, new: &SessionFields) -> Map<String, Value> {
-    let mut changes = Map::new();
-    let mut note = |name: &str, from: Value, to: Value| {
-        if from != to {
-            changes.insert(name.into(), json!({"from": from, "to": to}));
-        }
+    let (Value::Object(old), Value::Object(new)) = (json!(old), json!(new)) else {
+        return Map::new();
     };
-    note("kind", json!(old.kind), json!(new.kind));
-    note("title", json!(old.title), json!(new.title));
-    note(
-        "description",
-        json!(old.description),
-        json!(new.description),
-    );
-    note("starts_at", json!(old.starts_at), json!(new.starts_at));
-    note("ends_at", json!(old.ends_at), json!(new.ends_at));
-    note("capacity", json!(old.capacity), json!(new.capacity));
-    note(
-        "remote_capacity",
-        json!(old.remote_capacity),
-        json!(new.remote_capacity),
-    );
-    note(
-        "registration_opens_at",
-        json!(old.registration_opens_at),
-        json!(new.registration_opens_at),
-    );
-    note(
-        "registration_closes_at",
-        json!(old.registration_closes_at),
-        json!(new.registration_closes_at),
-    );
-    note("remote_url", json!(old.remote_url), json!(new.remote_url));
-    note(
-        "approval_required",
-        json!(old.approval_required),
-        json!(new.approval_required),
-    );
-    note(
-        "reserved_seats",
-        json!(old.reserved_seats),
-        json!(new.reserved_seats),
-    );
-    note(
-        "reserved_until",
-        json!(old.reserved_until),
-        json!(new.reserved_until),
-    );
-    changes
+    new.into_iter()
+        .filter(|(name, to)| old.get(name) != Some(to))
+        .map(|(name, to)| {
+            let from = old.get(&name).cloned().unwrap_or(Value::Null);
+            (name, json!({"from": from, "to": to}))
+        })
+        .collect()
 }

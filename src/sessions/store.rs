@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::domain::{Session, SessionFields, SessionId, SessionKind, SessionStatus};
 use crate::db::schema::sessions;
 use crate::db::{micros, Conn};
+use crate::meetings::domain::MeetingId;
 
 crate::text_column!(SessionId);
 crate::text_column!(SessionKind);
@@ -16,7 +17,7 @@ crate::text_column!(SessionStatus);
 #[diesel(table_name = sessions, treat_none_as_null = true)]
 pub struct SessionRow {
     pub id: SessionId,
-    pub meeting_id: String,
+    pub meeting_id: MeetingId,
     pub kind: SessionKind,
     pub title: String,
     pub description: String,
@@ -38,10 +39,10 @@ pub struct SessionRow {
 }
 
 impl SessionRow {
-    /// The domain value; a row the rules could not have written is a corrupt database.
-    pub fn into_domain(self) -> QueryResult<Session> {
+    /// The domain value.
+    pub fn into_domain(self) -> Session {
         let utc = |t: NaiveDateTime| Utc.from_utc_datetime(&t);
-        Ok(Session {
+        Session {
             fields: SessionFields {
                 kind: self.kind,
                 title: self.title,
@@ -64,7 +65,7 @@ impl SessionRow {
             sequence: self.sequence,
             created_at: self.created_at,
             updated_at: self.updated_at,
-        })
+        }
     }
 
     /// The row for a domain value.
@@ -98,7 +99,7 @@ impl SessionRow {
 /// Which sessions a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub meeting_ids: Option<Vec<String>>,
+    pub meeting_ids: Option<Vec<MeetingId>>,
     pub statuses: Vec<SessionStatus>,
     pub ends_after: Option<NaiveDateTime>,
 }
@@ -106,14 +107,11 @@ pub struct Filter {
 fn filtered(filter: &Filter) -> sessions::BoxedQuery<'static, crate::db::MultiBackend> {
     let mut query = sessions::table.into_boxed();
     if let Some(ids) = &filter.meeting_ids {
-        query = query.filter(sessions::meeting_id.eq_any(ids.clone()));
+        let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+        query = query.filter(sessions::meeting_id.eq_any(ids));
     }
     if !filter.statuses.is_empty() {
-        let names: Vec<String> = filter
-            .statuses
-            .iter()
-            .map(|s| s.as_str().to_string())
-            .collect();
+        let names: Vec<&'static str> = filter.statuses.iter().map(|s| s.as_str()).collect();
         query = query.filter(sessions::status.eq_any(names));
     }
     if let Some(after) = filter.ends_after {
@@ -136,22 +134,20 @@ pub fn list(
         .offset(offset)
         .select(SessionRow::as_select())
         .load(conn)?;
-    let sessions = rows
-        .into_iter()
-        .map(SessionRow::into_domain)
-        .collect::<QueryResult<_>>()?;
-    Ok((sessions, total))
+    Ok((
+        rows.into_iter().map(SessionRow::into_domain).collect(),
+        total,
+    ))
 }
 
-/// Finds one session.
+/// Finds one session. Takes the id as text, so other capabilities may pass any id they hold.
 pub fn find(conn: &mut Conn, id: &str) -> QueryResult<Option<Session>> {
-    sessions::table
+    Ok(sessions::table
         .find(id)
         .select(SessionRow::as_select())
         .first(conn)
         .optional()?
-        .map(SessionRow::into_domain)
-        .transpose()
+        .map(SessionRow::into_domain))
 }
 
 /// Inserts a session.
@@ -171,15 +167,14 @@ pub fn update(conn: &mut Conn, session: &Session) -> QueryResult<usize> {
 /// Finds a session by meeting and title (for idempotent demo data).
 pub fn find_by_title(
     conn: &mut Conn,
-    meeting_id: &str,
+    meeting_id: &MeetingId,
     title: &str,
 ) -> QueryResult<Option<Session>> {
-    sessions::table
+    Ok(sessions::table
         .filter(sessions::meeting_id.eq(meeting_id))
         .filter(sessions::title.eq(title))
         .select(SessionRow::as_select())
         .first(conn)
         .optional()?
-        .map(SessionRow::into_domain)
-        .transpose()
+        .map(SessionRow::into_domain))
 }

@@ -3,6 +3,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 mod pages;
+mod places;
 mod races;
 
 use crate::on_both_backends;

@@ -4,8 +4,9 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::domain::{self, Held, Interval};
+use super::domain::{self, Interval};
 use super::service::MeetingPlan;
+use crate::bookings::domain::Held;
 use crate::rooms::domain::{Equipment, Room};
 use crate::web::local_span;
 
@@ -101,7 +102,7 @@ fn room_row(plan: &MeetingPlan, room: &Room, day: NaiveDate) -> RoomRow {
                 .iter()
                 .filter(|(b, _)| b.room_id == room.id && b.interval.overlaps(&hour))
                 .map(|(b, title)| SessionRef {
-                    id: b.session_id.clone(),
+                    id: b.session_id.to_string(),
                     title: title.clone(),
                 })
                 .collect();
@@ -112,7 +113,7 @@ fn room_row(plan: &MeetingPlan, room: &Room, day: NaiveDate) -> RoomRow {
         })
         .collect();
     RoomRow {
-        id: room.id.clone(),
+        id: room.id.to_string(),
         name: room.name.clone(),
         capacity: room.capacity,
         cells,
@@ -155,7 +156,7 @@ fn stock_line(plan: &MeetingPlan, item: &Equipment, day: &Interval) -> StockLine
             });
             reservations.push(ReservationLine {
                 session: SessionRef {
-                    id: b.session_id.clone(),
+                    id: b.session_id.to_string(),
                     title: title.clone(),
                 },
                 quantity: r.quantity,

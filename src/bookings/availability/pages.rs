@@ -1,4 +1,4 @@
-//! Staff pages: a meeting's room grid and equipment stock, and the admin lists of rooms and equipment.
+//! Staff pages: a meeting's room grid and equipment stock by day.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
@@ -6,6 +6,7 @@ use serde_json::json;
 use super::{grid, service};
 use crate::access::Staff;
 use crate::db;
+use crate::meetings::domain::MeetingId;
 use crate::state::AppState;
 use crate::web::PageError;
 use crate::web::{render, Lang};
@@ -15,7 +16,7 @@ pub async fn room_grid(
     state: web::Data<AppState>,
     req: HttpRequest,
     _staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<MeetingId>,
 ) -> Result<HttpResponse, PageError> {
     let plan = db::run(&state.pool, move |conn| service::meeting_plan(conn, &id)).await?;
     let days = grid::room_grid(&plan);
@@ -32,7 +33,7 @@ pub async fn equipment_days(
     state: web::Data<AppState>,
     req: HttpRequest,
     _staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<MeetingId>,
 ) -> Result<HttpResponse, PageError> {
     let plan = db::run(&state.pool, move |conn| service::meeting_plan(conn, &id)).await?;
     let days = grid::stock_days(&plan);
