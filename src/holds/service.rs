@@ -123,15 +123,17 @@ impl Change<'_> {
         })
     }
 
-    /// Where this holder attends, as their calendar and email say.
-    fn location(&self, hold: &Hold) -> String {
+    /// Where this holder attends, as their calendar and email say; a remote holder reads the
+    /// connection link in an invitation or its update, never in a cancellation.
+    fn location(&self, hold: &Hold, method: Method) -> String {
+        let with_link = method != Method::Cancel;
         self.place
-            .for_attendee(hold.remote, true, &online(&hold.lang))
+            .for_attendee(hold.remote, with_link, &online(&hold.lang))
     }
 
-    fn summary(&self, hold: &Hold) -> SessionSummary {
-        let settings = &self.ctx.settings;
-        SessionSummary::of(settings, self.session, self.meeting, self.location(hold))
+    fn summary(&self, hold: &Hold, method: Method) -> SessionSummary {
+        let location = self.location(hold, method);
+        SessionSummary::of(&self.ctx.settings, self.session, self.meeting, location)
     }
 
     /// Renders `notice` and queues it to the holder with their calendar at `sequence`.
@@ -145,7 +147,8 @@ impl Change<'_> {
         let settings = &self.ctx.settings;
         let lang = Lang(crate::i18n::negotiate(Some(&hold.lang), None));
         let mail = notice::render(settings, lang, notice)?;
-        let mut event = session_event(settings, self.session, self.location(hold), self.ctx.now);
+        let location = self.location(hold, method);
+        let mut event = session_event(settings, self.session, location, self.ctx.now);
         event.sequence = u32::try_from(sequence).unwrap_or(0);
         let attendee = Person {
             name: hold.name.clone(),
@@ -216,7 +219,7 @@ pub fn invite<N: Notice>(
     };
     store::put(conn, &hold)?;
     let change = Change::of(conn, ctx, session, meeting)?;
-    let notice = notice(change.summary(&hold));
+    let notice = notice(change.summary(&hold, Method::Request));
     change.send(conn, &hold, (Method::Request, hold.sequence_sent), &notice)
 }
 
@@ -234,7 +237,7 @@ pub fn withdraw<N: Notice>(
         .into_iter()
         .filter(|h| h.holder == holder && h.record_id == record_id);
     for hold in holds {
-        let notice = notice(change.summary(&hold));
+        let notice = notice(change.summary(&hold, Method::Cancel));
         cancel_hold(conn, &change, &hold, &notice)?;
     }
     Ok(())
@@ -294,7 +297,7 @@ pub fn session_changed(
         store::sent(conn, &hold.id, sequence, true, db::micros(ctx.now))?;
         let notice = SessionUpdate {
             name: hold.name.clone(),
-            session: change.summary(hold),
+            session: change.summary(hold, Method::Request),
         };
         change.send(conn, hold, (Method::Request, sequence), &notice)?;
     }
@@ -314,7 +317,7 @@ pub fn session_cancelled(
         let notice = SessionCancelled {
             name: hold.name.clone(),
             reason: session.cancel_reason.clone().unwrap_or_default(),
-            session: change.summary(hold),
+            session: change.summary(hold, Method::Cancel),
         };
         cancel_hold(conn, &change, hold, &notice)?;
     }
