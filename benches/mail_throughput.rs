@@ -10,13 +10,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use serde_json::json;
 
 use seminars::calendar::{self, Event, Person, Role};
 use seminars::config::{MailTransport, Settings};
 use seminars::db;
-use seminars::mail::compose::compose;
-use seminars::mail::outbox::{enqueue, Email};
+use seminars::holds::notices::{SessionInvitation, SessionSummary};
+use seminars::mail::notice::render;
+use seminars::mail::outbox::{enqueue, Email, RecordKind};
 use seminars::mail::worker::Worker;
 use seminars::web::Lang;
 
@@ -45,12 +45,22 @@ fn invitation(settings: &Settings, n: usize) -> Email {
     };
     let organizer = seminars::holds::service::organizer(settings);
     let ics = calendar::request(&event, &organizer, &attendee, Role::ReqParticipant);
-    let values = json!({
-        "name": attendee.name, "reason": "", "link": format!("{}/registrations/{}", settings.base_url(), "ab".repeat(32)),
-        "session": {"title": event.summary, "when": "Tue 2026-03-10 14:30–17:30", "timezone": "Europe/Zurich", "location": event.location, "url": url},
-    });
-    let mail =
-        compose(settings, Lang("en"), "session_invitation", values).expect("templates render");
+    let notice = SessionInvitation {
+        name: attendee.name.clone(),
+        link: Some(format!(
+            "{}/registrations/{}",
+            settings.base_url(),
+            "ab".repeat(32)
+        )),
+        session: SessionSummary {
+            title: event.summary.clone(),
+            when: "Tue 2026-03-10 14:30–17:30".into(),
+            timezone: "Europe/Zurich",
+            location: event.location.clone(),
+            url,
+        },
+    };
+    let mail = render(settings, Lang("en"), &notice).expect("templates render");
     Email {
         to_email: attendee.email,
         to_name: attendee.name,
@@ -58,8 +68,9 @@ fn invitation(settings: &Settings, n: usize) -> Email {
         text: mail.text,
         html: mail.html,
         calendar: Some((ics, calendar::Method::Request)),
-        record_kind: "benchmark",
+        record_kind: RecordKind::CalendarHold,
         record_id: n.to_string(),
+        reply_to: None,
     }
 }
 

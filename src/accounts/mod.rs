@@ -1,6 +1,7 @@
 //! Staff accounts: invitations, passwords, sign-in and sign-out, API tokens, the staff pages.
 
 pub mod api;
+pub mod notices;
 pub mod pages;
 pub mod password_pages;
 pub mod passwords;

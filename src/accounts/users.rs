@@ -7,6 +7,7 @@ use chrono::{Duration, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::notices::{AccountSetup, PasswordReset};
 use super::{passwords, store};
 use crate::access::domain::{self, format_roles, FocalScope, Role, User};
 use crate::audit::{self, Actor};
@@ -15,8 +16,8 @@ use crate::db::{self, Conn};
 use crate::error::AppError;
 use crate::input::Check;
 use crate::links::{self, Purpose};
-use crate::mail::compose::compose;
-use crate::mail::outbox::{self, Email};
+use crate::mail::notice::{self, Notice};
+use crate::mail::outbox::{self, Email, RecordKind};
 use crate::security::secrets;
 use crate::web::Lang;
 
@@ -92,9 +93,8 @@ pub fn invite(
         store::insert(conn, &row)?;
         let token = links::store::issue(conn, Purpose::AccountSetup, &row.id, Some(ttl), now)?;
         let url = format!("{}/account/setup/{token}", settings.base_url());
-        let values =
-            json!({"name": row.name, "url": url, "hours": ttl.num_hours(), "roles": row.roles});
-        send(conn, settings, &row, "account_setup", values)?;
+        let (name, hours) = (row.name.clone(), ttl.num_hours());
+        send(conn, settings, &row, &AccountSetup { name, url, hours })?;
         let changes = json!({"email": row.email, "name": row.name, "roles": row.roles,
             "focal_point_country": row.focal_point_country, "focal_point_entity": row.focal_point_entity});
         audit::store::record(conn, actor, "user.invited", "user", &row.id, changes)?;
@@ -106,10 +106,9 @@ fn send(
     conn: &mut Conn,
     settings: &Settings,
     row: &store::UserRow,
-    template: &str,
-    values: serde_json::Value,
+    notice: &impl Notice,
 ) -> Result<(), AppError> {
-    let mail = compose(settings, Lang("en"), template, values)?;
+    let mail = notice::render(settings, Lang("en"), notice)?;
     let email = Email {
         to_email: row.email.clone(),
         to_name: row.name.clone(),
@@ -117,8 +116,9 @@ fn send(
         text: mail.text,
         html: mail.html,
         calendar: None,
-        record_kind: "user",
+        record_kind: RecordKind::User,
         record_id: row.id.clone(),
+        reply_to: None,
     };
     outbox::enqueue(conn, &settings.public_host(), email)?;
     Ok(())
@@ -136,8 +136,8 @@ pub fn request_reset(conn: &mut Conn, settings: &Settings, email: &str) -> Resul
         let now = Utc::now();
         let token = links::store::reissue(conn, Purpose::PasswordReset, &row.id, Some(ttl), now)?;
         let url = format!("{}/password-reset/{token}", settings.base_url());
-        let values = json!({"name": row.name, "url": url, "hours": ttl.num_hours()});
-        send(conn, settings, &row, "password_reset", values)?;
+        let (name, hours) = (row.name.clone(), ttl.num_hours());
+        send(conn, settings, &row, &PasswordReset { name, url, hours })?;
         let changes = json!({"fields": ["password_reset_link"]});
         audit::store::record(
             conn,

@@ -45,16 +45,17 @@ pub struct Person {
     pub email: String,
 }
 
-/// The attendee's participation role (RFC 5545 §3.2.16).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// ROLE=CHAIR
-    Chair,
-    /// ROLE=REQ-PARTICIPANT
-    ReqParticipant,
-    /// ROLE=OPT-PARTICIPANT
-    OptParticipant,
-}
+crate::text_enum!(
+    /// The attendee's participation role (RFC 5545 §3.2.16), stored with each calendar hold.
+    Role {
+        /// ROLE=CHAIR
+        Chair = "chair",
+        /// ROLE=REQ-PARTICIPANT
+        ReqParticipant = "req_participant",
+        /// ROLE=OPT-PARTICIPANT
+        OptParticipant = "opt_participant",
+    }
+);
 
 /// The iTIP method of a calendar object (RFC 5546 §1.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -99,6 +99,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        reply_to_email -> Nullable<Text>,
+        reply_to_name -> Nullable<Text>,
     }
 }
 

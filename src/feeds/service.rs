@@ -1,15 +1,15 @@
 //! Builds the feeds: which events each one lists, and a strong validator of the body.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::calendar::{self, Event};
 use crate::config::Settings;
-use crate::db::schema::calendar_holds;
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::holds::service::{organizer, session_event, HoldRow};
+use crate::holds::domain::Hold;
+use crate::holds::service::{online, organizer, place, session_event};
+use crate::holds::store as holds;
 use crate::links::{self, Purpose};
 use crate::meetings;
 use crate::sessions;
@@ -35,9 +35,9 @@ impl Feed {
 /// The public feed of one session (drafts are not public: 404).
 pub fn session_feed(conn: &mut Conn, settings: &Settings, id: &str) -> Result<Feed, AppError> {
     let (session, meeting) = sessions::service::get(conn, id, false)?;
-    let mut event = session_event(settings, &session, &meeting, false);
+    let location = place(conn, &session, &meeting)?.in_person();
     // The last change, not the time of the request, so the body (and its ETag) stays put.
-    event.stamp = session.updated_at.and_utc();
+    let event = session_event(settings, &session, location, session.updated_at.and_utc());
     let cancelled = session.status == SessionStatus::Cancelled;
     let mut events = vec![(event, cancelled)];
     events.extend(
@@ -77,12 +77,7 @@ pub fn holder_feed(
         None => links::store::resolve(conn, Purpose::SpeakerInvitation, token, now)?
             .ok_or(AppError::NotFound)?,
     };
-    let holds: Vec<HoldRow> = calendar_holds::table
-        .filter(calendar_holds::record_id.eq(&link.record_id))
-        .filter(calendar_holds::active.eq(true))
-        .order(calendar_holds::created_at.asc())
-        .select(HoldRow::as_select())
-        .load(conn)?;
+    let holds = holds::active_of_record(conn, &link.record_id)?;
     let mut events = Vec::with_capacity(holds.len());
     for hold in &holds {
         let Some(session) =
@@ -92,9 +87,11 @@ pub fn holder_feed(
         };
         let meeting =
             meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
-        let mut event = session_event(settings, &session, &meeting, hold.remote);
+        let location =
+            place(conn, &session, &meeting)?.for_attendee(hold.remote, true, &online(&hold.lang));
+        let stamp = latest(hold.updated_at, session.updated_at).and_utc();
+        let mut event = session_event(settings, &session, location, stamp);
         event.sequence = u32::try_from(hold.sequence_sent).unwrap_or(0);
-        event.stamp = latest(hold.updated_at, session.updated_at).and_utc();
         events.push((event, session.status == SessionStatus::Cancelled));
         events.extend(
             approved_items(conn, settings, &session)?
@@ -114,7 +111,7 @@ fn latest(a: NaiveDateTime, b: NaiveDateTime) -> NaiveDateTime {
     a.max(b)
 }
 
-fn hold_lang(holds: &[HoldRow]) -> String {
+fn hold_lang(holds: &[Hold]) -> String {
     holds
         .first()
         .map(|h| h.lang.clone())

@@ -1,70 +1,38 @@
-//! Calendar invitations that follow their event: who holds one, and the REQUEST or CANCEL each change sends them.
+//! Calendar invitations that follow their event: who holds one, and the REQUEST or CANCEL each
+//! change (of the session, or of the room booked for it) sends them.
 
 use std::any::Any;
 
-use chrono::Utc;
-use diesel::prelude::*;
-use serde_json::json;
-use uuid::Uuid;
+use chrono::{DateTime, Utc};
 
+use super::domain::{
+    invitation_sequence, next_sequence, Hold, HoldId, HolderKind, Place, RoomLine,
+};
+use super::notices::{session_url, SessionCancelled, SessionSummary, SessionUpdate};
+use super::store;
+use crate::bookings::domain::BookingEvent;
 use crate::calendar::{self, Event, Method, Person, Role};
 use crate::config::Settings;
-use crate::db::schema::calendar_holds;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::mail::compose::{compose, Composed};
-use crate::mail::outbox::{self, Email};
+use crate::mail::notice::{self, Composed, Notice};
+use crate::mail::outbox::{self, Email, RecordKind};
 use crate::meetings::domain::Meeting;
-use crate::sessions::domain::{Session, SessionChange, SessionEvent};
-use crate::web::{local_span, Lang};
+use crate::sessions::domain::{Session, SessionChange, SessionEvent, SessionStatus};
+use crate::web::Lang;
+use crate::{bookings, meetings, rooms, sessions};
 
 /// Someone who receives a session's invitation: a delegate, or (for a slot) a speaker.
 #[derive(Debug, Clone)]
 pub struct Recipient {
-    pub record_kind: &'static str,
+    pub holder: HolderKind,
     pub record_id: String,
     pub email: String,
     pub name: String,
     pub role: Role,
     pub lang: &'static str,
     pub remote: bool,
-}
-
-/// A stored hold.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = calendar_holds)]
-pub struct HoldRow {
-    pub id: String,
-    pub event_uid: String,
-    pub session_id: String,
-    pub record_kind: String,
-    pub record_id: String,
-    pub email: String,
-    pub name: String,
-    pub role: String,
-    pub lang: String,
-    pub remote: bool,
-    pub sequence_sent: i32,
-    pub active: bool,
-    pub created_at: chrono::NaiveDateTime,
-    pub updated_at: chrono::NaiveDateTime,
-}
-
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Chair => "chair",
-        Role::ReqParticipant => "req_participant",
-        Role::OptParticipant => "opt_participant",
-    }
-}
-
-fn role_of(name: &str) -> Role {
-    match name {
-        "chair" => Role::Chair,
-        "opt_participant" => Role::OptParticipant,
-        _ => Role::ReqParticipant,
-    }
 }
 
 /// The stable UID of a session's event.
@@ -86,20 +54,38 @@ pub fn organizer(settings: &Settings) -> Person {
     }
 }
 
-/// The session as a calendar event; remote attendees see the connection link as the place.
+/// Where a session takes place now: the rooms booked for it, else its meeting's venue.
+pub fn place(conn: &mut Conn, session: &Session, meeting: &Meeting) -> Result<Place, AppError> {
+    let mut rooms = Vec::new();
+    for booking in bookings::store::bookings_of_session(conn, &session.id)? {
+        if let Some(room) = rooms::store::find_room(conn, &booking.room_id)? {
+            rooms.push(RoomLine {
+                name: room.name,
+                location: room.location,
+            });
+        }
+    }
+    Ok(Place {
+        rooms,
+        venue: meeting.venue.clone(),
+        remote_url: session.fields.remote_url.clone(),
+    })
+}
+
+/// What a remote attendee without a connection link reads as the place, in their language.
+pub fn online(lang: &str) -> String {
+    crate::i18n::text(lang, "mail_online")
+}
+
+/// The session as a calendar event at `location`, with its own SEQUENCE and `stamp` as DTSTAMP.
 pub fn session_event(
     settings: &Settings,
     session: &Session,
-    meeting: &Meeting,
-    remote: bool,
+    location: String,
+    stamp: DateTime<Utc>,
 ) -> Event {
     let f = &session.fields;
-    let url = format!("{}/sessions/{}", settings.base_url(), session.id);
-    let location = match (&f.remote_url, remote) {
-        (Some(link), true) => link.clone(),
-        (None, true) => crate::i18n::text("en", "mail_online"),
-        _ => meeting.venue.clone(),
-    };
+    let url = session_url(settings, session);
     Event {
         uid: session_uid(settings, &session.id),
         sequence: u32::try_from(session.sequence).unwrap_or(0),
@@ -109,221 +95,211 @@ pub fn session_event(
         url,
         starts_at: f.starts_at,
         ends_at: f.ends_at,
-        stamp: Utc::now(),
+        stamp,
     }
 }
 
-fn values(
-    settings: &Settings,
-    session: &Session,
-    meeting: &Meeting,
-    name: &str,
-    remote: bool,
-) -> serde_json::Value {
-    let event = session_event(settings, session, meeting, remote);
-    json!({
-        "name": name,
-        "reason": session.cancel_reason.clone().unwrap_or_default(),
-        "session": {
-            "title": session.fields.title,
-            "when": local_span(meeting.timezone, session.fields.starts_at, session.fields.ends_at),
-            "timezone": meeting.timezone.name(),
-            "location": event.location,
-            "url": event.url,
-        }
-    })
+/// One session's change, as every holder of it is told.
+struct Change<'a> {
+    ctx: &'a Ctx,
+    session: &'a Session,
+    meeting: &'a Meeting,
+    place: Place,
+}
+
+impl Change<'_> {
+    fn of<'a>(
+        conn: &mut Conn,
+        ctx: &'a Ctx,
+        session: &'a Session,
+        meeting: &'a Meeting,
+    ) -> Result<Change<'a>, AppError> {
+        let place = place(conn, session, meeting)?;
+        Ok(Change {
+            ctx,
+            session,
+            meeting,
+            place,
+        })
+    }
+
+    /// Where this holder attends, as their calendar and email say; a remote holder reads the
+    /// connection link in an invitation or its update, never in a cancellation.
+    fn location(&self, hold: &Hold, method: Method) -> String {
+        let with_link = method != Method::Cancel;
+        self.place
+            .for_attendee(hold.remote, with_link, &online(&hold.lang))
+    }
+
+    fn summary(&self, hold: &Hold, method: Method) -> SessionSummary {
+        let location = self.location(hold, method);
+        SessionSummary::of(&self.ctx.settings, self.session, self.meeting, location)
+    }
+
+    /// Renders `notice` and queues it to the holder with their calendar at `sequence`.
+    fn send<N: Notice>(
+        &self,
+        conn: &mut Conn,
+        hold: &Hold,
+        (method, sequence): (Method, i32),
+        notice: &N,
+    ) -> Result<(), AppError> {
+        let settings = &self.ctx.settings;
+        let lang = Lang(crate::i18n::negotiate(Some(&hold.lang), None));
+        let mail = notice::render(settings, lang, notice)?;
+        let location = self.location(hold, method);
+        let mut event = session_event(settings, self.session, location, self.ctx.now);
+        event.sequence = u32::try_from(sequence).unwrap_or(0);
+        let attendee = Person {
+            name: hold.name.clone(),
+            email: hold.email.clone(),
+        };
+        let ics = match method {
+            Method::Cancel => calendar::cancel(&event, &organizer(settings), &attendee, hold.role),
+            _ => calendar::request(&event, &organizer(settings), &attendee, hold.role),
+        };
+        queue(conn, settings, hold, mail, (ics, method))
+    }
 }
 
 fn queue(
     conn: &mut Conn,
     settings: &Settings,
-    hold: &HoldRow,
+    hold: &Hold,
     mail: Composed,
-    ics: String,
-    method: Method,
-) -> QueryResult<()> {
+    calendar: (String, Method),
+) -> Result<(), AppError> {
     let email = Email {
         to_email: hold.email.clone(),
         to_name: hold.name.clone(),
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
-        calendar: Some((ics, method)),
-        record_kind: "calendar_hold",
-        record_id: hold.id.clone(),
+        calendar: Some(calendar),
+        record_kind: RecordKind::CalendarHold,
+        record_id: hold.id.to_string(),
+        reply_to: None,
     };
-    outbox::enqueue(conn, &settings.public_host(), email).map(|_| ())
+    outbox::enqueue(conn, &settings.public_host(), email)?;
+    Ok(())
 }
 
-/// Sends a session's REQUEST to a recipient with the given email template, and remembers the hold.
-/// `extra` values are merged into the template's context (e.g. a secret link).
-pub fn invite(
+/// Sends a session's REQUEST to a recipient, with the email `notice` builds from what it shows
+/// of the session, and remembers the hold.
+pub fn invite<N: Notice>(
     conn: &mut Conn,
-    settings: &Settings,
-    session: &Session,
-    meeting: &Meeting,
+    ctx: &Ctx,
+    (session, meeting): (&Session, &Meeting),
     recipient: &Recipient,
-    template: &str,
-    extra: serde_json::Value,
+    notice: impl FnOnce(SessionSummary) -> N,
 ) -> Result<(), AppError> {
-    let now = db::micros(Utc::now());
-    let uid = session_uid(settings, &session.id);
-    let existing = calendar_holds::table
-        .filter(calendar_holds::event_uid.eq(&uid))
-        .filter(calendar_holds::record_kind.eq(recipient.record_kind))
-        .filter(calendar_holds::record_id.eq(&recipient.record_id))
-        .select(HoldRow::as_select())
-        .first(conn)
-        .optional()?;
-    let hold = HoldRow {
-        id: existing
+    let now = db::micros(ctx.now);
+    let uid = session_uid(&ctx.settings, &session.id);
+    let earlier = store::find(conn, &uid, recipient.holder, &recipient.record_id)?;
+    let hold = Hold {
+        id: earlier
             .as_ref()
-            .map(|h| h.id.clone())
-            .unwrap_or_else(|| Uuid::new_v4().to_string()),
+            .map_or_else(HoldId::random, |h| h.id.clone()),
         event_uid: uid,
-        session_id: session.id.to_string(),
-        record_kind: recipient.record_kind.into(),
+        session_id: session.id.clone(),
+        holder: recipient.holder,
         record_id: recipient.record_id.clone(),
         email: recipient.email.clone(),
         name: recipient.name.clone(),
-        role: role_name(recipient.role).into(),
+        role: recipient.role,
         lang: recipient.lang.into(),
         remote: recipient.remote,
-        // A holder who was sent a CANCEL needs a higher SEQUENCE for a new REQUEST to count.
-        sequence_sent: existing.as_ref().map_or(session.sequence, |h| {
-            (h.sequence_sent + 1).max(session.sequence)
-        }),
+        sequence_sent: invitation_sequence(
+            earlier.as_ref().map(|h| h.sequence_sent),
+            session.sequence,
+        ),
         active: true,
-        created_at: existing.as_ref().map(|h| h.created_at).unwrap_or(now),
+        created_at: earlier.as_ref().map_or(now, |h| h.created_at),
         updated_at: now,
     };
-    if existing.is_some() {
-        diesel::delete(calendar_holds::table.find(&hold.id)).execute(conn)?;
-    }
-    diesel::insert_into(calendar_holds::table)
-        .values(&hold)
-        .execute(conn)?;
-    let mut context = values(settings, session, meeting, &hold.name, hold.remote);
-    if let (Some(base), serde_json::Value::Object(more)) = (context.as_object_mut(), extra) {
-        base.extend(more);
-    }
-    let mail = compose(settings, Lang(recipient.lang), template, context)?;
-    let mut event = session_event(settings, session, meeting, hold.remote);
-    event.sequence = u32::try_from(hold.sequence_sent).unwrap_or(0);
-    let attendee = Person {
-        name: hold.name.clone(),
-        email: hold.email.clone(),
-    };
-    let ics = calendar::request(&event, &organizer(settings), &attendee, recipient.role);
-    Ok(queue(conn, settings, &hold, mail, ics, Method::Request)?)
+    store::put(conn, &hold)?;
+    let change = Change::of(conn, ctx, session, meeting)?;
+    let notice = notice(change.summary(&hold, Method::Request));
+    change.send(conn, &hold, (Method::Request, hold.sequence_sent), &notice)
 }
 
-/// Withdraws one holder's invitation (their registration or slot was cancelled): CANCEL with the next SEQUENCE.
-pub fn withdraw(
+/// Withdraws one holder's invitation (their registration or slot ended): a CANCEL with the
+/// next SEQUENCE, in the email `notice` builds.
+pub fn withdraw<N: Notice>(
     conn: &mut Conn,
-    settings: &Settings,
-    session: &Session,
-    meeting: &Meeting,
-    record_kind: &str,
-    record_id: &str,
-    template: &str,
+    ctx: &Ctx,
+    (session, meeting): (&Session, &Meeting),
+    (holder, record_id): (HolderKind, &str),
+    notice: impl Fn(SessionSummary) -> N,
 ) -> Result<(), AppError> {
-    let holds = active_holds(conn, &session.id)?
+    let change = Change::of(conn, ctx, session, meeting)?;
+    let holds = store::active_of_session(conn, &session.id)?
         .into_iter()
-        .filter(|h| h.record_kind == record_kind && h.record_id == record_id);
+        .filter(|h| h.holder == holder && h.record_id == record_id);
     for hold in holds {
-        cancel_hold(conn, settings, session, meeting, &hold, template)?;
+        let notice = notice(change.summary(&hold, Method::Cancel));
+        cancel_hold(conn, &change, &hold, &notice)?;
     }
     Ok(())
 }
 
-fn active_holds(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<HoldRow>> {
-    calendar_holds::table
-        .filter(calendar_holds::session_id.eq(session_id))
-        .filter(calendar_holds::active.eq(true))
-        .order(calendar_holds::created_at.asc())
-        .select(HoldRow::as_select())
-        .load(conn)
-}
-
-fn cancel_hold(
+fn cancel_hold<N: Notice>(
     conn: &mut Conn,
-    settings: &Settings,
-    session: &Session,
-    meeting: &Meeting,
-    hold: &HoldRow,
-    template: &str,
+    change: &Change,
+    hold: &Hold,
+    notice: &N,
 ) -> Result<(), AppError> {
-    // Past everything this holder has received, so their client applies it.
-    let sequence = (hold.sequence_sent + 1).max(session.sequence);
-    let mut event = session_event(settings, session, meeting, hold.remote);
-    event.sequence = u32::try_from(sequence).unwrap_or(0);
-    let attendee = Person {
-        name: hold.name.clone(),
-        email: hold.email.clone(),
-    };
-    let ics = calendar::cancel(&event, &organizer(settings), &attendee, role_of(&hold.role));
-    let mail = compose(
-        settings,
-        Lang(crate::i18n::negotiate(Some(&hold.lang), None)),
-        template,
-        values(settings, session, meeting, &hold.name, hold.remote),
-    )?;
-    diesel::update(calendar_holds::table.find(&hold.id))
-        .set((
-            calendar_holds::active.eq(false),
-            calendar_holds::sequence_sent.eq(sequence),
-            calendar_holds::updated_at.eq(db::micros(Utc::now())),
-        ))
-        .execute(conn)?;
-    Ok(queue(conn, settings, hold, mail, ics, Method::Cancel)?)
+    let sequence = next_sequence(hold.sequence_sent, change.session.sequence);
+    store::sent(conn, &hold.id, sequence, false, db::micros(change.ctx.now))?;
+    change.send(conn, hold, (Method::Cancel, sequence), notice)
 }
 
-/// Follows a session: every holder of its invitation gets the update or the cancellation.
+/// Follows sessions and their bookings: every holder of a session's invitation gets the update
+/// (time, place or title changed; a room booked or released) or the cancellation.
 pub fn react(conn: &mut Conn, ctx: &Ctx, event: &dyn Any) -> Result<(), AppError> {
-    let Some(event) = event.downcast_ref::<SessionEvent>() else {
-        return Ok(());
-    };
-    let (session, meeting) = (&event.session, &event.meeting);
-    if event.change == SessionChange::Cancelled {
-        session_cancelled(conn, &ctx.settings, session, meeting)?;
-    } else if event.calendar_changed() {
-        session_changed(conn, &ctx.settings, session, meeting)?;
+    if let Some(event) = event.downcast_ref::<SessionEvent>() {
+        let (session, meeting) = (&event.session, &event.meeting);
+        if event.change == SessionChange::Cancelled {
+            session_cancelled(conn, ctx, session, meeting)?;
+        } else if event.calendar_changed() {
+            session_changed(conn, ctx, session, meeting)?;
+        }
+    } else if let Some(event) = event.downcast_ref::<BookingEvent>() {
+        room_changed(conn, ctx, &event.session_id)?;
     }
     Ok(())
 }
 
-/// After a change of time, place or title: a REQUEST with the session's new SEQUENCE to every holder.
+/// A room was booked for a session or released: its holders' place changed.
+fn room_changed(conn: &mut Conn, ctx: &Ctx, session_id: &str) -> Result<usize, AppError> {
+    let Some(session) = sessions::store::find(conn, session_id)? else {
+        return Ok(0);
+    };
+    // A cancelled session's holders have had their CANCEL; a draft has none.
+    if session.status != SessionStatus::Scheduled {
+        return Ok(0);
+    }
+    let meeting = meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
+    session_changed(conn, ctx, &session, &meeting)
+}
+
+/// After a change of time, place or title: a REQUEST with the next SEQUENCE to every holder.
 pub fn session_changed(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     session: &Session,
     meeting: &Meeting,
 ) -> Result<usize, AppError> {
-    let holds = active_holds(conn, &session.id)?;
+    let change = Change::of(conn, ctx, session, meeting)?;
+    let holds = store::active_of_session(conn, &session.id)?;
     for hold in &holds {
-        let sequence = (hold.sequence_sent + 1).max(session.sequence);
-        let mut event = session_event(settings, session, meeting, hold.remote);
-        event.sequence = u32::try_from(sequence).unwrap_or(0);
-        let attendee = Person {
+        let sequence = next_sequence(hold.sequence_sent, session.sequence);
+        store::sent(conn, &hold.id, sequence, true, db::micros(ctx.now))?;
+        let notice = SessionUpdate {
             name: hold.name.clone(),
-            email: hold.email.clone(),
+            session: change.summary(hold, Method::Request),
         };
-        let ics = calendar::request(&event, &organizer(settings), &attendee, role_of(&hold.role));
-        let lang = Lang(crate::i18n::negotiate(Some(&hold.lang), None));
-        let mail = compose(
-            settings,
-            lang,
-            "session_update",
-            values(settings, session, meeting, &hold.name, hold.remote),
-        )?;
-        diesel::update(calendar_holds::table.find(&hold.id))
-            .set((
-                calendar_holds::sequence_sent.eq(sequence),
-                calendar_holds::updated_at.eq(db::micros(Utc::now())),
-            ))
-            .execute(conn)?;
-        queue(conn, settings, hold, mail, ics, Method::Request)?;
+        change.send(conn, hold, (Method::Request, sequence), &notice)?;
     }
     Ok(holds.len())
 }
@@ -331,13 +307,19 @@ pub fn session_changed(
 /// The session is cancelled: a CANCEL to every holder.
 pub fn session_cancelled(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     session: &Session,
     meeting: &Meeting,
 ) -> Result<usize, AppError> {
-    let holds = active_holds(conn, &session.id)?;
+    let change = Change::of(conn, ctx, session, meeting)?;
+    let holds = store::active_of_session(conn, &session.id)?;
     for hold in &holds {
-        cancel_hold(conn, settings, session, meeting, hold, "session_cancelled")?;
+        let notice = SessionCancelled {
+            name: hold.name.clone(),
+            reason: session.cancel_reason.clone().unwrap_or_default(),
+            session: change.summary(hold, Method::Cancel),
+        };
+        cancel_hold(conn, &change, hold, &notice)?;
     }
     Ok(holds.len())
 }

@@ -4,8 +4,8 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::outbox::{OutboxRow, Status};
 use super::service;
+use super::store::{OutboxRow, RecordKind, Status};
 use crate::access::Organiser;
 use crate::audit::Actor;
 use crate::db;
@@ -30,7 +30,7 @@ pub struct OutboxItem {
     pub sent_at: Option<DateTime<Utc>>,
     /// The iTIP method of the attached calendar, if any.
     pub calendar_method: Option<String>,
-    pub record_kind: String,
+    pub record_kind: RecordKind,
     pub record_id: String,
 }
 

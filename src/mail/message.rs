@@ -32,6 +32,8 @@ pub struct Outgoing<'a> {
     pub html: &'a str,
     /// The iCalendar text (CRLF line endings) and its iTIP method (`REQUEST`, `CANCEL`, `PUBLISH`).
     pub calendar: Option<(&'a str, &'a str)>,
+    /// Reply-To as (display name, address); None: replies go to the sender.
+    pub reply_to: Option<(&'a str, &'a str)>,
 }
 
 /// Why an outbox row could not become a message.
@@ -48,11 +50,15 @@ pub enum MessageError {
 pub fn build(mail: &Outgoing) -> Result<Message, MessageError> {
     let from = mailbox(mail.from_name, mail.from_email)?;
     let to = mailbox(mail.to_name, mail.to_email)?;
-    let builder = Message::builder()
+    let mut builder = Message::builder()
         .message_id(Some(message_id(mail.message_id)?))
         .from(from)
         .to(to)
         .subject(one_line(mail.subject));
+    if let Some((name, email)) = mail.reply_to {
+        // Built like the other addresses: a parsed address and a one-line name, never raw text.
+        builder = builder.reply_to(mailbox(name, email)?);
+    }
     let alternative = MultiPart::alternative()
         .singlepart(SinglePart::plain(mail.text.to_owned()))
         .singlepart(SinglePart::html(mail.html.to_owned()));

@@ -15,6 +15,7 @@ fn outgoing<'a>() -> Outgoing<'a> {
         text: "Hello,\r\nyou are registered.\r\n",
         html: "<p>Hello,</p>\r\n<p>you are registered.</p>\r\n",
         calendar: None,
+        reply_to: None,
     }
 }
 
@@ -375,4 +376,35 @@ fn text_and_html_bodies_in_any_script_decode_to_the_input() {
     let parsed = parse_mail(&raw).unwrap();
     assert_eq!(parsed.subparts[0].get_body().unwrap(), mail.text);
     assert_eq!(parsed.subparts[1].get_body().unwrap(), mail.html);
+}
+
+#[test]
+fn reply_to_is_one_parsed_address_whatever_the_name_or_address_holds() {
+    let mut mail = outgoing();
+    mail.reply_to = Some((
+        "Organiser\r\nBcc: victim@example.org",
+        "organiser@mic.example.jp",
+    ));
+    let raw = formatted(&mail);
+    let parsed = parse_mail(&raw).unwrap();
+    assert_eq!(address(&parsed, "Reply-To"), "organiser@mic.example.jp");
+    assert_eq!(
+        display_name(&parsed, "Reply-To").as_deref(),
+        Some("Organiser  Bcc: victim@example.org")
+    );
+    assert!(parsed.headers.get_first_header("Bcc").is_none());
+    assert!(!header_names(&parsed).contains(&"bcc".to_string()));
+    mail.reply_to = Some((
+        "Organiser",
+        "organiser@mic.example.jp\r\nBcc: victim@example.org",
+    ));
+    assert!(matches!(build(&mail), Err(MessageError::Address(_))));
+    assert!(
+        parse_mail(&formatted(&outgoing()))
+            .unwrap()
+            .headers
+            .get_first_header("Reply-To")
+            .is_none(),
+        "no Reply-To unless asked"
+    );
 }

@@ -1,15 +1,17 @@
 //! Mail: the transactional outbox, message building, templates, calendar invitations and delivery.
 
 pub mod api;
-pub mod compose;
 pub mod delivery;
 pub mod message;
 pub mod notice;
-pub mod outbox;
 pub mod pages;
 pub mod service;
+pub mod store;
 pub mod transport;
 pub mod worker;
+
+/// The outbox's writing end, as every capability reaches it: `mail::outbox::enqueue(..)`.
+pub use store as outbox;
 
 use actix_web::http::Method;
 

@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::api::status_filter;
-use super::outbox::OutboxRow;
 use super::service;
+use super::store::OutboxRow;
 use crate::access::Staff;
 use crate::db;
 use crate::input::Paging;

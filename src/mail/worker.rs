@@ -324,6 +324,10 @@ impl Worker {
             text: &row.text_body,
             html: &row.html_body,
             calendar: row.calendar.as_deref().zip(row.calendar_method.as_deref()),
+            reply_to: row
+                .reply_to_email
+                .as_deref()
+                .map(|email| (row.reply_to_name.as_deref().unwrap_or(""), email)),
         })
     }
 }

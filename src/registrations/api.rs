@@ -29,9 +29,9 @@ pub async fn create(
         &crate::security::limits::address(&req),
     )
     .await?;
-    let (settings, lang) = (state.settings.clone(), Lang::of(&req).0);
+    let (ctx, lang) = (state.ctx(), Lang::of(&req).0);
     let placed = db::run(&state.pool, move |conn| {
-        service::register(conn, &settings, &id, body.into_inner(), lang)
+        service::register(conn, &ctx, &id, body.into_inner(), lang)
     })
     .await?;
     let status = if placed.created {
@@ -49,7 +49,11 @@ pub async fn mine(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (placed, _, _) = db::run(&state.pool, move |conn| service::by_token(conn, &token)).await?;
+    let ctx = state.ctx();
+    let (placed, _, _) = db::run(&state.pool, move |conn| {
+        service::by_token(conn, &ctx, &token)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(RegistrationView::of(
         &placed.registration,
         placed.position,
@@ -64,11 +68,9 @@ pub async fn cancel(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let settings = state.settings.clone();
-    let registration = db::run(&state.pool, move |conn| {
-        service::cancel(conn, &settings, &token)
-    })
-    .await?;
+    let ctx = state.ctx();
+    let registration =
+        db::run(&state.pool, move |conn| service::cancel(conn, &ctx, &token)).await?;
     Ok(HttpResponse::Ok().json(RegistrationView::of(&registration, None, false)))
 }
 
@@ -80,9 +82,9 @@ pub async fn resend_link(
     Organiser(user): Organiser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (settings, actor) = (state.settings.clone(), Actor::User(user.id));
+    let (ctx, actor) = (state.ctx(), Actor::User(user.id));
     let registration = db::run(&state.pool, move |conn| {
-        service::resend_link(conn, &settings, &actor, &id)
+        service::resend_link(conn, &ctx, &actor, &id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(RegistrationView::of(&registration, None, true)))

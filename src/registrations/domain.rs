@@ -1,38 +1,20 @@
-//! Registrations: stakeholder categories, attendance, statuses, who gets a seat, and who may decide.
+//! Registrations: stakeholder categories, attendance, statuses, and the rules on who may register
+//! when, who needs approval, what a delegate consents to and who gets a seat. Pure: the instant,
+//! new ids and the accounts involved are passed in.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::access::{Role, User};
 use crate::countries::CountryGroup;
-use crate::sessions::domain::SessionFields;
+use crate::input::Invalid;
+use crate::sessions::domain::{SessionFields, SessionId, SessionStatus};
 
-/// Declares a wire enum with its stored names, `as_str`, `parse` and `ALL`.
-macro_rules! wire_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+crate::typed_id!(
+    /// A registration's id.
+    RegistrationId
+);
 
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stored and wire name.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// Reads a wire name.
-            pub fn parse(name: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == name)
-            }
-        }
-    };
-}
-
-wire_enum!(
+crate::text_enum!(
     /// The delegate's stakeholder category, one axis of every statistic.
     Category {
         PolicyMaker = "policy_maker",
@@ -43,7 +25,7 @@ wire_enum!(
     }
 );
 
-wire_enum!(
+crate::text_enum!(
     /// How the delegate attends; each mode has its own capacity and waiting list.
     Attendance {
         InPerson = "in_person",
@@ -51,7 +33,7 @@ wire_enum!(
     }
 );
 
-wire_enum!(
+crate::text_enum!(
     /// Where a registration is in its life.
     Status {
         Pending = "pending",
@@ -72,6 +54,46 @@ impl Status {
     }
 }
 
+/// The wire names of an enum's values, listed for a message such as "must be one of …".
+pub fn choices<T: std::fmt::Display>(all: &[T]) -> String {
+    all.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a registration rule refuses; the app answers each with its status (see `registrations`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RegistrationError {
+    /// The session is a draft: not public, so unknown to delegates.
+    #[error("no such session")]
+    Unknown,
+    /// The session is cancelled.
+    #[error("the session is cancelled")]
+    Cancelled,
+    /// The session takes no registrations at this instant.
+    #[error("registration is not open for this session")]
+    Closed {
+        opens_at: Option<DateTime<Utc>>,
+        closes_at: DateTime<Utc>,
+    },
+    /// Only a scheduled session gives seats.
+    #[error("the session is not scheduled")]
+    NotScheduled,
+    /// A rejected registration cannot be cancelled.
+    #[error("the registration was rejected")]
+    Rejected,
+    /// A decision that cannot apply to these registrations in their state.
+    #[error("{}", if *approving { "only pending registrations can be approved" } else { "cancelled or rejected registrations cannot be rejected" })]
+    WrongState {
+        approving: bool,
+        ids: Vec<RegistrationId>,
+    },
+    /// Fields that are not valid.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+}
+
 /// Passport details for a visa support letter; organisers only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Visa {
@@ -79,6 +101,11 @@ pub struct Visa {
     pub nationality: String,
     pub passport_number: String,
     pub passport_expiry: NaiveDate,
+}
+
+/// A visa letter needs a passport valid after today.
+pub fn passport_valid(expiry: NaiveDate, today: NaiveDate) -> bool {
+    expiry > today
 }
 
 /// What the delegate told us about themselves.
@@ -99,11 +126,17 @@ pub struct Delegate {
     pub visa: Option<Visa>,
 }
 
+/// What a delegate agrees to: being listed in the participants' directory, and showing their
+/// email there, which only a listed delegate can (the directory is where it would show).
+pub fn consent(directory: bool, share_email: bool) -> (bool, bool) {
+    (directory, directory && share_email)
+}
+
 /// A registration as the service works with it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Registration {
-    pub id: String,
-    pub session_id: String,
+    pub id: RegistrationId,
+    pub session_id: SessionId,
     /// Order of arrival within the session, from 1.
     pub arrival: i32,
     pub delegate: Delegate,
@@ -116,6 +149,57 @@ pub struct Registration {
     pub decided_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// Whether a session takes registrations at `now`: a draft is unknown, a cancelled session or
+/// one outside its registration window refuses.
+pub fn admission(
+    status: SessionStatus,
+    fields: &SessionFields,
+    now: DateTime<Utc>,
+) -> Result<(), RegistrationError> {
+    match status {
+        SessionStatus::Draft => Err(RegistrationError::Unknown),
+        SessionStatus::Cancelled => Err(RegistrationError::Cancelled),
+        SessionStatus::Scheduled if !fields.registration_window_open(now) => {
+            Err(RegistrationError::Closed {
+                opens_at: fields.registration_opens_at,
+                closes_at: fields.registration_closes_at.unwrap_or(fields.starts_at),
+            })
+        }
+        SessionStatus::Scheduled => Ok(()),
+    }
+}
+
+/// Who approves a new registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Approval {
+    /// The session takes registrations without approval.
+    NotRequired,
+    /// A focal point registering themselves approves their own registration (this account).
+    Own(String),
+    /// The registration waits for a focal point in scope, or an organiser.
+    Awaited,
+}
+
+impl Approval {
+    /// The rule: where the session requires approval, a delegate whose email is that of an
+    /// active focal-point account (`account`, looked up by the caller) needs nobody else's.
+    pub fn of(required: bool, account: Option<&User>) -> Approval {
+        match account.filter(|u| u.has(Role::FocalPoint)) {
+            _ if !required => Approval::NotRequired,
+            Some(own) => Approval::Own(own.id.clone()),
+            None => Approval::Awaited,
+        }
+    }
+
+    /// Who is recorded as having decided, when someone did.
+    pub fn decided_by(&self) -> Option<String> {
+        match self {
+            Approval::Own(id) => Some(id.clone()),
+            Approval::NotRequired | Approval::Awaited => None,
+        }
+    }
 }
 
 /// Confirmed seats of one attendance mode, split by whether a reservation may hold them back.
@@ -131,12 +215,17 @@ impl Taken {
         self.developed + self.developing_or_ldc
     }
 
+    /// Counts `n` more confirmed delegates of this group.
+    pub fn add_many(&mut self, group: CountryGroup, n: i32) {
+        match group {
+            CountryGroup::Developed => self.developed += n,
+            _ => self.developing_or_ldc += n,
+        }
+    }
+
     /// Counts one more confirmed delegate of this group.
     pub fn add(&mut self, group: CountryGroup) {
-        match group {
-            CountryGroup::Developed => self.developed += 1,
-            _ => self.developing_or_ldc += 1,
-        }
+        self.add_many(group, 1);
     }
 }
 
@@ -182,11 +271,19 @@ impl Seats {
     }
 }
 
-/// Where a new registration goes.
-pub fn placement(needs_approval: bool, seats: Seats, group: CountryGroup, taken: Taken) -> Status {
-    if needs_approval {
+/// Where a new registration goes: pending while approval is awaited, else to a seat.
+pub fn placement(approval: &Approval, seats: Seats, group: CountryGroup, taken: Taken) -> Status {
+    if *approval == Approval::Awaited {
         Status::Pending
-    } else if seats.has_seat_for(group, taken) {
+    } else {
+        seat(seats, group, taken)
+    }
+}
+
+/// Where a registration that needs no (more) approval goes: a seat while one is free for its
+/// group, else the waiting list.
+pub fn seat(seats: Seats, group: CountryGroup, taken: Taken) -> Status {
+    if seats.has_seat_for(group, taken) {
         Status::Confirmed
     } else {
         Status::Waitlisted
@@ -208,47 +305,19 @@ pub fn promotions(seats: Seats, mut taken: Taken, waiting: &[CountryGroup]) -> V
     chosen
 }
 
-/// What a registration's scope is judged on.
-#[derive(Debug, Clone, Copy)]
-pub struct ScopeOf<'a> {
-    pub country: &'a str,
-    pub organisation: &'a str,
-}
-
-/// True when a focal point's scope covers the registration: their administration's country, or
-/// their entity (a Sector Member), compared without regard to case or surrounding spaces.
-pub fn focal_point_covers(user: &User, of: ScopeOf) -> bool {
-    if !user.has(Role::FocalPoint) {
-        return false;
+/// What a delegate who cancels leaves behind: nothing for a cancelled registration (cancelling
+/// twice answers the same), a refusal for a rejected one, else the status it had.
+pub fn cancellation(status: Status) -> Result<Option<Status>, RegistrationError> {
+    match status {
+        Status::Cancelled => Ok(None),
+        Status::Rejected => Err(RegistrationError::Rejected),
+        was => Ok(Some(was)),
     }
-    let country = user
-        .focal_point_country
-        .as_deref()
-        .is_some_and(|c| c.trim().eq_ignore_ascii_case(of.country.trim()));
-    let entity = user
-        .focal_point_entity
-        .as_deref()
-        .map(|e| e.trim().to_lowercase())
-        .is_some_and(|e| !e.is_empty() && e == of.organisation.trim().to_lowercase());
-    country || entity
 }
 
-/// May this account approve or reject the registration? Organisers always; focal points in scope.
-pub fn may_decide(user: &User, of: ScopeOf) -> bool {
-    user.is_organiser() || focal_point_covers(user, of)
-}
-
-/// What a decision moves a registration to (None: approved, to be placed on a seat or the
-/// waiting list), or why it cannot be taken.
-pub fn decision(status: Status, approve: bool) -> Result<Option<Status>, &'static str> {
-    match (status, approve) {
-        (Status::Pending, true) => Ok(None),
-        (Status::Pending | Status::Confirmed | Status::Waitlisted, false) => {
-            Ok(Some(Status::Rejected))
-        }
-        (_, true) => Err("only a pending registration can be approved"),
-        (_, false) => Err("the registration is cancelled or rejected already"),
-    }
+/// The remote connection link is for those who hold a seat: a confirmed remote delegate.
+pub fn sees_remote_link(status: Status, attendance: Attendance) -> bool {
+    status == Status::Confirmed && attendance == Attendance::Remote
 }
 
 #[cfg(test)]

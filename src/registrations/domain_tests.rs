@@ -18,32 +18,14 @@ fn taken(developed: i32, developing_or_ldc: i32) -> Taken {
     }
 }
 
-fn user(roles: &[Role], country: Option<&str>, entity: Option<&str>) -> User {
-    User {
-        id: "u".into(),
-        email: "fp@example.org".into(),
-        name: "Focal Point".into(),
-        roles: roles.iter().copied().collect::<BTreeSet<_>>(),
-        focal_point_country: country.map(str::to_string),
-        focal_point_entity: entity.map(str::to_string),
-    }
-}
-
-fn of<'a>(country: &'a str, organisation: &'a str) -> ScopeOf<'a> {
-    ScopeOf {
-        country,
-        organisation,
-    }
-}
-
 #[test]
 fn registering_past_capacity_puts_the_delegate_on_the_waiting_list() {
     assert_eq!(
-        placement(false, seats(2, 0), DEV, taken(1, 0)),
+        placement(&Approval::NotRequired, seats(2, 0), DEV, taken(1, 0)),
         Status::Confirmed
     );
     assert_eq!(
-        placement(false, seats(2, 0), LDC, taken(1, 1)),
+        placement(&Approval::NotRequired, seats(2, 0), LDC, taken(1, 1)),
         Status::Waitlisted
     );
 }
@@ -51,7 +33,7 @@ fn registering_past_capacity_puts_the_delegate_on_the_waiting_list() {
 #[test]
 fn a_session_with_approval_leaves_every_new_registration_pending() {
     assert_eq!(
-        placement(true, seats(10, 0), DEV, taken(0, 0)),
+        placement(&Approval::Awaited, seats(10, 0), DEV, taken(0, 0)),
         Status::Pending
     );
 }
@@ -70,10 +52,12 @@ fn reserved_seats_are_kept_for_developing_countries_and_ldcs() {
     );
 }
 
-#[test]
-fn a_reservation_ends_at_its_date_and_never_exceeds_capacity() {
-    let at = |d| Utc.with_ymd_and_hms(2027, 3, d, 0, 0, 0).unwrap();
-    let fields = SessionFields {
+fn at(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, 3, day, 0, 0, 0).unwrap()
+}
+
+fn fields() -> SessionFields {
+    SessionFields {
         kind: crate::sessions::domain::SessionKind::Seminar,
         title: "t".into(),
         description: String::new(),
@@ -87,13 +71,117 @@ fn a_reservation_ends_at_its_date_and_never_exceeds_capacity() {
         approval_required: false,
         reserved_seats: 5,
         reserved_until: Some(at(10)),
-    };
+    }
+}
+
+fn user(id: &str, roles: &[Role]) -> User {
+    User {
+        id: id.into(),
+        email: format!("{id}@example.org"),
+        name: id.into(),
+        roles: roles.iter().copied().collect::<BTreeSet<_>>(),
+        focal_point_country: Some("KE".into()),
+        focal_point_entity: None,
+    }
+}
+
+#[test]
+fn a_reservation_ends_at_its_date_and_never_exceeds_capacity() {
+    let fields = fields();
     assert_eq!(Seats::of(&fields, Attendance::InPerson, at(9)), seats(3, 3));
     assert_eq!(
         Seats::of(&fields, Attendance::InPerson, at(10)),
         seats(3, 0)
     );
     assert_eq!(Seats::of(&fields, Attendance::Remote, at(9)), seats(7, 0));
+}
+
+#[test]
+fn registration_opens_and_closes_with_the_window_and_never_for_drafts_or_cancelled_sessions() {
+    let mut fields = fields();
+    fields.registration_opens_at = Some(at(5));
+    let scheduled = SessionStatus::Scheduled;
+    assert_eq!(admission(scheduled, &fields, at(5)), Ok(()));
+    assert_eq!(
+        admission(scheduled, &fields, at(4)),
+        Err(RegistrationError::Closed {
+            opens_at: Some(at(5)),
+            closes_at: at(20)
+        }),
+        "without a closing date, registration closes when the session starts"
+    );
+    assert!(matches!(
+        admission(scheduled, &fields, at(20)),
+        Err(RegistrationError::Closed { .. })
+    ));
+    assert_eq!(
+        admission(SessionStatus::Draft, &fields, at(6)),
+        Err(RegistrationError::Unknown)
+    );
+    assert_eq!(
+        admission(SessionStatus::Cancelled, &fields, at(6)),
+        Err(RegistrationError::Cancelled)
+    );
+}
+
+#[test]
+fn a_focal_point_registering_themselves_needs_no_other_approval() {
+    let focal_point = user("fp", &[Role::FocalPoint]);
+    let organiser = user("org", &[Role::Organiser]);
+    assert_eq!(
+        Approval::of(true, Some(&focal_point)),
+        Approval::Own("fp".into())
+    );
+    assert_eq!(Approval::of(true, Some(&organiser)), Approval::Awaited);
+    assert_eq!(Approval::of(true, None), Approval::Awaited);
+    assert_eq!(
+        Approval::of(false, Some(&focal_point)),
+        Approval::NotRequired
+    );
+    assert_eq!(
+        Approval::Own("fp".into()).decided_by().as_deref(),
+        Some("fp")
+    );
+    assert_eq!(Approval::NotRequired.decided_by(), None);
+}
+
+#[test]
+fn sharing_an_email_needs_consent_to_the_directory() {
+    assert_eq!(consent(false, true), (false, false));
+    assert_eq!(consent(true, true), (true, true));
+    assert_eq!(consent(true, false), (true, false));
+}
+
+#[test]
+fn cancelling_twice_is_harmless_and_a_rejected_registration_stays_rejected() {
+    assert_eq!(cancellation(Status::Cancelled), Ok(None));
+    assert_eq!(
+        cancellation(Status::Rejected),
+        Err(RegistrationError::Rejected)
+    );
+    assert_eq!(
+        cancellation(Status::Waitlisted),
+        Ok(Some(Status::Waitlisted))
+    );
+}
+
+#[test]
+fn only_a_confirmed_remote_delegate_sees_the_connection_link() {
+    assert!(sees_remote_link(Status::Confirmed, Attendance::Remote));
+    assert!(!sees_remote_link(Status::Waitlisted, Attendance::Remote));
+    assert!(!sees_remote_link(Status::Pending, Attendance::Remote));
+    assert!(!sees_remote_link(Status::Confirmed, Attendance::InPerson));
+}
+
+#[test]
+fn a_passport_must_outlive_today_and_choices_list_every_wire_name() {
+    let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    assert!(passport_valid(today.succ_opt().unwrap(), today));
+    assert!(!passport_valid(today, today));
+    assert_eq!(
+        choices(Category::ALL),
+        "policy_maker, regulator, operator, manufacturer, other"
+    );
 }
 
 #[test]
@@ -106,40 +194,6 @@ fn promotion_takes_the_first_waiting_who_fit_in_arrival_order() {
         "developed delegates wait while seats are held"
     );
     assert!(promotions(seats(2, 0), taken(1, 1), &waiting).is_empty());
-}
-
-#[test]
-fn a_focal_point_covers_their_country_or_their_entity_only() {
-    let kenya = user(&[Role::FocalPoint], Some("KE"), None);
-    assert!(focal_point_covers(
-        &kenya,
-        of("KE", "Communications Authority")
-    ));
-    assert!(!focal_point_covers(&kenya, of("JP", "MIC")));
-    let member = user(&[Role::FocalPoint], None, Some("NTT Corporation"));
-    assert!(focal_point_covers(&member, of("JP", " ntt corporation ")));
-    assert!(!focal_point_covers(&member, of("JP", "KDDI")));
-    let empty = user(&[Role::FocalPoint], None, Some(""));
-    assert!(!focal_point_covers(&empty, of("JP", "")));
-}
-
-#[test]
-fn a_scope_without_the_focal_point_role_counts_for_nothing() {
-    let rapporteur = user(&[Role::Rapporteur], Some("KE"), None);
-    assert!(!may_decide(&rapporteur, of("KE", "CA")));
-    let organiser = user(&[Role::Organiser], None, None);
-    assert!(may_decide(&organiser, of("KE", "CA")));
-}
-
-#[test]
-fn only_pending_registrations_are_approved_and_finished_ones_are_not_rejected() {
-    assert_eq!(decision(Status::Pending, true), Ok(None));
-    assert_eq!(
-        decision(Status::Confirmed, false),
-        Ok(Some(Status::Rejected))
-    );
-    assert!(decision(Status::Confirmed, true).is_err());
-    assert!(decision(Status::Cancelled, false).is_err());
 }
 
 #[test]

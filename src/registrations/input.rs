@@ -1,13 +1,15 @@
-//! The registration form as a delegate sends it (JSON or HTML form), checked field by field.
+//! The registration form as a delegate sends it (JSON or HTML form), read field by field; the
+//! rules it applies on the way (consent, the categories, a valid passport) are the domain's.
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::domain::{Attendance, Category, Delegate, Visa};
+use super::domain::{choices, consent, passport_valid, Attendance, Category, Delegate, Visa};
 use crate::access::domain::{is_plausible_email, normalise_email};
 use crate::countries::CountryGroup;
-use crate::error::AppError;
-use crate::input::{Check, Field};
+use crate::input::{Check, Field, Invalid};
 
 /// A registration as sent by a delegate.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -63,17 +65,36 @@ pub struct RegistrationInput {
     pub passport_expiry: Field<String>,
 }
 
-fn one_of<T: Copy>(
+/// Every field of the form, for a template that shows them again.
+pub const FORM_FIELDS: [&str; 15] = [
+    "name",
+    "email",
+    "organisation",
+    "job_title",
+    "country",
+    "stakeholder_category",
+    "attendance",
+    "consent_directory",
+    "consent_share_email",
+    "accessibility_needs",
+    "visa_letter_needed",
+    "passport_name",
+    "nationality",
+    "passport_number",
+    "passport_expiry",
+];
+
+fn one_of<T: Copy + std::fmt::Display>(
     check: &mut Check,
     field: &str,
     value: Field<String>,
     parse: fn(&str) -> Option<T>,
-    names: &str,
+    all: &[T],
 ) -> Option<T> {
     let text = check.required(field, value)?;
     let parsed = parse(text.trim());
     if parsed.is_none() {
-        check.fail(field, format!("must be one of {names}"));
+        check.fail(field, format!("must be one of {}", choices(all)));
     }
     parsed
 }
@@ -97,7 +118,7 @@ fn visa(check: &mut Check, input: &mut RegistrationInput, today: NaiveDate) -> O
             10,
         )
         .and_then(|t| match NaiveDate::parse_from_str(&t, "%Y-%m-%d") {
-            Ok(d) if d > today => Some(d),
+            Ok(d) if passport_valid(d, today) => Some(d),
             Ok(_) => {
                 check.fail("passport_expiry", "the passport has expired");
                 None
@@ -136,22 +157,55 @@ struct How {
 }
 
 impl RegistrationInput {
+    /// The input of the registration page's urlencoded form: a checkbox is ticked when present,
+    /// and the passport fields count only when a visa letter is asked for.
+    pub fn from_form(form: &BTreeMap<String, String>) -> RegistrationInput {
+        let needs_visa = form.contains_key("visa_letter_needed");
+        let text = |name: &str| Field::Value(form.get(name).cloned().unwrap_or_default());
+        let visa = |name: &str| {
+            if needs_visa {
+                text(name)
+            } else {
+                Field::Missing
+            }
+        };
+        let flag = |name: &str| Field::Value(form.contains_key(name));
+        RegistrationInput {
+            name: text("name"),
+            email: text("email"),
+            organisation: text("organisation"),
+            job_title: text("job_title"),
+            country: text("country"),
+            stakeholder_category: text("stakeholder_category"),
+            attendance: text("attendance"),
+            consent_directory: flag("consent_directory"),
+            consent_share_email: flag("consent_share_email"),
+            accessibility_needs: text("accessibility_needs"),
+            visa_letter_needed: flag("visa_letter_needed"),
+            passport_name: visa("passport_name"),
+            nationality: visa("nationality"),
+            passport_number: visa("passport_number"),
+            passport_expiry: visa("passport_expiry"),
+        }
+    }
+
     /// Checks every field at once; `country_of` finds a country (by code or name) in the
     /// reference list and answers its code and group.
     pub fn validate(
         mut self,
         today: NaiveDate,
         country_of: impl FnMut(&str) -> Option<(String, CountryGroup)>,
-    ) -> Result<(Delegate, CountryGroup), AppError> {
+    ) -> Result<(Delegate, CountryGroup), Invalid> {
         let mut check = Check::new();
         let who = self.who(&mut check, country_of);
         let how = self.how(&mut check, today);
         check.finish()?;
         let (Some(who), Some(how)) = (who, how) else {
-            return Err(AppError::Internal(
-                "validation passed with a field missing".into(),
-            ));
+            // Every part without a value failed a field above, so this is not reached.
+            return Err(Invalid::field("form", "is incomplete"));
         };
+        let (consent_directory, consent_share_email) =
+            consent(how.consent_directory, how.consent_share_email);
         let delegate = Delegate {
             name: who.name,
             email: who.email,
@@ -160,8 +214,8 @@ impl RegistrationInput {
             country: who.country,
             category: how.category,
             attendance: how.attendance,
-            consent_directory: how.consent_directory,
-            consent_share_email: how.consent_directory && how.consent_share_email,
+            consent_directory,
+            consent_share_email,
             accessibility_needs: how.accessibility_needs,
             visa: how.visa,
         };
@@ -207,14 +261,14 @@ impl RegistrationInput {
             "stakeholder_category",
             std::mem::take(&mut self.stakeholder_category),
             Category::parse,
-            "policy_maker, regulator, operator, manufacturer, other",
+            Category::ALL,
         );
         let attendance = one_of(
             check,
             "attendance",
             std::mem::take(&mut self.attendance),
             Attendance::parse,
-            "in_person, remote",
+            Attendance::ALL,
         );
         let mut flag = |field: &str, value: &mut Field<bool>| {
             check
@@ -290,7 +344,7 @@ mod tests {
             "attendance": "both", "visa_letter_needed": true, "passport_expiry": "2020-01-01"
         }))
         .unwrap();
-        let Err(AppError::Invalid(errors)) = input.validate(today(), lookup) else {
+        let Err(Invalid(errors)) = input.validate(today(), lookup) else {
             panic!("expected 422");
         };
         for field in [

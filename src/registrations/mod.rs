@@ -5,7 +5,7 @@ pub mod api;
 pub mod decisions;
 pub mod domain;
 pub mod input;
-pub mod notify;
+pub mod notices;
 pub mod pages;
 pub mod reports;
 pub mod service;
@@ -13,10 +13,13 @@ pub mod store;
 pub mod views;
 
 use actix_web::http::Method;
+use serde_json::json;
 
 use crate::api;
 use crate::capability::Capability;
+use crate::error::AppError;
 use crate::web::routes::{Access, Routes};
+use domain::RegistrationError;
 
 /// The registrations capability, as the app lists it.
 pub const CAPABILITY: Capability = Capability {
@@ -57,4 +60,31 @@ fn mount(r: &mut Routes) {
     );
     decisions::mount(r);
     reports::mount(r);
+}
+
+/// The app's answer to a broken registration rule.
+impl From<RegistrationError> for AppError {
+    fn from(e: RegistrationError) -> AppError {
+        let detail = e.to_string();
+        match e {
+            RegistrationError::Unknown => AppError::NotFound,
+            RegistrationError::Invalid(invalid) => invalid.into(),
+            RegistrationError::Closed {
+                opens_at,
+                closes_at,
+            } => AppError::Conflict(
+                detail,
+                Some(json!({
+                    "registration_opens_at": opens_at,
+                    "registration_closes_at": closes_at,
+                })),
+            ),
+            RegistrationError::WrongState { ids, .. } => {
+                AppError::Conflict(detail, Some(json!({ "ids": ids })))
+            }
+            RegistrationError::Cancelled
+            | RegistrationError::NotScheduled
+            | RegistrationError::Rejected => AppError::conflict(detail),
+        }
+    }
 }

@@ -1,155 +1,36 @@
-//! Public HTML: the registration form, the confirmation, the delegate's page and a focal point's decision page.
+//! Public HTML: the registration form, the confirmation and the delegate's page.
 
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::domain::Attendance;
-use super::domain::{Category, Registration, Status};
-use super::input::RegistrationInput;
+use super::domain::{Category, Status};
+use super::input::{RegistrationInput, FORM_FIELDS};
 use super::service;
-use crate::countries::CountryGroup;
+use super::views::{form_pairs, registration_values, render_page, SessionLine};
 use crate::db;
+use crate::effects::Ctx;
 use crate::error::{AppError, FieldErrors};
-use crate::input::Field;
-use crate::meetings::domain::Meeting;
-use crate::sessions::domain::{Session, SessionStatus};
+use crate::holds;
+use crate::sessions::domain::SessionStatus;
 use crate::state::AppState;
-use crate::web::PageError;
-use crate::web::{local_span, render, Lang};
-
-/// What every registration page shows of its session.
-#[derive(Debug, Serialize)]
-pub struct SessionLine {
-    pub id: String,
-    pub title: String,
-    pub when: String,
-    pub timezone: &'static str,
-    pub venue: String,
-    pub ended: bool,
-}
-
-impl SessionLine {
-    /// The line of a session.
-    pub fn of(session: &Session, meeting: &Meeting) -> SessionLine {
-        let f = &session.fields;
-        SessionLine {
-            id: session.id.to_string(),
-            title: f.title.clone(),
-            when: local_span(meeting.timezone, f.starts_at, f.ends_at),
-            timezone: meeting.timezone.name(),
-            venue: meeting.venue.clone(),
-            ended: chrono::Utc::now() >= f.ends_at,
-        }
-    }
-}
-
-/// The words for every category, attendance, group (`v`) and status (`st`) in a language.
-pub fn labels(lang: Lang) -> Value {
-    let text = |prefix: &str, name: &str| crate::i18n::text(lang.0, &format!("{prefix}{name}"));
-    let mut v = serde_json::Map::new();
-    let names = Category::ALL
-        .iter()
-        .map(|c| c.as_str())
-        .chain(Attendance::ALL.iter().map(|a| a.as_str()))
-        .chain(CountryGroup::ALL.iter().map(|g| g.as_str()));
-    for name in names {
-        v.insert(name.into(), json!(text("registration_value_", name)));
-    }
-    let st: serde_json::Map<String, Value> = Status::ALL
-        .iter()
-        .map(|s| {
-            (
-                s.as_str().to_string(),
-                json!(text("registration_status_", s.as_str())),
-            )
-        })
-        .collect();
-    json!({"v": v, "st": st})
-}
-
-/// Renders a registration page with `l`, the labels of its values, and the form's CSRF token.
-pub fn render_page(
-    req: &HttpRequest,
-    name: &str,
-    mut context: Value,
-) -> Result<HttpResponse, AppError> {
-    let lang = Lang::of(req);
-    if let Some(map) = context.as_object_mut() {
-        map.insert("l".into(), labels(lang));
-        map.insert("csrf_token".into(), crate::security::csrf::of(req).into());
-    }
-    render(lang, name, context)
-}
-
-/// The fields of a urlencoded form body, in order (a name may repeat).
-pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(body).into_owned().collect()
-}
-
-fn input_of(form: &BTreeMap<String, String>) -> RegistrationInput {
-    let text = |name: &str| Field::Value(form.get(name).cloned().unwrap_or_default());
-    let flag = |name: &str| Field::Value(form.contains_key(name));
-    let needs_visa = form.contains_key("visa_letter_needed");
-    let visa = |name: &str| {
-        if needs_visa {
-            text(name)
-        } else {
-            Field::Missing
-        }
-    };
-    RegistrationInput {
-        name: text("name"),
-        email: text("email"),
-        organisation: text("organisation"),
-        job_title: text("job_title"),
-        country: text("country"),
-        stakeholder_category: text("stakeholder_category"),
-        attendance: text("attendance"),
-        consent_directory: flag("consent_directory"),
-        consent_share_email: flag("consent_share_email"),
-        accessibility_needs: text("accessibility_needs"),
-        visa_letter_needed: flag("visa_letter_needed"),
-        passport_name: visa("passport_name"),
-        nationality: visa("nationality"),
-        passport_number: visa("passport_number"),
-        passport_expiry: visa("passport_expiry"),
-    }
-}
-
-const FORM_FIELDS: [&str; 15] = [
-    "name",
-    "email",
-    "organisation",
-    "job_title",
-    "country",
-    "stakeholder_category",
-    "attendance",
-    "consent_directory",
-    "consent_share_email",
-    "accessibility_needs",
-    "visa_letter_needed",
-    "passport_name",
-    "nationality",
-    "passport_number",
-    "passport_expiry",
-];
+use crate::web::{Lang, PageError};
 
 fn form_context(
     conn: &mut db::Conn,
+    ctx: &Ctx,
     id: &str,
     values: Value,
-    errors: &FieldErrors,
-    notice: Option<String>,
+    (errors, notice): (&FieldErrors, Option<String>),
 ) -> Result<Value, AppError> {
     let (session, meeting) = service::session_and_meeting(conn, id)?;
     if session.status == SessionStatus::Draft {
         return Err(AppError::NotFound);
     }
-    let open = service::open_session(conn, id).is_ok();
+    let open = service::open_session(conn, ctx, id).is_ok();
+    let place = holds::service::place(conn, &session, &meeting)?.in_person();
     let countries: Vec<Value> = crate::countries::store::all(conn)?
         .into_iter()
         .map(|c| json!({"code": c.alpha2, "name": c.name}))
@@ -164,7 +45,7 @@ fn form_context(
         v.extend(given);
     }
     Ok(json!({
-        "s": SessionLine::of(&session, &meeting), "open": open, "notice": notice,
+        "s": SessionLine::of(&session, &meeting).at(place), "open": open, "notice": notice,
         "remote": session.fields.remote_capacity > 0, "v": v, "errors": errors,
         "countries": countries, "categories": categories,
     }))
@@ -176,9 +57,9 @@ pub async fn register_form(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let values = json!({"attendance": "in_person"});
+    let (values, ctx) = (json!({"attendance": "in_person"}), state.ctx());
     let context = db::run(&state.pool, move |conn| {
-        form_context(conn, &id, values, &FieldErrors::new(), None)
+        form_context(conn, &ctx, &id, values, (&FieldErrors::new(), None))
     })
     .await?;
     Ok(render_page(&req, "registrations/form.html", context)?)
@@ -198,15 +79,15 @@ pub async fn register_submit(
     )
     .await?;
     let form: BTreeMap<String, String> = form_pairs(&body).into_iter().collect();
-    let (settings, lang) = (state.settings.clone(), Lang::of(&req));
-    let (id2, input) = (id.clone(), input_of(&form));
+    let (ctx, lang) = (state.ctx(), Lang::of(&req));
+    let (id2, input, ctx2) = (id.clone(), RegistrationInput::from_form(&form), ctx.clone());
     let result = db::run(&state.pool, move |conn| {
-        service::register(conn, &settings, &id2, input, lang.0)
+        service::register(conn, &ctx2, &id2, input, lang.0)
     })
     .await;
     let (errors, notice, status) = match result {
         Ok(placed) => {
-            let context = json!({"status": placed.registration.status.as_str(), "position": placed.position,
+            let context = json!({"status": placed.registration.status, "position": placed.position,
                 "again": !placed.created, "session_id": placed.registration.session_id});
             return Ok(render_page(&req, "registrations/done.html", context)?);
         }
@@ -218,25 +99,12 @@ pub async fn register_submit(
     };
     let values = json!(form);
     let context = db::run(&state.pool, move |conn| {
-        form_context(conn, &id, values, &errors, notice)
+        form_context(conn, &ctx, &id, values, (&errors, notice))
     })
     .await?;
     let mut response = render_page(&req, "registrations/form.html", context)?;
     *response.status_mut() = status;
     Ok(response)
-}
-
-/// A registration as its pages show it.
-pub fn registration_values(r: &Registration, position: Option<i64>) -> Value {
-    let d = &r.delegate;
-    json!({
-        "id": r.id, "status": r.status.as_str(), "position": position, "arrival": r.arrival,
-        "name": d.name, "email": d.email, "organisation": d.organisation, "job_title": d.job_title,
-        "country": d.country, "group": r.country_group.as_str(), "category": d.category.as_str(),
-        "attendance": d.attendance.as_str(), "consent_directory": d.consent_directory,
-        "active": r.status.is_active(), "visa": d.visa.is_some(),
-        "comment": r.decision_comment,
-    })
 }
 
 async fn delegate_page(
@@ -245,12 +113,16 @@ async fn delegate_page(
     token: String,
     notice: Option<&str>,
 ) -> Result<HttpResponse, PageError> {
-    let token2 = token.clone();
-    let (placed, session, meeting) =
-        db::run(&state.pool, move |conn| service::by_token(conn, &token2)).await?;
+    let (token2, ctx) = (token.clone(), state.ctx());
+    let (placed, line) = db::run(&state.pool, move |conn| {
+        let (placed, session, meeting) = service::by_token(conn, &ctx, &token2)?;
+        let place = holds::service::place(conn, &session, &meeting)?.in_person();
+        Ok((placed, SessionLine::of(&session, &meeting).at(place)))
+    })
+    .await?;
     let r = &placed.registration;
     let context = json!({
-        "s": SessionLine::of(&session, &meeting), "r": registration_values(r, placed.position),
+        "s": line, "r": registration_values(r, placed.position),
         "token": token, "notice": notice,
         "directory": r.status == Status::Confirmed && r.delegate.consent_directory,
     });
@@ -272,10 +144,10 @@ pub async fn cancel(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let (settings, token) = (state.settings.clone(), token.into_inner());
+    let (ctx, token) = (state.ctx(), token.into_inner());
     let token2 = token.clone();
     db::run(&state.pool, move |conn| {
-        service::cancel(conn, &settings, &token2)
+        service::cancel(conn, &ctx, &token2)
     })
     .await?;
     delegate_page(&state, &req, token, Some("cancelled")).await

@@ -2,19 +2,17 @@
 
 use std::any::Any;
 
-use chrono::Utc;
 use serde_json::json;
-use uuid::Uuid;
 
 use super::domain::{
-    placement, promotions, Attendance, Delegate, Registration, Seats, Status, Taken,
+    admission, cancellation, placement, promotions, Approval, Attendance, Delegate, Registration,
+    RegistrationId, Seats, Status, Taken,
 };
 use super::input::RegistrationInput;
-use super::notify::{self, Context};
+use super::notices::{self, Context};
 use super::store;
-use crate::access::Role;
+use crate::access::User;
 use crate::audit::{self, Actor};
-use crate::config::Settings;
 use crate::countries::{self, CountryGroup};
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
@@ -33,6 +31,17 @@ pub struct Placed {
     pub created: bool,
 }
 
+impl Placed {
+    fn found(conn: &mut Conn, registration: Registration) -> Result<Placed, AppError> {
+        let position = store::position_of(conn, &registration)?;
+        Ok(Placed {
+            registration,
+            position,
+            created: false,
+        })
+    }
+}
+
 /// The session and its meeting, for a registration's emails.
 pub fn session_and_meeting(conn: &mut Conn, id: &str) -> Result<(Session, Meeting), AppError> {
     let session = sessions::store::find(conn, id)?.ok_or(AppError::NotFound)?;
@@ -40,33 +49,21 @@ pub fn session_and_meeting(conn: &mut Conn, id: &str) -> Result<(Session, Meetin
     Ok((session, meeting))
 }
 
-/// The session, if it takes registrations now: a draft is unknown, a cancelled or closed one a conflict.
-pub fn open_session(conn: &mut Conn, id: &str) -> Result<(Session, Meeting), AppError> {
+/// The session, if it takes registrations at the context's instant.
+pub fn open_session(conn: &mut Conn, ctx: &Ctx, id: &str) -> Result<(Session, Meeting), AppError> {
     let (session, meeting) = session_and_meeting(conn, id)?;
-    match session.status {
-        SessionStatus::Draft => Err(AppError::NotFound),
-        SessionStatus::Cancelled => Err(AppError::conflict("the session is cancelled")),
-        SessionStatus::Scheduled if !session.fields.registration_window_open(Utc::now()) => {
-            Err(AppError::Conflict(
-                "registration is not open for this session".into(),
-                Some(json!({
-                    "registration_opens_at": session.fields.registration_opens_at,
-                    "registration_closes_at": session.fields.registration_closes_at
-                        .unwrap_or(session.fields.starts_at),
-                })),
-            ))
-        }
-        SessionStatus::Scheduled => Ok((session, meeting)),
-    }
+    admission(session.status, &session.fields, ctx.now)?;
+    Ok((session, meeting))
 }
 
 fn validate(
     conn: &mut Conn,
+    ctx: &Ctx,
     input: RegistrationInput,
 ) -> Result<(Delegate, CountryGroup), AppError> {
     let mut failure = None;
     let checked = input.validate(
-        Utc::now().date_naive(),
+        ctx.now.date_naive(),
         |typed| match countries::service::resolve(conn, typed) {
             Ok(found) => found.map(|c| (c.alpha2, c.group)),
             Err(e) => {
@@ -77,7 +74,7 @@ fn validate(
     );
     match failure {
         Some(e) => Err(e),
-        None => checked,
+        None => Ok(checked?),
     }
 }
 
@@ -85,25 +82,20 @@ fn validate(
 /// where the session needs approval. The same email again answers the first registration.
 pub fn register(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     session_id: &str,
     input: RegistrationInput,
     lang: &str,
 ) -> Result<Placed, AppError> {
-    let (delegate, group) = validate(conn, input)?;
+    let (delegate, group) = validate(conn, ctx, input)?;
     let placed = db::write(conn, |conn| {
-        place_new(conn, settings, session_id, &delegate, group, lang)
+        place_new(conn, ctx, session_id, &delegate, (group, lang))
     });
     match placed {
         // A twin committed between our lookup and insert; answer theirs.
         Err(e) if e.is_unique_violation() => {
             let registration = store::find_by_email(conn, session_id, &delegate.email)?.ok_or(e)?;
-            let position = store::position_of(conn, &registration)?;
-            Ok(Placed {
-                registration,
-                position,
-                created: false,
-            })
+            Placed::found(conn, registration)
         }
         other => other,
     }
@@ -111,35 +103,32 @@ pub fn register(
 
 fn place_new(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     session_id: &str,
     delegate: &Delegate,
-    group: CountryGroup,
-    lang: &str,
+    (group, lang): (CountryGroup, &str),
 ) -> Result<Placed, AppError> {
-    let (session, meeting) = open_session(conn, session_id)?;
+    let (session, meeting) = open_session(conn, ctx, session_id)?;
     store::lock_session(conn, session_id)?;
     if let Some(registration) = store::find_by_email(conn, session_id, &delegate.email)? {
-        let position = store::position_of(conn, &registration)?;
-        return Ok(Placed {
-            registration,
-            position,
-            created: false,
-        });
+        return Placed::found(conn, registration);
     }
-    let cx = Context {
-        settings,
-        session: &session,
-        meeting: &meeting,
-    };
+    let cx = Context::new(conn, ctx, &session, &meeting)?;
     let registration = admit(conn, &cx, delegate, group, lang)?;
     let position = store::position_of(conn, &registration)?;
-    notify::placed(conn, &cx, &registration, position)?;
+    notices::placed(conn, &cx, &registration, position)?;
     Ok(Placed {
         registration,
         position,
         created: true,
     })
+}
+
+/// The active account with this email, whose own registration may need no approval.
+fn own_account(conn: &mut Conn, email: &str) -> Result<Option<User>, AppError> {
+    Ok(crate::accounts::store::find_by_email(conn, email)?
+        .filter(|row| row.active)
+        .map(User::from))
 }
 
 /// Places and stores a new registration under the session's lock, with its audit event.
@@ -151,21 +140,20 @@ fn admit(
     lang: &str,
 ) -> Result<Registration, AppError> {
     let session = cx.session;
-    let session_id = session.id.as_str();
     let taken = fill(conn, cx, delegate.attendance)?;
-    let own = own_focal_point(conn, &delegate.email)?;
-    let seats = Seats::of(&session.fields, delegate.attendance, Utc::now());
-    let needs_approval = session.fields.approval_required && own.is_none();
-    let now = db::micros(Utc::now());
+    let account = own_account(conn, &delegate.email)?;
+    let approval = Approval::of(session.fields.approval_required, account.as_ref());
+    let seats = Seats::of(&session.fields, delegate.attendance, cx.ctx.now);
+    let now = db::micros(cx.ctx.now);
     let registration = Registration {
-        id: Uuid::new_v4().to_string(),
-        session_id: session_id.to_string(),
-        arrival: store::next_arrival(conn, session_id)?,
+        id: RegistrationId::random(),
+        session_id: session.id.clone(),
+        arrival: store::next_arrival(conn, &session.id)?,
         delegate: delegate.clone(),
         country_group: group,
-        status: placement(needs_approval, seats, group, taken),
+        status: placement(&approval, seats, group, taken),
         lang: lang.to_string(),
-        decided_by: own.filter(|_| session.fields.approval_required),
+        decided_by: approval.decided_by(),
         decision_comment: None,
         decided_at: None,
         created_at: now,
@@ -174,7 +162,7 @@ fn admit(
     store::insert(conn, &registration)?;
     let changes = json!({"status": registration.status, "arrival": registration.arrival,
         "country_group": group, "stakeholder_category": delegate.category, "attendance": delegate.attendance});
-    let actor = Actor::Link("registration", registration.id.clone());
+    let actor = Actor::Link("registration", registration.id.to_string());
     audit::store::record(
         conn,
         &actor,
@@ -186,19 +174,10 @@ fn admit(
     Ok(registration)
 }
 
-/// The id of the focal-point account with this email, whose own registration needs no approval.
-fn own_focal_point(conn: &mut Conn, email: &str) -> Result<Option<String>, AppError> {
-    Ok(crate::accounts::store::find_by_email(conn, email)?
-        .filter(|row| {
-            row.active && crate::access::domain::parse_roles(&row.roles).contains(&Role::FocalPoint)
-        })
-        .map(|row| row.id))
-}
-
 /// Promotes the first waiting people of one attendance mode into free seats (call under the
 /// session's lock) and answers the seats taken afterwards.
 pub fn fill(conn: &mut Conn, cx: &Context, attendance: Attendance) -> Result<Taken, AppError> {
-    let seats = Seats::of(&cx.session.fields, attendance, Utc::now());
+    let seats = Seats::of(&cx.session.fields, attendance, cx.ctx.now);
     let mut taken = store::taken(conn, &cx.session.id, attendance)?;
     if taken.total() >= seats.capacity || cx.session.status != SessionStatus::Scheduled {
         return Ok(taken);
@@ -208,7 +187,7 @@ pub fn fill(conn: &mut Conn, cx: &Context, attendance: Attendance) -> Result<Tak
     for index in promotions(seats, taken, &groups) {
         let mut registration = waiting[index].clone();
         registration.status = Status::Confirmed;
-        registration.updated_at = db::micros(Utc::now());
+        registration.updated_at = db::micros(cx.ctx.now);
         store::update(conn, &registration)?;
         let changes = json!({"status": {"from": "waitlisted", "to": "confirmed"}});
         audit::store::record(
@@ -219,7 +198,7 @@ pub fn fill(conn: &mut Conn, cx: &Context, attendance: Attendance) -> Result<Tak
             &registration.id,
             changes,
         )?;
-        notify::promoted(conn, cx, &registration)?;
+        notices::promoted(conn, cx, &registration)?;
         taken.add(registration.country_group);
     }
     Ok(taken)
@@ -233,8 +212,8 @@ pub fn react(conn: &mut Conn, ctx: &Ctx, event: &dyn Any) -> Result<(), AppError
     };
     let (session, meeting) = (&event.session, &event.meeting);
     match event.change {
-        SessionChange::Cancelled => session_cancelled(conn, &ctx.settings, session, meeting),
-        SessionChange::Edited { .. } => fill_free_seats(conn, &ctx.settings, session, meeting),
+        SessionChange::Cancelled => session_cancelled(conn, ctx, session, meeting),
+        SessionChange::Edited { .. } => fill_free_seats(conn, ctx, session, meeting),
         SessionChange::Published => Ok(()),
     }
 }
@@ -242,7 +221,7 @@ pub fn react(conn: &mut Conn, ctx: &Ctx, event: &dyn Any) -> Result<(), AppError
 /// After a session's capacity or reservation changed (inside its transaction): fill free seats.
 pub fn fill_free_seats(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     session: &Session,
     meeting: &Meeting,
 ) -> Result<(), AppError> {
@@ -250,11 +229,7 @@ pub fn fill_free_seats(
         return Ok(());
     }
     store::lock_session(conn, &session.id)?;
-    let cx = Context {
-        settings,
-        session,
-        meeting,
-    };
+    let cx = Context::new(conn, ctx, session, meeting)?;
     for attendance in Attendance::ALL {
         fill(conn, &cx, *attendance)?;
     }
@@ -265,15 +240,11 @@ pub fn fill_free_seats(
 /// confirmed already received the CANCEL of their invitation.
 pub fn session_cancelled(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     session: &Session,
     meeting: &Meeting,
 ) -> Result<(), AppError> {
-    let cx = Context {
-        settings,
-        session,
-        meeting,
-    };
+    let cx = Context::new(conn, ctx, session, meeting)?;
     for status in [Status::Waitlisted, Status::Pending] {
         let filter = store::Filter {
             status: Some(status),
@@ -281,53 +252,44 @@ pub fn session_cancelled(
         };
         let (waiting, _) = store::list(conn, &session.id, &filter, i64::MAX, 0)?;
         for registration in &waiting {
-            notify::session_cancelled(conn, &cx, registration)?;
+            notices::session_cancelled(conn, &cx, registration)?;
         }
     }
     Ok(())
 }
 
 /// The registration a delegate's link opens, with its position and session.
-pub fn by_token(conn: &mut Conn, token: &str) -> Result<(Placed, Session, Meeting), AppError> {
-    let link = links::store::resolve(conn, Purpose::Registration, token, Utc::now())?
+pub fn by_token(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    token: &str,
+) -> Result<(Placed, Session, Meeting), AppError> {
+    let link = links::store::resolve(conn, Purpose::Registration, token, ctx.now)?
         .ok_or(AppError::NotFound)?;
     let registration = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
-    let position = store::position_of(conn, &registration)?;
     let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
-    let placed = Placed {
-        registration,
-        position,
-        created: false,
-    };
-    Ok((placed, session, meeting))
+    Ok((Placed::found(conn, registration)?, session, meeting))
 }
 
 /// The delegate cancels: a CANCEL for a held invitation, and the first waiting person gets the seat.
-pub fn cancel(conn: &mut Conn, settings: &Settings, token: &str) -> Result<Registration, AppError> {
+pub fn cancel(conn: &mut Conn, ctx: &Ctx, token: &str) -> Result<Registration, AppError> {
     db::write(conn, |conn| {
-        let link = links::store::resolve(conn, Purpose::Registration, token, Utc::now())?
+        let link = links::store::resolve(conn, Purpose::Registration, token, ctx.now)?
             .ok_or(AppError::NotFound)?;
         let found = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
         store::lock_session(conn, &found.session_id)?;
         // Read again under the lock: a promotion may have changed it meanwhile.
         let mut registration = store::find(conn, &found.id)?.ok_or(AppError::NotFound)?;
-        match registration.status {
-            Status::Cancelled => return Ok(registration),
-            Status::Rejected => return Err(AppError::conflict("the registration was rejected")),
-            _ => {}
-        }
-        let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
-        let cx = Context {
-            settings,
-            session: &session,
-            meeting: &meeting,
+        let Some(was) = cancellation(registration.status)? else {
+            return Ok(registration);
         };
-        let was = registration.status;
+        let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
+        let cx = Context::new(conn, ctx, &session, &meeting)?;
         registration.status = Status::Cancelled;
-        registration.updated_at = db::micros(Utc::now());
+        registration.updated_at = db::micros(ctx.now);
         store::update(conn, &registration)?;
         let changes = json!({"status": {"from": was, "to": "cancelled"}});
-        let actor = Actor::Link("registration", registration.id.clone());
+        let actor = Actor::Link("registration", registration.id.to_string());
         audit::store::record(
             conn,
             &actor,
@@ -336,7 +298,7 @@ pub fn cancel(conn: &mut Conn, settings: &Settings, token: &str) -> Result<Regis
             &registration.id,
             changes,
         )?;
-        notify::ended(conn, &cx, &registration, was, "registration_cancelled")?;
+        notices::ended(conn, &cx, &registration, was)?;
         if was == Status::Confirmed && session.status == SessionStatus::Scheduled {
             fill(conn, &cx, registration.delegate.attendance)?;
         }
@@ -347,19 +309,15 @@ pub fn cancel(conn: &mut Conn, settings: &Settings, token: &str) -> Result<Regis
 /// Revokes a registration's links and emails the delegate a fresh one.
 pub fn resend_link(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     actor: &Actor,
     id: &str,
 ) -> Result<Registration, AppError> {
     db::write(conn, |conn| {
         let registration = store::find(conn, id)?.ok_or(AppError::NotFound)?;
         let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
-        let cx = Context {
-            settings,
-            session: &session,
-            meeting: &meeting,
-        };
-        notify::link_resent(conn, &cx, &registration)?;
+        let cx = Context::new(conn, ctx, &session, &meeting)?;
+        notices::link_resent(conn, &cx, &registration)?;
         let changes = json!({"link": "resent"});
         audit::store::record(
             conn,

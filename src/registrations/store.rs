@@ -5,10 +5,18 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::domain::{Attendance, Category, Delegate, Registration, Status, Taken, Visa};
+use super::domain::{
+    Attendance, Category, Delegate, Registration, RegistrationId, Status, Taken, Visa,
+};
 use crate::countries::CountryGroup;
 use crate::db::schema::registrations;
 use crate::db::{Conn, MultiBackend};
+use crate::sessions::domain::SessionId;
+
+crate::text_column!(RegistrationId);
+crate::text_column!(Category);
+crate::text_column!(Attendance);
+crate::text_column!(Status);
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
@@ -16,18 +24,19 @@ diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = registrations, treat_none_as_null = true)]
 pub struct RegistrationRow {
-    pub id: String,
-    pub session_id: String,
+    pub id: RegistrationId,
+    pub session_id: SessionId,
     pub arrival: i32,
     pub name: String,
     pub email: String,
     pub organisation: String,
     pub job_title: String,
     pub country: String,
+    /// Kept as text: the countries capability owns the group's mapping.
     pub country_group: String,
-    pub stakeholder_category: String,
-    pub attendance: String,
-    pub status: String,
+    pub stakeholder_category: Category,
+    pub attendance: Attendance,
+    pub status: Status,
     pub consent_directory: bool,
     pub consent_share_email: bool,
     pub accessibility_needs: String,
@@ -51,7 +60,6 @@ fn corrupt(id: &str, what: &str) -> diesel::result::Error {
 impl RegistrationRow {
     /// The domain value; a row the rules could not have written is a corrupt database.
     pub fn into_domain(self) -> QueryResult<Registration> {
-        let id = self.id.clone();
         let visa = match (
             self.visa_letter_needed,
             self.passport_name,
@@ -68,7 +76,7 @@ impl RegistrationRow {
                 })
             }
             (false, ..) => None,
-            _ => return Err(corrupt(&id, "visa details")),
+            _ => return Err(corrupt(&self.id, "visa details")),
         };
         Ok(Registration {
             delegate: Delegate {
@@ -77,18 +85,16 @@ impl RegistrationRow {
                 organisation: self.organisation,
                 job_title: self.job_title,
                 country: self.country,
-                category: Category::parse(&self.stakeholder_category)
-                    .ok_or_else(|| corrupt(&id, "category"))?,
-                attendance: Attendance::parse(&self.attendance)
-                    .ok_or_else(|| corrupt(&id, "attendance"))?,
+                category: self.stakeholder_category,
+                attendance: self.attendance,
                 consent_directory: self.consent_directory,
                 consent_share_email: self.consent_share_email,
                 accessibility_needs: self.accessibility_needs,
                 visa,
             },
             country_group: CountryGroup::parse(&self.country_group)
-                .ok_or_else(|| corrupt(&id, "country group"))?,
-            status: Status::parse(&self.status).ok_or_else(|| corrupt(&id, "status"))?,
+                .ok_or_else(|| corrupt(&self.id, "country group"))?,
+            status: self.status,
             id: self.id,
             session_id: self.session_id,
             arrival: self.arrival,
@@ -115,9 +121,9 @@ impl RegistrationRow {
             job_title: d.job_title.clone(),
             country: d.country.clone(),
             country_group: r.country_group.as_str().into(),
-            stakeholder_category: d.category.as_str().into(),
-            attendance: d.attendance.as_str().into(),
-            status: r.status.as_str().into(),
+            stakeholder_category: d.category,
+            attendance: d.attendance,
+            status: r.status,
             consent_directory: d.consent_directory,
             consent_share_email: d.consent_share_email,
             accessibility_needs: d.accessibility_needs.clone(),
@@ -174,7 +180,8 @@ pub fn find(conn: &mut Conn, id: &str) -> QueryResult<Option<Registration>> {
 }
 
 /// Several registrations by id (unknown ids are left out).
-pub fn many(conn: &mut Conn, ids: &[String]) -> QueryResult<Vec<Registration>> {
+pub fn many(conn: &mut Conn, ids: &[RegistrationId]) -> QueryResult<Vec<Registration>> {
+    let ids: Vec<&str> = ids.iter().map(RegistrationId::as_str).collect();
     domain(
         registrations::table
             .filter(registrations::id.eq_any(ids))
@@ -217,18 +224,16 @@ pub fn update(conn: &mut Conn, registration: &Registration) -> QueryResult<usize
 pub fn taken(conn: &mut Conn, session_id: &str, attendance: Attendance) -> QueryResult<Taken> {
     let counts: Vec<(String, i64)> = registrations::table
         .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::attendance.eq(attendance.as_str()))
-        .filter(registrations::status.eq(Status::Confirmed.as_str()))
+        .filter(registrations::attendance.eq(attendance))
+        .filter(registrations::status.eq(Status::Confirmed))
         .group_by(registrations::country_group)
         .select((registrations::country_group, diesel::dsl::count_star()))
         .load(conn)?;
     let mut taken = Taken::default();
     for (group, count) in counts {
-        let count = i32::try_from(count).unwrap_or(i32::MAX);
-        match CountryGroup::parse(&group) {
-            Some(CountryGroup::Developed) => taken.developed += count,
-            _ => taken.developing_or_ldc += count,
-        }
+        let group = CountryGroup::parse(&group)
+            .ok_or_else(|| corrupt(&format!("of session {session_id}"), "country group"))?;
+        taken.add_many(group, i32::try_from(count).unwrap_or(i32::MAX));
     }
     Ok(taken)
 }
@@ -242,8 +247,8 @@ pub fn waiting(
     domain(
         registrations::table
             .filter(registrations::session_id.eq(session_id))
-            .filter(registrations::attendance.eq(attendance.as_str()))
-            .filter(registrations::status.eq(Status::Waitlisted.as_str()))
+            .filter(registrations::attendance.eq(attendance))
+            .filter(registrations::status.eq(Status::Waitlisted))
             .order(registrations::arrival.asc())
             .select(RegistrationRow::as_select())
             .load(conn)?,
@@ -251,14 +256,14 @@ pub fn waiting(
 }
 
 /// Waiting-list positions (from 1, per attendance mode) of a session's waitlisted registrations.
-pub fn positions(conn: &mut Conn, session_id: &str) -> QueryResult<HashMap<String, i64>> {
-    let rows: Vec<(String, String)> = registrations::table
+pub fn positions(conn: &mut Conn, session_id: &str) -> QueryResult<HashMap<RegistrationId, i64>> {
+    let rows: Vec<(RegistrationId, Attendance)> = registrations::table
         .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::status.eq(Status::Waitlisted.as_str()))
+        .filter(registrations::status.eq(Status::Waitlisted))
         .order(registrations::arrival.asc())
         .select((registrations::id, registrations::attendance))
         .load(conn)?;
-    let mut next: HashMap<String, i64> = HashMap::new();
+    let mut next: HashMap<Attendance, i64> = HashMap::new();
     Ok(rows
         .into_iter()
         .map(|(id, attendance)| {
@@ -276,8 +281,8 @@ pub fn position_of(conn: &mut Conn, registration: &Registration) -> QueryResult<
     }
     registrations::table
         .filter(registrations::session_id.eq(&registration.session_id))
-        .filter(registrations::attendance.eq(registration.delegate.attendance.as_str()))
-        .filter(registrations::status.eq(Status::Waitlisted.as_str()))
+        .filter(registrations::attendance.eq(registration.delegate.attendance))
+        .filter(registrations::status.eq(Status::Waitlisted))
         .filter(registrations::arrival.le(registration.arrival))
         .count()
         .get_result(conn)
@@ -301,10 +306,10 @@ fn filtered(session_id: &str, f: &Filter) -> registrations::BoxedQuery<'static, 
         .filter(registrations::session_id.eq(session_id.to_string()))
         .into_boxed();
     if let Some(s) = f.status {
-        query = query.filter(registrations::status.eq(s.as_str()));
+        query = query.filter(registrations::status.eq(s));
     }
     if let Some(c) = f.category {
-        query = query.filter(registrations::stakeholder_category.eq(c.as_str()));
+        query = query.filter(registrations::stakeholder_category.eq(c));
     }
     if let Some(g) = f.group {
         query = query.filter(registrations::country_group.eq(g.as_str()));
@@ -313,7 +318,7 @@ fn filtered(session_id: &str, f: &Filter) -> registrations::BoxedQuery<'static, 
         query = query.filter(registrations::country.eq(c.to_ascii_uppercase()));
     }
     if let Some(a) = f.attendance {
-        query = query.filter(registrations::attendance.eq(a.as_str()));
+        query = query.filter(registrations::attendance.eq(a));
     }
     if let Some((country, entity)) = &f.scope {
         let country = country.clone().unwrap_or_default().to_ascii_uppercase();
@@ -345,8 +350,8 @@ pub fn list(
     Ok((domain(rows)?, total))
 }
 
-/// (category, group, attendance, status, how many) as stored.
-pub type CountRow = (String, String, String, String, i64);
+/// (category, group as stored, attendance, status, how many).
+pub type CountRow = (Category, String, Attendance, Status, i64);
 
 /// Counts by (category, group, attendance, status), for statistics.
 pub fn counts(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<CountRow>> {
@@ -373,7 +378,7 @@ pub fn directory(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<Registrat
     domain(
         registrations::table
             .filter(registrations::session_id.eq(session_id))
-            .filter(registrations::status.eq(Status::Confirmed.as_str()))
+            .filter(registrations::status.eq(Status::Confirmed))
             .filter(registrations::consent_directory.eq(true))
             .order((registrations::name.asc(), registrations::id.asc()))
             .select(RegistrationRow::as_select())

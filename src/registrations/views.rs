@@ -1,18 +1,25 @@
-//! Registrations as the API shows them to each reader, and the list's query.
+//! Registrations as each reader sees them: the API's views and the list's query, and what the
+//! pages of registrations and of their sub-capabilities share (the session line, the labels,
+//! the form reading, the rendering with a CSRF token).
 
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
-use super::domain::{Attendance, Category, Registration, Status};
+use super::domain::{Attendance, Category, Registration, RegistrationId, Status};
 use super::store::Filter;
 use crate::countries::CountryGroup;
 use crate::error::AppError;
 use crate::input::Check;
+use crate::meetings::domain::Meeting;
+use crate::sessions::domain::{Session, SessionId};
+use crate::web::{local_span, render, Lang};
 
 /// What anyone who registers is answered (also for the same email again).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PlacedView {
-    pub id: String,
+    pub id: RegistrationId,
     pub status: Status,
     pub country_group: CountryGroup,
     pub attendance: Attendance,
@@ -47,8 +54,8 @@ pub struct VisaView {
 /// delegates see their own likewise).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RegistrationView {
-    pub id: String,
-    pub session_id: String,
+    pub id: RegistrationId,
+    pub session_id: SessionId,
     /// Order of arrival within the session, from 1.
     pub arrival: i32,
     pub status: Status,
@@ -168,4 +175,91 @@ impl ListQuery {
         check.finish()?;
         Ok(filter)
     }
+}
+
+/// What every registration page shows of its session.
+#[derive(Debug, Serialize)]
+pub struct SessionLine {
+    pub id: SessionId,
+    pub title: String,
+    pub when: String,
+    pub timezone: &'static str,
+    /// The meeting's venue, or the booked room where a page knows it.
+    pub venue: String,
+    pub ended: bool,
+}
+
+impl SessionLine {
+    /// The line of a session.
+    pub fn of(session: &Session, meeting: &Meeting) -> SessionLine {
+        let f = &session.fields;
+        SessionLine {
+            id: session.id.clone(),
+            title: f.title.clone(),
+            when: local_span(meeting.timezone, f.starts_at, f.ends_at),
+            timezone: meeting.timezone.name(),
+            venue: meeting.venue.clone(),
+            ended: Utc::now() >= f.ends_at,
+        }
+    }
+
+    /// The same line at a known place (the booked room).
+    pub fn at(self, venue: String) -> SessionLine {
+        SessionLine { venue, ..self }
+    }
+}
+
+/// The words for every category, attendance, group (`v`) and status (`st`) in a language.
+pub fn labels(lang: Lang) -> Value {
+    let text = |prefix: &str, name: &str| crate::i18n::text(lang.0, &format!("{prefix}{name}"));
+    let names = Category::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .chain(Attendance::ALL.iter().map(|a| a.as_str()))
+        .chain(CountryGroup::ALL.iter().map(|g| g.as_str()));
+    let v: serde_json::Map<String, Value> = names
+        .map(|name| (name.to_string(), json!(text("registration_value_", name))))
+        .collect();
+    let st: serde_json::Map<String, Value> = Status::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.to_string(),
+                json!(text("registration_status_", s.as_str())),
+            )
+        })
+        .collect();
+    json!({"v": v, "st": st})
+}
+
+/// Renders a registration page with `l`, the labels of its values, and the form's CSRF token.
+pub fn render_page(
+    req: &HttpRequest,
+    name: &str,
+    mut context: Value,
+) -> Result<HttpResponse, AppError> {
+    let lang = Lang::of(req);
+    if let Some(map) = context.as_object_mut() {
+        map.insert("l".into(), labels(lang));
+        map.insert("csrf_token".into(), crate::security::csrf::of(req).into());
+    }
+    render(lang, name, context)
+}
+
+/// The fields of a urlencoded form body, in order (a name may repeat).
+pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+/// A registration as its pages show it.
+pub fn registration_values(r: &Registration, position: Option<i64>) -> Value {
+    let d = &r.delegate;
+    json!({
+        "id": r.id, "status": r.status, "position": position, "arrival": r.arrival,
+        "name": d.name, "email": d.email, "organisation": d.organisation, "job_title": d.job_title,
+        "country": d.country, "group": r.country_group.as_str(), "category": d.category,
+        "attendance": d.attendance, "consent_directory": d.consent_directory,
+        "active": r.status.is_active(), "visa": d.visa.is_some(),
+        "comment": r.decision_comment,
+    })
 }

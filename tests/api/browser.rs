@@ -120,7 +120,11 @@ pub async fn signed_in(app: &TestApp, roles: &[Role]) -> Browser {
 pub async fn emailed_link(app: &TestApp, user_id: &str, prefix: &str) -> String {
     let id = user_id.to_string();
     let rows = db::run(&app.pool, move |conn| {
-        Ok(seminars::mail::outbox::of_record(conn, "user", &id)?)
+        Ok(seminars::mail::outbox::of_record(
+            conn,
+            seminars::mail::outbox::RecordKind::User,
+            &id,
+        )?)
     })
     .await
     .unwrap();

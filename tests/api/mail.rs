@@ -13,6 +13,7 @@ with_smtp_on_both_backends!(
     an_invitation_arrives_as_mixed_alternative_with_the_calendar_inline_and_attached,
     the_calendar_reads_back_with_every_value_including_hard_text,
     names_and_subjects_with_crlf_quotes_and_any_script_make_correct_headers,
+    a_bulk_email_arrives_with_the_organiser_as_reply_to,
 );
 
 /// Text that RFC 5545 must escape or fold, in several scripts.
@@ -175,4 +176,32 @@ async fn names_and_subjects_with_crlf_quotes_and_any_script_make_correct_headers
             ]
         );
     }
+}
+
+async fn a_bulk_email_arrives_with_the_organiser_as_reply_to(app: TestApp, smtp: SmtpServer) {
+    use mailparse::{addrparse_header, parse_mail, MailHeaderMap};
+
+    let (organiser, token) = crate::registrations::bulk::organiser_with_email(&app).await;
+    let session = crate::registrations::open_session(&app, &token, json!({})).await;
+    let body = crate::registrations::delegate("reply@example.org", "JP");
+    let (_, placed) = crate::registrations::register(&app, &session, body).await;
+    assert_eq!(app.deliver_mail().await, 1, "the confirmation");
+    let bulk = format!("/api/v1/sessions/{session}/registrations/bulk");
+    let email = json!({"action": "email", "ids": [placed["id"]], "subject": "Questions?",
+        "message": "Reply to this email."});
+    assert_eq!(app.post_as(&token, &bulk, email).await.status(), 200);
+    assert_eq!(app.deliver_mail().await, 1);
+    let received = smtp.wait_for(2, ARRIVAL);
+    let confirmation = parse_mail(&received[0].data).unwrap();
+    assert!(confirmation.headers.get_first_header("Reply-To").is_none());
+    let message = parse_mail(&received[1].data).unwrap();
+    let header = message
+        .headers
+        .get_first_header("Reply-To")
+        .expect("Reply-To");
+    let reply_to = addrparse_header(header).unwrap();
+    let reply_to = reply_to.extract_single_info().unwrap();
+    assert_eq!(reply_to.addr, organiser);
+    assert_eq!(reply_to.display_name.as_deref(), Some("Test Account"));
+    assert_eq!(mail::parse(&received[1]).from_addr, "seminars@localhost");
 }

@@ -13,6 +13,7 @@ use seminars::db::schema::{outbox, sessions, users};
 use seminars::mail::outbox::OutboxRow;
 
 mod approval;
+pub mod bulk;
 mod cli;
 mod pages;
 mod reports;

@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::support::mail::{queue, row, spawn_with_smtp, ARRIVAL};
 use crate::support::Backend;
 use seminars::db;
-use seminars::mail::outbox::{enqueue, Email};
+use seminars::mail::outbox::{enqueue, Email, RecordKind};
 
 async fn the_worker_inside_the_server_delivers_by_itself_and_stops_cleanly(backend: Backend) {
     let Some((mut app, smtp)) = spawn_with_smtp(backend, |s| {
@@ -63,8 +63,9 @@ fn outbox_send_delivers_what_is_due_once_and_prints_the_counts() {
         text: "Hello\n".into(),
         html: "<p>Hello</p>\n".into(),
         calendar: None,
-        record_kind: "test",
+        record_kind: RecordKind::User,
         record_id: "1".into(),
+        reply_to: None,
     };
     let good = enqueue(&mut conn, "127.0.0.1", email("cli@example.org")).unwrap();
     enqueue(&mut conn, "127.0.0.1", email("not an address")).unwrap();

@@ -8,6 +8,7 @@ use crate::access::Staff;
 use crate::db;
 use crate::error::{AppError, Problem};
 use crate::input::{Check, Field};
+use crate::registrations::domain::RegistrationId;
 use crate::registrations::views::RegistrationView;
 use crate::state::AppState;
 
@@ -21,7 +22,7 @@ pub struct DecisionInput {
 }
 
 /// A bulk action on registrations of one session.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkInput {
     /// confirm (approve pending), reject, or email.
@@ -30,7 +31,7 @@ pub struct BulkInput {
     pub action: Field<String>,
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
-    pub ids: Field<Vec<String>>,
+    pub ids: Field<Vec<RegistrationId>>,
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub subject: Field<String>,
@@ -40,6 +41,11 @@ pub struct BulkInput {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub comment: Field<String>,
+    /// For email: open the message with "Dear NAME," (default true); false when the message
+    /// has its own greeting.
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub greeting: Field<bool>,
 }
 
 fn comment(value: Field<String>) -> Result<Option<String>, AppError> {
@@ -61,17 +67,11 @@ async fn decide_one(
     body: DecisionInput,
     approving: bool,
 ) -> Result<HttpResponse, AppError> {
-    let (settings, comment) = (state.settings.clone(), comment(body.comment)?);
+    let (ctx, comment) = (state.ctx(), comment(body.comment)?);
+    let ids = [RegistrationId::from(id)];
     let mut decided = db::run(&state.pool, move |conn| {
-        decide::decide(
-            conn,
-            &settings,
-            &Decider::account(user),
-            None,
-            &[id],
-            approving,
-            comment,
-        )
+        let decider = Decider::account(user);
+        decide::decide(conn, &ctx, &decider, None, &ids, (approving, comment))
     })
     .await?;
     let registration = decided.pop().ok_or(AppError::NotFound)?;
@@ -115,10 +115,7 @@ pub async fn bulk(
     body: web::Json<BulkInput>,
 ) -> Result<HttpResponse, AppError> {
     let action = super::bulk::Action::read(body.into_inner(), &user)?;
-    let settings = state.settings.clone();
-    let count = db::run(&state.pool, move |conn| {
-        action.run(conn, &settings, user, &id)
-    })
-    .await?;
+    let ctx = state.ctx();
+    let count = db::run(&state.pool, move |conn| action.run(conn, &ctx, user, &id)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "count": count })))
 }

@@ -3,42 +3,56 @@
 use super::api::BulkInput;
 use super::service::{self as decide, Decider};
 use crate::access::User;
-use crate::config::Settings;
 use crate::db::Conn;
+use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::input::Check;
+use crate::input::{Check, Field};
+use crate::registrations::domain::RegistrationId;
+use crate::registrations::notices::Draft;
 
 /// A checked bulk action.
 #[derive(Debug, Clone)]
 pub enum Action {
-    Confirm(Vec<String>, Option<String>),
-    Reject(Vec<String>, Option<String>),
-    Email(Vec<String>, String, String),
+    Confirm(Vec<RegistrationId>, Option<String>),
+    Reject(Vec<RegistrationId>, Option<String>),
+    Email(Vec<RegistrationId>, Draft),
+}
+
+/// Reads the email's fields: a subject, a message, and whether to open with "Dear NAME,"
+/// (yes unless the sender says no).
+fn draft(check: &mut Check, input: BulkInput) -> Option<Draft> {
+    let subject = check.text("subject", input.subject, 200);
+    let message = check.text("message", input.message, 20_000);
+    let greeting = check.optional("greeting", input.greeting).unwrap_or(true);
+    Some(Draft {
+        subject: subject?,
+        message: message?,
+        greeting,
+    })
 }
 
 impl Action {
     /// Checks the input; emailing is for organisers only.
-    pub fn read(input: BulkInput, user: &User) -> Result<Action, AppError> {
+    pub fn read(mut input: BulkInput, user: &User) -> Result<Action, AppError> {
         let mut check = Check::new();
-        let action = check.text("action", input.action, 20);
-        let ids = check.required("ids", input.ids);
+        let action = check.text("action", std::mem::take(&mut input.action), 20);
+        let ids = check.required("ids", std::mem::take(&mut input.ids));
         let comment = check
-            .optional("comment", input.comment)
+            .optional("comment", std::mem::take(&mut input.comment))
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty());
         let action = match action.as_deref() {
             Some("confirm") | Some("reject") | None => action,
             Some("email") => {
-                let subject = check.text("subject", input.subject, 200);
-                let message = check.text("message", input.message, 20_000);
+                let draft = draft(&mut check, input);
                 check.finish()?;
                 if !user.is_organiser() {
                     return Err(AppError::Forbidden);
                 }
-                let (Some(ids), Some(subject), Some(message)) = (ids, subject, message) else {
+                let (Some(ids), Some(draft)) = (ids, draft) else {
                     return Err(AppError::invalid("action", "is incomplete"));
                 };
-                return Ok(Action::Email(ids, subject, message));
+                return Ok(Action::Email(ids, draft));
             }
             Some(_) => {
                 check.fail("action", "must be confirm, reject or email");
@@ -57,28 +71,29 @@ impl Action {
     pub fn run(
         self,
         conn: &mut Conn,
-        settings: &Settings,
+        ctx: &Ctx,
         user: User,
         session_id: &str,
     ) -> Result<usize, AppError> {
         let approve = matches!(self, Action::Confirm(..));
         match self {
-            Action::Email(ids, subject, message) => {
-                decide::email(conn, settings, &user, session_id, &ids, (subject, message))
+            Action::Email(ids, draft) => {
+                decide::email(conn, ctx, &user, (session_id, &ids), &draft)
             }
             Action::Confirm(ids, comment) | Action::Reject(ids, comment) => {
                 let decider = Decider::account(user);
-                decide::decide(
-                    conn,
-                    settings,
-                    &decider,
-                    Some(session_id),
-                    &ids,
-                    approve,
-                    comment,
-                )
-                .map(|done| done.len())
+                let decision = (approve, comment);
+                decide::decide(conn, ctx, &decider, Some(session_id), &ids, decision)
+                    .map(|done| done.len())
             }
         }
     }
+}
+
+/// A form's text field: absent when empty, as a browser sends an untouched input.
+pub fn form_text(value: Option<&String>) -> Field<String> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .cloned()
+        .map_or(Field::Missing, Field::Value)
 }

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod bulk;
+pub mod domain;
 pub mod pages;
 pub mod service;
 

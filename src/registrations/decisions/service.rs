@@ -2,23 +2,24 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Utc;
 use serde_json::json;
 
+use super::domain::{batch, check_states, may_decide, ScopeOf};
 use crate::access::User;
 use crate::audit::{self, Actor};
-use crate::config::Settings;
 use crate::db::{self, Conn};
+use crate::effects::Ctx;
 use crate::error::AppError;
 use crate::links::{self, Purpose};
+use crate::mail::notice::Composed;
 use crate::meetings::domain::Meeting;
 use crate::registrations::domain::{
-    decision, may_decide, placement, Registration, ScopeOf, Seats, Status,
+    seat, Registration, RegistrationError, RegistrationId, Seats, Status,
 };
-use crate::registrations::notify::{self, Context};
+use crate::registrations::notices::{self, Context, Draft};
 use crate::registrations::service::{fill, session_and_meeting};
 use crate::registrations::store;
-use crate::sessions::domain::{Session, SessionStatus};
+use crate::sessions::domain::{Session, SessionId, SessionStatus};
 
 /// Who takes a decision, and what is recorded for it.
 #[derive(Debug, Clone)]
@@ -40,51 +41,24 @@ impl Decider {
     }
 }
 
-/// The registration's scope, as `may_decide` judges it.
-pub fn scope_of(r: &Registration) -> ScopeOf<'_> {
-    ScopeOf {
-        country: &r.delegate.country,
-        organisation: &r.delegate.organisation,
-    }
-}
-
-fn unique(ids: &[String]) -> Result<Vec<String>, AppError> {
-    let ids: Vec<String> = ids
-        .iter()
-        .cloned()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if ids.is_empty() {
-        return Err(AppError::invalid("ids", "name at least one registration"));
-    }
-    if ids.len() > 1000 {
-        return Err(AppError::invalid(
-            "ids",
-            "at most 1000 registrations at once",
-        ));
-    }
-    Ok(ids)
-}
-
 /// Locks the sessions of the registrations, then reads them again and checks that every one
 /// exists, lies in `session_id` (when given) and in the decider's scope; otherwise 404 for all.
 fn locked_in_scope(
     conn: &mut Conn,
     user: Option<&User>,
     session_id: Option<&str>,
-    ids: &[String],
+    ids: &[RegistrationId],
 ) -> Result<Vec<Registration>, AppError> {
     let first = store::many(conn, ids)?;
-    let sessions: BTreeSet<String> = first.iter().map(|r| r.session_id.clone()).collect();
+    let sessions: BTreeSet<SessionId> = first.iter().map(|r| r.session_id.clone()).collect();
     for session in &sessions {
         store::lock_session(conn, session)?;
     }
     let found = store::many(conn, ids)?;
     let every_one_allowed = found.len() == ids.len()
         && found.iter().all(|r| {
-            session_id.is_none_or(|s| s == r.session_id)
-                && user.is_none_or(|u| may_decide(u, scope_of(r)))
+            session_id.is_none_or(|s| s == r.session_id.as_str())
+                && user.is_none_or(|u| may_decide(u, ScopeOf::of(r)))
         });
     if every_one_allowed {
         Ok(found)
@@ -93,53 +67,24 @@ fn locked_in_scope(
     }
 }
 
-/// 409 naming every registration the decision cannot apply to.
-fn refuse_wrong_states(found: &[Registration], approve: bool) -> Result<(), AppError> {
-    let refused: Vec<&str> = found
-        .iter()
-        .filter(|r| decision(r.status, approve).is_err())
-        .map(|r| r.id.as_str())
-        .collect();
-    if refused.is_empty() {
-        return Ok(());
-    }
-    let what = if approve {
-        "only pending registrations can be approved"
-    } else {
-        "cancelled or rejected registrations cannot be rejected"
-    };
-    Err(AppError::Conflict(
-        what.into(),
-        Some(json!({"ids": refused})),
-    ))
-}
-
 /// Approves or rejects registrations: all of them, or (outside scope, wrong state) none.
 pub fn decide(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     decider: &Decider,
     session_id: Option<&str>,
-    ids: &[String],
-    approve: bool,
-    comment: Option<String>,
+    ids: &[RegistrationId],
+    (approve, comment): (bool, Option<String>),
 ) -> Result<Vec<Registration>, AppError> {
-    let ids = unique(ids)?;
+    let ids = batch(ids)?;
     db::write(conn, |conn| {
         let found = locked_in_scope(conn, decider.user.as_ref(), session_id, &ids)?;
-        refuse_wrong_states(&found, approve)?;
+        check_states(&found, approve)?;
         let mut decided = Vec::new();
         for registration in found {
             let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
-            let one = decide_one(
-                conn,
-                settings,
-                (&session, &meeting),
-                decider,
-                registration,
-                approve,
-                comment.clone(),
-            )?;
+            let cx = Context::new(conn, ctx, &session, &meeting)?;
+            let one = decide_one(conn, &cx, decider, registration, (approve, &comment))?;
             decided.push(one);
         }
         Ok(decided)
@@ -148,37 +93,27 @@ pub fn decide(
 
 fn decide_one(
     conn: &mut Conn,
-    settings: &Settings,
-    (session, meeting): (&Session, &Meeting),
+    cx: &Context,
     decider: &Decider,
     mut registration: Registration,
-    approve: bool,
-    comment: Option<String>,
+    (approve, comment): (bool, &Option<String>),
 ) -> Result<Registration, AppError> {
-    let cx = Context {
-        settings,
-        session,
-        meeting,
-    };
+    let session = cx.session;
     if approve && session.status != SessionStatus::Scheduled {
-        return Err(AppError::conflict("the session is not scheduled"));
+        return Err(RegistrationError::NotScheduled.into());
     }
     let was = registration.status;
-    let now = Utc::now();
+    let now = cx.ctx.now;
     registration.status = if approve {
         let attendance = registration.delegate.attendance;
         let taken = store::taken(conn, &session.id, attendance)?;
-        placement(
-            false,
-            Seats::of(&session.fields, attendance, now),
-            registration.country_group,
-            taken,
-        )
+        let seats = Seats::of(&session.fields, attendance, now);
+        seat(seats, registration.country_group, taken)
     } else {
         Status::Rejected
     };
     registration.decided_by = Some(decider.decided_by.clone());
-    registration.decision_comment = comment.filter(|c| !c.trim().is_empty());
+    registration.decision_comment = comment.clone().filter(|c| !c.trim().is_empty());
     registration.decided_at = Some(db::micros(now));
     registration.updated_at = db::micros(now);
     store::update(conn, &registration)?;
@@ -197,7 +132,7 @@ fn decide_one(
         changes,
     )?;
     links::store::revoke(conn, Purpose::FocalPointDecision, &registration.id, now)?;
-    tell(conn, &cx, &registration, was)?;
+    tell(conn, cx, &registration, was)?;
     Ok(registration)
 }
 
@@ -209,13 +144,13 @@ fn tell(
     was: Status,
 ) -> Result<(), AppError> {
     if registration.status == Status::Rejected {
-        notify::ended(conn, cx, registration, was, "registration_rejected")?;
+        notices::ended(conn, cx, registration, was)?;
         if was == Status::Confirmed {
             fill(conn, cx, registration.delegate.attendance)?;
         }
     } else {
         let position = store::position_of(conn, registration)?;
-        notify::placed(conn, cx, registration, position)?;
+        notices::placed(conn, cx, registration, position)?;
     }
     Ok(())
 }
@@ -223,9 +158,10 @@ fn tell(
 /// The registration a focal point's emailed link opens, with its session.
 pub fn by_decision_token(
     conn: &mut Conn,
+    ctx: &Ctx,
     token: &str,
 ) -> Result<(String, Registration, Session, Meeting), AppError> {
-    let link = links::store::resolve(conn, Purpose::FocalPointDecision, token, Utc::now())?
+    let link = links::store::resolve(conn, Purpose::FocalPointDecision, token, ctx.now)?
         .ok_or(AppError::NotFound)?;
     let registration = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
     let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
@@ -235,51 +171,40 @@ pub fn by_decision_token(
 /// A focal point decides from the link in their email; the link then opens nothing again.
 pub fn decide_by_token(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     token: &str,
-    approve: bool,
-    comment: Option<String>,
+    decision: (bool, Option<String>),
 ) -> Result<Registration, AppError> {
-    let (link_id, registration, _, _) = by_decision_token(conn, token)?;
+    let (link_id, registration, _, _) = by_decision_token(conn, ctx, token)?;
     let decider = Decider {
         actor: Actor::Link("focal_point_decision", link_id.clone()),
         decided_by: format!("link:{link_id}"),
         user: None,
     };
-    let mut decided = decide(
-        conn,
-        settings,
-        &decider,
-        None,
-        &[registration.id],
-        approve,
-        comment,
-    )?;
+    let ids = [registration.id];
+    let mut decided = decide(conn, ctx, &decider, None, &ids, decision)?;
     decided.pop().ok_or(AppError::NotFound)
 }
 
-/// An organiser emails a group of a session's registrations (through the outbox).
+/// An organiser emails a group of a session's registrations (through the outbox); replies go
+/// to the organiser.
 pub fn email(
     conn: &mut Conn,
-    settings: &Settings,
+    ctx: &Ctx,
     organiser: &User,
-    session_id: &str,
-    ids: &[String],
-    (subject, message): (String, String),
+    (session_id, ids): (&str, &[RegistrationId]),
+    draft: &Draft,
 ) -> Result<usize, AppError> {
-    let ids = unique(ids)?;
+    let ids = batch(ids)?;
     db::write(conn, |conn| {
         let found = locked_in_scope(conn, Some(organiser), Some(session_id), &ids)?;
         let (session, meeting) = session_and_meeting(conn, session_id)?;
-        let cx = Context {
-            settings,
-            session: &session,
-            meeting: &meeting,
-        };
+        let cx = Context::new(conn, ctx, &session, &meeting)?;
         for registration in &found {
-            notify::message(conn, &cx, registration, &subject, &message)?;
+            notices::message(conn, &cx, registration, draft, organiser)?;
         }
-        let changes = json!({"subject": subject, "recipients": found.len()});
+        let changes = json!({"subject": draft.subject, "recipients": found.len(),
+            "greeting": draft.greeting});
         audit::store::record(
             conn,
             &Actor::User(organiser.id.clone()),
@@ -290,4 +215,32 @@ pub fn email(
         )?;
         Ok(found.len())
     })
+}
+
+/// What a bulk email would look like: rendered for the first of the registrations (in arrival
+/// order), with how many it would go to. Sends nothing.
+pub fn preview(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    organiser: &User,
+    (session_id, ids): (&str, &[RegistrationId]),
+    draft: &Draft,
+) -> Result<(Composed, Registration, usize), AppError> {
+    let ids = batch(ids)?;
+    let found = store::many(conn, &ids)?;
+    let allowed = found.len() == ids.len()
+        && found
+            .iter()
+            .all(|r| r.session_id.as_str() == session_id && may_decide(organiser, ScopeOf::of(r)));
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    let first = found
+        .into_iter()
+        .min_by_key(|r| r.arrival)
+        .ok_or(AppError::NotFound)?;
+    let (session, meeting) = session_and_meeting(conn, session_id)?;
+    let cx = Context::new(conn, ctx, &session, &meeting)?;
+    let mail = notices::preview(&cx, &first, draft)?;
+    Ok((mail, first, ids.len()))
 }

@@ -1,11 +1,59 @@
-//! Statistics of a session's registrations: stakeholder category × country group, and by status.
+//! Statistics of a session's registrations (stakeholder category × country group, and by
+//! status), and who reads which registrations: the lists, the participants' directory. Pure.
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::access::{Role, User};
 use crate::countries::CountryGroup;
-use crate::registrations::domain::{Attendance, Category, Status};
+use crate::registrations::domain::{Attendance, Category, Registration, Status};
+use crate::sessions::domain::{SessionFields, SessionId};
+
+/// Whose registrations a staff member may list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListScope {
+    /// Organisers see every registration.
+    All,
+    /// A focal point sees those of their country or their entity (lower-case).
+    FocalPoint {
+        country: Option<String>,
+        entity: Option<String>,
+    },
+    /// Anyone else sees none.
+    Nothing,
+}
+
+/// The registrations a staff member may list.
+pub fn list_scope(viewer: &User) -> ListScope {
+    if viewer.is_organiser() {
+        ListScope::All
+    } else if viewer.has(Role::FocalPoint) {
+        ListScope::FocalPoint {
+            country: viewer.focal_point_country.clone(),
+            entity: viewer
+                .focal_point_entity
+                .as_ref()
+                .map(|e| e.trim().to_lowercase()),
+        }
+    } else {
+        ListScope::Nothing
+    }
+}
+
+/// A participant opens a session's directory when they are in it: confirmed, and agreeing to
+/// be listed.
+pub fn listed_in(own: &Registration, session_id: &SessionId) -> bool {
+    own.session_id == *session_id
+        && own.status == Status::Confirmed
+        && own.delegate.consent_directory
+}
+
+/// The directory opens to participants once the session is over.
+pub fn directory_open(session: &SessionFields, now: DateTime<Utc>) -> bool {
+    now >= session.ends_at
+}
 
 /// One count: (category, group, attendance, status) and how many registrations have it.
 pub type Count = (Category, CountryGroup, Attendance, Status, i64);

@@ -16,9 +16,9 @@ use crate::db;
 use crate::error::AppError;
 use crate::input::Paging;
 use crate::registrations::domain::{Attendance, Category, Status};
-use crate::registrations::pages::{registration_values, render_page, SessionLine};
 use crate::registrations::service;
 use crate::registrations::views::ListQuery;
+use crate::registrations::views::{registration_values, render_page, SessionLine};
 use crate::state::AppState;
 use crate::web::Lang;
 use crate::web::PageError;
@@ -146,12 +146,13 @@ pub async fn directory(
     if token.is_none() && !caller.is_staff() {
         return Err(AppError::NotFound.into());
     }
+    let now = state.ctx().now;
     let (session, meeting, open, people) = db::run(&state.pool, move |conn| {
         let viewer = match &token {
             Some(t) => Viewer::Link(t),
             None => Viewer::Staff,
         };
-        reports::directory(conn, &id, viewer)
+        reports::directory(conn, &id, viewer, now)
     })
     .await?;
     let people: Vec<Value> = people

@@ -2,16 +2,16 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
-use super::domain::{self as stats, Stats};
-use crate::access::{Role, User};
+use super::domain::{self as stats, ListScope, Stats};
+use crate::access::User;
 use crate::countries::CountryGroup;
 use crate::db::Conn;
 use crate::error::AppError;
 use crate::links::{self, Purpose};
 use crate::meetings::domain::Meeting;
-use crate::registrations::domain::{Attendance, Category, Registration, Status};
+use crate::registrations::domain::{Registration, RegistrationId};
 use crate::registrations::service::session_and_meeting;
 use crate::registrations::store::{self, Filter};
 use crate::sessions::domain::Session;
@@ -20,7 +20,7 @@ use crate::sessions::domain::Session;
 pub struct Page {
     pub items: Vec<Registration>,
     pub total: i64,
-    pub positions: HashMap<String, i64>,
+    pub positions: HashMap<RegistrationId, i64>,
 }
 
 /// A session's registrations as the viewer may see them: organisers all, focal points their scope.
@@ -32,17 +32,10 @@ pub fn list(
     (limit, offset): (i64, i64),
 ) -> Result<Page, AppError> {
     session_and_meeting(conn, session_id)?;
-    if !viewer.is_organiser() {
-        if !viewer.has(Role::FocalPoint) {
-            return Err(AppError::Forbidden);
-        }
-        filter.scope = Some((
-            viewer.focal_point_country.clone(),
-            viewer
-                .focal_point_entity
-                .as_ref()
-                .map(|e| e.trim().to_lowercase()),
-        ));
+    match stats::list_scope(viewer) {
+        ListScope::All => {}
+        ListScope::Nothing => return Err(AppError::Forbidden),
+        ListScope::FocalPoint { country, entity } => filter.scope = Some((country, entity)),
     }
     let (items, total) = store::list(conn, session_id, &filter, limit, offset)?;
     let positions = store::positions(conn, session_id)?;
@@ -58,15 +51,7 @@ pub fn stats(conn: &mut Conn, session_id: &str) -> Result<(Session, Meeting, Sta
     let (session, meeting) = session_and_meeting(conn, session_id)?;
     let counts: Vec<stats::Count> = store::counts(conn, session_id)?
         .into_iter()
-        .filter_map(|(c, g, a, s, n)| {
-            Some((
-                Category::parse(&c)?,
-                CountryGroup::parse(&g)?,
-                Attendance::parse(&a)?,
-                Status::parse(&s)?,
-                n,
-            ))
-        })
+        .filter_map(|(c, g, a, s, n)| Some((c, CountryGroup::parse(&g)?, a, s, n)))
         .collect();
     Ok((session, meeting, stats::tally(&counts)))
 }
@@ -87,14 +72,14 @@ fn field(text: &str) -> String {
 }
 
 /// The CSV export of registrations, visa details included (organisers only).
-pub fn csv(items: &[Registration], positions: &HashMap<String, i64>) -> String {
+pub fn csv(items: &[Registration], positions: &HashMap<RegistrationId, i64>) -> String {
     let mut out = String::from("arrival,id,status,waitlist_position,name,email,organisation,job_title,country,country_group,stakeholder_category,attendance,consent_directory,consent_share_email,accessibility_needs,visa_letter_needed,passport_name,nationality,passport_number,passport_expiry,registered_at\r\n");
     for r in items {
         let d = &r.delegate;
         let visa = d.visa.as_ref();
         let columns = [
             r.arrival.to_string(),
-            r.id.clone(),
+            r.id.to_string(),
             r.status.as_str().into(),
             positions
                 .get(&r.id)
@@ -139,19 +124,17 @@ pub fn directory(
     conn: &mut Conn,
     session_id: &str,
     viewer: Viewer,
+    now: DateTime<Utc>,
 ) -> Result<(Session, Meeting, bool, Vec<Registration>), AppError> {
     let (session, meeting) = session_and_meeting(conn, session_id)?;
     if let Viewer::Link(token) = viewer {
-        let link = links::store::resolve(conn, Purpose::Registration, token, Utc::now())?
+        let link = links::store::resolve(conn, Purpose::Registration, token, now)?
             .ok_or(AppError::NotFound)?;
         let own = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
-        let member = own.session_id == session.id.as_str()
-            && own.status == Status::Confirmed
-            && own.delegate.consent_directory;
-        if !member {
+        if !stats::listed_in(&own, &session.id) {
             return Err(AppError::NotFound);
         }
-        if Utc::now() < session.fields.ends_at {
+        if !stats::directory_open(&session.fields, now) {
             return Ok((session, meeting, false, Vec::new()));
         }
     }

@@ -9,6 +9,7 @@ use crate::support::TestApp;
 on_both_backends!(
     raising_the_capacity_promotes_the_waiting_at_once,
     a_remote_delegate_gets_the_connection_link_as_the_place,
+    a_waiting_remote_delegate_gets_the_connection_link_only_once_promoted,
     reserved_seats_go_to_developing_countries_and_ldcs_until_their_date,
     cancelling_the_session_tells_every_delegate_and_promotes_nobody,
 );
@@ -68,6 +69,57 @@ async fn a_remote_delegate_gets_the_connection_link_as_the_place(app: TestApp) {
     );
     let (_, in_person) = register(&app, &session, delegate("near@example.org", "TV")).await;
     assert_eq!(in_person["status"], "confirmed");
+}
+
+async fn a_waiting_remote_delegate_gets_the_connection_link_only_once_promoted(app: TestApp) {
+    const LINK: &str = "https://meet.example.org/q22-secret";
+    let token = app.organiser().await;
+    let session = open_session(
+        &app,
+        &token,
+        json!({"remote_capacity": 1, "remote_url": LINK}),
+    )
+    .await;
+    let remote = |email: &str| {
+        let mut body = delegate(email, "TV");
+        body["attendance"] = json!("remote");
+        body
+    };
+    register(&app, &session, remote("seated@example.org")).await;
+    let (_, waiting) = register(&app, &session, remote("waiting@example.org")).await;
+    assert_eq!(waiting["status"], "waitlisted");
+    let told = mail_to(&app, "waiting@example.org").await;
+    assert_eq!(told.len(), 1);
+    for body in [&told[0].text_body, &told[0].html_body] {
+        assert!(!body.contains(LINK), "no link while waiting: {body}");
+        assert!(body.contains("Where: Online"), "{body}");
+    }
+    let seated = token_of(&app, "seated@example.org").await;
+    let cancelled = app
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/registrations/{seated}/cancel"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(cancelled.status(), 200);
+    let promoted = mail_to(&app, "waiting@example.org").await;
+    assert_eq!(promoted.len(), 2);
+    assert!(
+        promoted[1].text_body.contains(LINK),
+        "{}",
+        promoted[1].text_body
+    );
+    let (method, event) = calendar_of(&promoted[1]);
+    assert_eq!(
+        (method.as_str(), event.location.as_str()),
+        ("REQUEST", LINK)
+    );
+    let gone = mail_to(&app, "seated@example.org").await;
+    let last = gone.last().unwrap();
+    assert_eq!(calendar_of(last).0, "CANCEL");
+    assert!(!last.text_body.contains(LINK), "no link once cancelled");
 }
 
 async fn reserved_seats_go_to_developing_countries_and_ldcs_until_their_date(app: TestApp) {

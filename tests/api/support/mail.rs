@@ -7,15 +7,16 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use mailparse::{addrparse_header, parse_mail, DispositionType, MailHeaderMap, ParsedMail};
-use serde_json::json;
 
 use super::smtp::{Received, SmtpServer};
 use super::{spawn_with, Backend, TestApp};
 use seminars::calendar::Role;
 use seminars::config::{MailTransport, Settings};
 use seminars::db;
+use seminars::holds::domain::HolderKind;
+use seminars::holds::notices::{SessionInvitation, SessionWithdrawn};
 use seminars::holds::service::{self as invitations, Recipient};
-use seminars::mail::outbox::{enqueue, Email, OutboxRow};
+use seminars::mail::outbox::{enqueue, Email, OutboxRow, RecordKind};
 
 /// How long a test waits for mail that should arrive.
 pub const ARRIVAL: Duration = Duration::from_secs(10);
@@ -66,7 +67,7 @@ macro_rules! with_smtp_on_both_backends {
 /// A delegate-like recipient with a fresh record id.
 pub fn recipient(name: &str, email: &str) -> Recipient {
     Recipient {
-        record_kind: "registration",
+        holder: HolderKind::Registration,
         record_id: uuid::Uuid::new_v4().to_string(),
         email: email.into(),
         name: name.into(),
@@ -78,8 +79,8 @@ pub fn recipient(name: &str, email: &str) -> Recipient {
 
 /// Gives `recipient` the session's invitation, in one transaction, as registrations will.
 pub async fn hold(app: &TestApp, session_id: &str, recipient: &Recipient) {
-    let (settings, id, recipient) = (
-        app.settings.clone(),
+    let (ctx, id, recipient) = (
+        seminars::app::ctx(&app.settings),
         session_id.to_string(),
         recipient.clone(),
     );
@@ -88,16 +89,12 @@ pub async fn hold(app: &TestApp, session_id: &str, recipient: &Recipient) {
             let session = seminars::sessions::store::find(conn, &id)?.expect("session");
             let meeting =
                 seminars::meetings::store::find(conn, &session.meeting_id)?.expect("meeting");
-            let extra = json!({"link": "http://127.0.0.1/registrations/secret"});
-            invitations::invite(
-                conn,
-                &settings,
-                &session,
-                &meeting,
-                &recipient,
-                "session_invitation",
-                extra,
-            )
+            let notice = |session| SessionInvitation {
+                name: recipient.name.clone(),
+                session,
+                link: Some("http://127.0.0.1/registrations/secret".into()),
+            };
+            invitations::invite(conn, &ctx, (&session, &meeting), &recipient, notice)
         })
     })
     .await
@@ -106,25 +103,22 @@ pub async fn hold(app: &TestApp, session_id: &str, recipient: &Recipient) {
 
 /// Withdraws one holder's invitation, in one transaction.
 pub async fn withdraw(app: &TestApp, session_id: &str, recipient: &Recipient) {
-    let (settings, id, record_id) = (
-        app.settings.clone(),
+    let (ctx, id, recipient) = (
+        seminars::app::ctx(&app.settings),
         session_id.to_string(),
-        recipient.record_id.clone(),
+        recipient.clone(),
     );
     db::run(&app.pool, move |conn| {
         db::write(conn, |conn| {
             let session = seminars::sessions::store::find(conn, &id)?.expect("session");
             let meeting =
                 seminars::meetings::store::find(conn, &session.meeting_id)?.expect("meeting");
-            invitations::withdraw(
-                conn,
-                &settings,
-                &session,
-                &meeting,
-                "registration",
-                &record_id,
-                "session_withdrawn",
-            )
+            let record = (recipient.holder, recipient.record_id.as_str());
+            let notice = |session| SessionWithdrawn {
+                name: recipient.name.clone(),
+                session,
+            };
+            invitations::withdraw(conn, &ctx, (&session, &meeting), record, notice)
         })
     })
     .await
@@ -291,8 +285,9 @@ pub async fn queue(app: &TestApp, n: usize, to: &'static str) -> Vec<String> {
                     text: format!("Body {i}\n"),
                     html: format!("<p>Body {i}</p>\n"),
                     calendar: None,
-                    record_kind: "test",
+                    record_kind: RecordKind::User,
                     record_id: i.to_string(),
+                    reply_to: None,
                 };
                 ids.push(enqueue(conn, &host, email)?.id);
             }

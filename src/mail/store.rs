@@ -1,6 +1,7 @@
-//! The transactional outbox: every email is a row written in the transaction of the change that causes it.
+//! The transactional outbox: every email is a row written in the transaction of the change that
+//! causes it. Capabilities reach it as `mail::outbox`.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -44,6 +45,27 @@ impl Status {
     }
 }
 
+crate::text_enum!(
+    /// The kind of record an email is about.
+    RecordKind {
+        /// A delegate's registration.
+        Registration = "registration",
+        /// A calendar hold: an invitation, its update or its cancellation.
+        CalendarHold = "calendar_hold",
+        /// An account: setting a password, resetting it.
+        User = "user",
+    }
+);
+
+crate::text_column!(RecordKind);
+
+/// Who a reply to an email goes to, when not the sender (an organiser writing to delegates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyTo {
+    pub name: String,
+    pub email: String,
+}
+
 /// One email to write to the outbox.
 #[derive(Debug, Clone)]
 pub struct Email {
@@ -54,9 +76,11 @@ pub struct Email {
     pub html: String,
     /// An iCalendar object and its iTIP method, sent inline and as invite.ics.
     pub calendar: Option<(String, Method)>,
-    /// The record the email is about, e.g. ("registration", id).
-    pub record_kind: &'static str,
+    /// The record the email is about, e.g. (`RecordKind::Registration`, id).
+    pub record_kind: RecordKind,
     pub record_id: String,
+    /// The Reply-To header; None: replies go to the sender.
+    pub reply_to: Option<ReplyTo>,
 }
 
 /// An outbox row.
@@ -72,7 +96,7 @@ pub struct OutboxRow {
     pub html_body: String,
     pub calendar: Option<String>,
     pub calendar_method: Option<String>,
-    pub record_kind: String,
+    pub record_kind: RecordKind,
     pub record_id: String,
     pub status: String,
     pub attempts: i32,
@@ -82,6 +106,8 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    pub reply_to_email: Option<String>,
+    pub reply_to_name: Option<String>,
 }
 
 /// Queues an email inside the caller's open transaction; `host` names the Message-ID's domain.
@@ -102,7 +128,7 @@ pub fn enqueue(conn: &mut Conn, host: &str, email: Email) -> QueryResult<OutboxR
         html_body: email.html,
         calendar,
         calendar_method: method,
-        record_kind: email.record_kind.to_string(),
+        record_kind: email.record_kind,
         record_id: email.record_id,
         status: Status::Queued.as_str().into(),
         attempts: 0,
@@ -112,6 +138,8 @@ pub fn enqueue(conn: &mut Conn, host: &str, email: Email) -> QueryResult<OutboxR
         last_error: None,
         created_at: now,
         sent_at: None,
+        reply_to_name: email.reply_to.as_ref().map(|r| r.name.clone()),
+        reply_to_email: email.reply_to.map(|r| r.email),
     };
     diesel::insert_into(outbox::table)
         .values(&row)
@@ -120,7 +148,7 @@ pub fn enqueue(conn: &mut Conn, host: &str, email: Email) -> QueryResult<OutboxR
 }
 
 /// The messages about one record, oldest first.
-pub fn of_record(conn: &mut Conn, kind: &str, id: &str) -> QueryResult<Vec<OutboxRow>> {
+pub fn of_record(conn: &mut Conn, kind: RecordKind, id: &str) -> QueryResult<Vec<OutboxRow>> {
     outbox::table
         .filter(outbox::record_kind.eq(kind))
         .filter(outbox::record_id.eq(id))
@@ -160,4 +188,23 @@ pub fn find(conn: &mut Conn, id: &str) -> QueryResult<Option<OutboxRow>> {
         .select(OutboxRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// Queues a failed (or still queued) message for an attempt at `now`, keeping its attempts;
+/// answers 0 when it is sent or being sent. Conditional, so a worker claiming the row at the
+/// same moment wins or loses cleanly.
+pub fn requeue(conn: &mut Conn, id: &str, now: DateTime<Utc>) -> QueryResult<usize> {
+    let retryable = [Status::Queued.as_str(), Status::Failed.as_str()];
+    diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq_any(retryable)),
+    )
+    .set((
+        outbox::status.eq(Status::Queued.as_str()),
+        outbox::next_attempt_at.eq(db::micros(now)),
+        outbox::claimed_by.eq(None::<String>),
+        outbox::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)
 }

@@ -10,6 +10,8 @@ use seminars::db;
 use seminars::holds::service::session_uid;
 use seminars::links::{self, Purpose};
 
+mod rooms;
+
 with_smtp_on_both_backends!(
     moving_a_session_sends_every_holder_a_request_with_the_next_sequence_and_the_same_uid,
     cancelling_a_session_sends_every_holder_a_cancel_with_the_next_sequence,

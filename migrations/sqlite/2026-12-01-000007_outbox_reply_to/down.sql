@@ -1,0 +1,2 @@
+ALTER TABLE outbox DROP COLUMN reply_to_name;
+ALTER TABLE outbox DROP COLUMN reply_to_email;
