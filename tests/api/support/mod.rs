@@ -55,14 +55,34 @@ pub fn test_settings(dir: &TempDir, database_url: String) -> Settings {
     settings
 }
 
-fn postgres_url() -> Option<String> {
+/// True when the environment variable is set to `1`: CI demands that backend, so a test that
+/// cannot reach it fails instead of skipping.
+pub fn required(variable: &str) -> bool {
+    std::env::var(variable).is_ok_and(|v| v.trim() == "1")
+}
+
+/// Says loudly that a backend was skipped, on the real standard error: the test harness captures
+/// `eprintln!` of passing tests, so a skip printed that way would be invisible in `cargo test`.
+pub fn announce_skip(what: &str) {
+    use std::io::Write;
+    let line = format!("\n*** {what} ***\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// The PostgreSQL server's URL from `TEST_DATABASE_URL`; None (announced once) when it is not set,
+/// and a failure instead when `REQUIRE_POSTGRES=1` says CI must run the PostgreSQL half.
+pub fn postgres_url() -> Option<String> {
     static WARN: Once = Once::new();
     let url = std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty());
     if url.is_none() {
+        assert!(
+            !required("REQUIRE_POSTGRES"),
+            "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set: the PostgreSQL half cannot run"
+        );
         WARN.call_once(|| {
-            eprintln!("\n*** PostgreSQL SKIPPED: TEST_DATABASE_URL is not set, so the PostgreSQL half of every API test did not run. .ci/run sets it. ***\n");
+            announce_skip("PostgreSQL SKIPPED: TEST_DATABASE_URL is not set, so the PostgreSQL half of every API test did not run. .ci/run sets it");
         });
     }
     url
