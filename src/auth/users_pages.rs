@@ -18,7 +18,6 @@ use crate::web::render_form;
 
 #[derive(Deserialize)]
 struct ListQuery {
-    offset: Option<i64>,
     invited: Option<String>,
 }
 
@@ -71,7 +70,7 @@ pub async fn users_page(
     page(
         &state,
         &req,
-        query.offset.unwrap_or(0),
+        Paging::lenient(req.query_string()).offset.unwrap_or(0),
         form,
         FieldErrors::new(),
     )

@@ -83,7 +83,7 @@ pub async fn list(
     paging: web::Query<Paging>,
     query: web::Query<MeetingQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (limit, offset) = paging.bounds();
+    let (limit, offset) = paging.checked()?;
     let upcoming = query.upcoming.unwrap_or(false);
     let (meetings, total) = db::run(&state.pool, move |conn| {
         service::list(conn, upcoming, limit, offset)

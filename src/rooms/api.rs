@@ -172,7 +172,7 @@ pub async fn list_rooms(
     _staff: Staff,
     paging: web::Query<Paging>,
 ) -> Result<HttpResponse, AppError> {
-    let (limit, offset) = paging.bounds();
+    let (limit, offset) = paging.checked()?;
     let (items, total) = db::run(&state.pool, move |conn| {
         inventory::list_rooms(conn, limit, offset)
     })
@@ -255,7 +255,7 @@ pub async fn list_equipment(
     _staff: Staff,
     paging: web::Query<Paging>,
 ) -> Result<HttpResponse, AppError> {
-    let (limit, offset) = paging.bounds();
+    let (limit, offset) = paging.checked()?;
     let (items, total) = db::run(&state.pool, move |conn| {
         inventory::list_equipment(conn, limit, offset)
     })

@@ -186,7 +186,7 @@ pub async fn list(
     query: web::Query<SessionQuery>,
 ) -> Result<HttpResponse, AppError> {
     let staff = caller.is_staff();
-    let (limit, offset) = paging.bounds();
+    let (limit, offset) = paging.checked()?;
     let query = query.into_inner();
     let statuses = match query.status.as_deref() {
         None => Vec::new(),

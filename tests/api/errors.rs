@@ -2,6 +2,7 @@ use serde_json::{json, Value};
 
 use crate::on_both_backends;
 use crate::support::TestApp;
+use seminars::auth::Role;
 
 on_both_backends!(
     malformed_json_is_400_problem_details,
@@ -11,6 +12,7 @@ on_both_backends!(
     fields_of_the_wrong_type_are_each_named_in_a_422,
     an_unknown_field_is_named,
     an_unknown_api_route_is_a_json_404_and_a_page_an_html_404,
+    a_limit_or_offset_out_of_range_is_a_422_naming_it_on_every_list_and_pages_show_the_default,
 );
 
 async fn problem(response: reqwest::Response, status: u16) -> Value {
@@ -110,4 +112,54 @@ async fn an_unknown_api_route_is_a_json_404_and_a_page_an_html_404(app: TestApp)
         .to_str()
         .unwrap()
         .starts_with("text/html"));
+}
+
+async fn a_limit_or_offset_out_of_range_is_a_422_naming_it_on_every_list_and_pages_show_the_default(
+    app: TestApp,
+) {
+    let token = app.token(&[Role::Admin, Role::Organiser]).await;
+    let (session, _) = app.scheduled_session(&token).await;
+    let session = session["id"].as_str().unwrap();
+    let registrations = format!("/api/v1/sessions/{session}/registrations");
+    let lists = [
+        "/api/v1/meetings",
+        "/api/v1/sessions",
+        "/api/v1/rooms",
+        "/api/v1/equipment",
+        "/api/v1/users",
+        "/api/v1/outbox",
+        "/api/v1/audit",
+        &registrations,
+    ];
+    for list in lists {
+        for (query, named) in [
+            ("limit=0", "limit"),
+            ("limit=-1", "limit"),
+            ("limit=201", "limit"),
+            ("offset=-1", "offset"),
+        ] {
+            let path = format!("{list}?{query}");
+            let body = problem(app.get_as(&token, &path).await, 422).await;
+            assert!(body["errors"][named].is_array(), "{path}: {body}");
+        }
+        let body: Value = app
+            .get_as(&token, &format!("{list}?limit=200&offset=0"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(body["items"].is_array(), "{list}: the largest page is fine");
+    }
+    for page in [
+        "/outbox?limit=0&offset=-3".to_string(),
+        "/outbox?limit=abc".to_string(),
+        "/admin/audit?offset=-5".to_string(),
+        "/admin/audit?offset=many".to_string(),
+        "/admin/users?offset=-1".to_string(),
+        "/admin/users?offset=x".to_string(),
+        format!("/sessions/{session}/registrations?limit=-1&offset=x"),
+    ] {
+        let response = app.get_as(&token, &page).await;
+        assert_eq!(response.status(), 200, "{page} shows the default page");
+    }
 }
