@@ -132,8 +132,29 @@ impl Check {
         if text.is_empty() {
             self.fail(field, "must not be empty");
             None
+        } else if crate::edge::has_forbidden(&text) {
+            self.fail(field, crate::edge::MESSAGE);
+            None
         } else if text.chars().count() > max {
             self.fail(field, format!("must be at most {max} characters"));
+            None
+        } else {
+            Some(text)
+        }
+    }
+
+    /// A required single-line text (a name, a title, an address): like `text`, and refusing
+    /// line breaks, which would split a mail subject, a CSV row or a calendar property.
+    pub fn line(&mut self, field: &str, value: Field<String>, max: usize) -> Option<String> {
+        let text = self.required(field, value)?;
+        self.valid_line(field, text, max)
+    }
+
+    /// Validates a single-line text that is already known to be present.
+    pub fn valid_line(&mut self, field: &str, text: String, max: usize) -> Option<String> {
+        let text = self.valid_text(field, text, max)?;
+        if text.contains(['\n', '\r']) {
+            self.fail(field, "must be a single line");
             None
         } else {
             Some(text)
@@ -245,6 +266,23 @@ mod tests {
             }
             other => panic!("expected Invalid, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_single_line_field_refuses_a_line_break_and_every_text_a_nul() {
+        let mut check = Check::new();
+        assert_eq!(
+            check.valid_line("title", " A title ".into(), 20),
+            Some("A title".into())
+        );
+        assert_eq!(check.valid_line("title", "two\nlines".into(), 20), None);
+        assert_eq!(check.valid_line("venue", "a\rb".into(), 20), None);
+        assert_eq!(
+            check.valid_text("description", "two\r\nlines\tok".into(), 20),
+            Some("two\r\nlines\tok".into())
+        );
+        assert_eq!(check.valid_text("description", "a\0b".into(), 20), None);
+        assert!(check.failed("title") && check.failed("venue") && check.failed("description"));
     }
 
     #[test]

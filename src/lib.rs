@@ -10,6 +10,7 @@ pub mod config;
 pub mod countries;
 pub mod db;
 pub mod demo;
+pub mod edge;
 pub mod error;
 pub mod feeds;
 pub mod i18n;

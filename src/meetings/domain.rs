@@ -113,7 +113,7 @@ impl MeetingInput {
                 None
             }
         };
-        let question = check.text("question", self.question, 20).and_then(|q| {
+        let question = check.line("question", self.question, 20).and_then(|q| {
             let ok = is_question_number(&q);
             if !ok {
                 check.fail(
@@ -123,9 +123,9 @@ impl MeetingInput {
             }
             ok.then_some(q)
         });
-        let title = check.text("title", self.title, 200);
-        let venue = check.text("venue", self.venue, 200);
-        let timezone = check.text("timezone", self.timezone, 64).and_then(|t| {
+        let title = check.line("title", self.title, 200);
+        let venue = check.line("venue", self.venue, 200);
+        let timezone = check.line("timezone", self.timezone, 64).and_then(|t| {
             let tz = t.parse::<Tz>().ok();
             if tz.is_none() {
                 check.fail(

@@ -20,7 +20,7 @@ impl Action {
     /// Checks the input; emailing is for organisers only.
     pub fn read(input: BulkInput, user: &User) -> Result<Action, AppError> {
         let mut check = Check::new();
-        let action = check.text("action", input.action, 20);
+        let action = check.line("action", input.action, 20);
         let ids = check.required("ids", input.ids);
         let comment = check
             .optional("comment", input.comment)
@@ -29,7 +29,7 @@ impl Action {
         let action = match action.as_deref() {
             Some("confirm") | Some("reject") | None => action,
             Some("email") => {
-                let subject = check.text("subject", input.subject, 200);
+                let subject = check.line("subject", input.subject, 200);
                 let message = check.text("message", input.message, 20_000);
                 check.finish()?;
                 if !user.is_organiser() {

@@ -261,7 +261,7 @@ impl BookingInput {
         teardown_default: i32,
     ) -> Result<BookingRequest, AppError> {
         let mut check = Check::new();
-        let room_id = check.text("room_id", self.room_id, 100);
+        let room_id = check.line("room_id", self.room_id, 100);
         let setup_minutes = minutes(
             &mut check,
             "setup_minutes",
@@ -280,7 +280,7 @@ impl BookingInput {
             .unwrap_or_default();
         let mut equipment: Vec<(String, i32)> = Vec::new();
         for (i, line) in lines.into_iter().enumerate() {
-            let id = check.text(
+            let id = check.line(
                 &format!("equipment[{i}].equipment_id"),
                 line.equipment_id,
                 100,

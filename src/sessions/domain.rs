@@ -214,7 +214,7 @@ impl SessionInput {
         });
         let title = pick(&mut check, "title", self.title)
             .flatten()
-            .and_then(|t| check.valid_text("title", t, 200));
+            .and_then(|t| check.valid_line("title", t, 200));
         let description = check
             .change("description", self.description)
             .map(|d| d.unwrap_or_default().trim().to_string());

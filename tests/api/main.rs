@@ -6,6 +6,7 @@ mod accounts;
 mod calendar;
 mod cli;
 mod delivery;
+mod edge;
 mod errors;
 mod mail;
 mod meetings;
