@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::audit::Actor;
+use crate::auth::domain::FocalScope;
 use crate::auth::{service as accounts, Role};
 use crate::config::Settings;
 use crate::{app, db, demo};
@@ -79,6 +80,12 @@ pub enum UserCommand {
         /// admin, organiser, rapporteur or focal_point; repeat for several.
         #[arg(long = "role", required = true, value_parser = parse_role)]
         roles: Vec<Role>,
+        /// A focal point's administration, by ISO 3166-1 alpha-2 code (e.g. KE).
+        #[arg(long, value_name = "CODE", conflicts_with = "entity")]
+        country: Option<String>,
+        /// A focal point's Sector Member or other entity, by name.
+        #[arg(long, value_name = "NAME")]
+        entity: Option<String>,
     },
 }
 
@@ -101,8 +108,26 @@ pub fn main() -> i32 {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings),
         Command::User {
-            command: UserCommand::Add { email, name, roles },
-        } => add_user(&settings, email, name, roles),
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    roles,
+                    country,
+                    entity,
+                },
+        } => {
+            // Refused before the password is read or the database opened, like a bad argument.
+            let roles: BTreeSet<Role> = roles.into_iter().collect();
+            let scope = match focal_scope(&roles, country, entity) {
+                Ok(scope) => scope,
+                Err(message) => {
+                    eprintln!("seminars: {message}");
+                    return 2;
+                }
+            };
+            add_user(&settings, email, name, roles, scope)
+        }
         Command::Demo => demo::load(&settings).map(|report| println!("{report}")),
         Command::Outbox {
             command: OutboxCommand::Send,
@@ -182,11 +207,33 @@ fn migrate(settings: &Settings) -> Result<(), String> {
     Ok(())
 }
 
+/// The scope `--country` or `--entity` gives, checked as the admin page checks it.
+fn focal_scope(
+    roles: &BTreeSet<Role>,
+    country: Option<String>,
+    entity: Option<String>,
+) -> Result<Option<FocalScope>, String> {
+    let scope = country
+        .map(FocalScope::Country)
+        .or(entity.map(FocalScope::Entity));
+    match accounts::scope_columns(roles, scope.clone()) {
+        Ok(_) => Ok(scope),
+        Err(_) if roles.contains(&Role::FocalPoint) && scope.is_none() => {
+            Err("a focal point needs --country CODE or --entity NAME (the administration or entity whose registrations they decide)".into())
+        }
+        Err(_) if !roles.contains(&Role::FocalPoint) => {
+            Err("--country and --entity are for a focal point only (add --role focal_point)".into())
+        }
+        Err(e) => Err(format!("--country/--entity: {}", describe(e))),
+    }
+}
+
 fn add_user(
     settings: &Settings,
     email: String,
     name: String,
-    roles: Vec<Role>,
+    roles: BTreeSet<Role>,
+    scope: Option<FocalScope>,
 ) -> Result<(), String> {
     let mut password = String::new();
     std::io::stdin()
@@ -197,16 +244,21 @@ fn add_user(
     let pool = db::connect(&settings.database)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     db::migrate(&mut conn)?;
-    let roles: BTreeSet<Role> = roles.into_iter().collect();
     let new = accounts::NewUser {
         email,
         name,
         roles,
         password: Some(password),
+        scope,
     };
     let user = accounts::add_user(&mut conn, &settings.auth, &Actor::Cli, new).map_err(describe)?;
+    let scope = match user.focal_scope() {
+        Some(FocalScope::Country(code)) => format!("; focal point for {code}"),
+        Some(FocalScope::Entity(name)) => format!("; focal point for {name}"),
+        None => String::new(),
+    };
     println!(
-        "account {} ({}) ready with roles: {}",
+        "account {} ({}) ready with roles: {}{scope}",
         user.email,
         user.id,
         crate::auth::domain::format_roles(&user.roles)

@@ -94,6 +94,7 @@ fn account(
         name: name.into(),
         roles: BTreeSet::from([role]),
         password: Some(password.clone()),
+        scope: None,
     };
     auth::service::add_user(conn, &settings.auth, &Actor::Cli, new)
         .map_err(crate::cli::describe)?;

@@ -222,6 +222,15 @@ impl TestApp {
 
     /// Creates an account directly in the database and answers its email and password.
     pub async fn account(&self, roles: &[Role]) -> (String, String) {
+        self.account_scoped(roles, None).await
+    }
+
+    /// Like `account`, with a focal point's scope.
+    pub async fn account_scoped(
+        &self,
+        roles: &[Role],
+        scope: Option<seminars::auth::domain::FocalScope>,
+    ) -> (String, String) {
         let email = format!("{}@example.org", uuid::Uuid::new_v4().simple());
         let password = "a long enough password".to_string();
         let new = accounts::NewUser {
@@ -229,6 +238,7 @@ impl TestApp {
             name: "Test Account".into(),
             roles: roles.iter().copied().collect::<BTreeSet<_>>(),
             password: Some(password.clone()),
+            scope,
         };
         let auth = self.settings.auth.clone();
         db::run(&self.pool, move |conn| {
