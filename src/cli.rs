@@ -52,10 +52,14 @@ pub enum Command {
 /// Reference list commands.
 #[derive(Debug, Subcommand)]
 pub enum CountriesCommand {
-    /// Replace the list with a CSV (alpha2,alpha3,name,group); registrations keep their group.
+    /// Show what a CSV (alpha2,alpha3,name,group) adds, changes and removes; with --yes, replace
+    /// the list with it. Registrations keep their group.
     Import {
         /// The CSV file, as data/reference/countries.csv.
         file: PathBuf,
+        /// Apply the import (without it nothing changes).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -133,8 +137,8 @@ pub fn main() -> i32 {
             command: OutboxCommand::Send,
         } => send_outbox(settings),
         Command::Countries {
-            command: CountriesCommand::Import { file },
-        } => import_countries(&settings, &file),
+            command: CountriesCommand::Import { file, yes },
+        } => import_countries(&settings, &file, yes),
     };
     match result {
         Ok(()) => 0,
@@ -266,21 +270,40 @@ fn add_user(
     Ok(())
 }
 
-fn import_countries(settings: &Settings, file: &std::path::Path) -> Result<(), String> {
+fn import_countries(settings: &Settings, file: &std::path::Path, yes: bool) -> Result<(), String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let pool = db::connect(&settings.database)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     db::migrate(&mut conn)?;
-    let report = crate::countries::service::import(&mut conn, &Actor::Cli, &text)
-        .map_err(|e| format!("{}: {}", file.display(), describe(e)))?;
+    let service = crate::countries::service::preview;
+    let preview =
+        service(&mut conn, &text).map_err(|e| format!("{}: {}", file.display(), describe(e)))?;
     println!(
-        "{} countries imported; added: {}; removed: {}; group changed: {}",
-        report.countries,
-        list_or_none(&report.added),
-        list_or_none(&report.removed),
-        list_or_none(&report.regrouped)
+        "{} countries in {}; added ({}): {}; group changed ({}): {}; name or code changed ({}): {}; removed ({}): {}",
+        preview.countries,
+        file.display(),
+        preview.added.len(),
+        list_or_none(&preview.added),
+        preview.regrouped.len(),
+        list_or_none(&preview.regrouped),
+        preview.changed.len(),
+        list_or_none(&preview.changed),
+        preview.removed.len(),
+        list_or_none(&preview.removed)
     );
+    if preview.is_empty() {
+        println!("the list is unchanged: nothing to import");
+        return Ok(());
+    }
+    if !yes {
+        println!("nothing changed yet: run again with --yes to replace the list");
+        return Ok(());
+    }
+    let report =
+        crate::countries::service::import(&mut conn, &Actor::Cli, &text, Some(&preview.based_on))
+            .map_err(|e| format!("{}: {}", file.display(), describe(e)))?;
+    println!("{} countries imported", report.countries);
     Ok(())
 }
 

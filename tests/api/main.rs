@@ -5,6 +5,7 @@ mod support;
 mod accounts;
 mod calendar;
 mod cli;
+mod countries;
 mod delivery;
 mod edge;
 mod errors;
