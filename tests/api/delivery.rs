@@ -411,7 +411,7 @@ async fn a_message_delivered_again_after_a_crash_is_the_same_file_not_a_second_o
     .await
     .unwrap();
     let name = eml_of(&rows[0]);
-    assert_eq!(files(), [name.clone()]);
+    assert_eq!(files(), vec![name.clone()]);
     let first = std::fs::read(dir.join(&name)).unwrap();
     // The instance wrote the file, then crashed before recording it: its lease runs out.
     let now = Utc::now();
@@ -419,7 +419,7 @@ async fn a_message_delivered_again_after_a_crash_is_the_same_file_not_a_second_o
     assert_eq!(app.deliver_mail_at(now).await.sent, 1);
     assert_eq!(
         files(),
-        [name.clone()],
+        vec![name.clone()],
         "the same file, no second one, no partial file"
     );
     assert_eq!(
