@@ -26,6 +26,7 @@ mod browser;
 mod browser_pages;
 mod csrf;
 mod limits;
+mod locks;
 mod permissions;
 mod permissions_table;
 mod signin;
