@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use crate::support::mail::{self, calendar_of, hold, recipient, withdraw, Mail};
 use crate::support::smtp::SmtpServer;
-use crate::support::TestApp;
+use crate::support::{fixture, TestApp};
 use crate::{on_both_backends, with_smtp_on_both_backends};
 use seminars::auth::links::{self, Purpose};
 use seminars::db;
@@ -45,8 +45,7 @@ async fn moving_a_session_sends_every_holder_a_request_with_the_next_sequence_an
 ) {
     let (id, token) = session_with_two_holders(&app, &smtp).await;
     let first = calendar_of(&mail::parsed(&smtp)[0]).events[0].clone();
-    let moved =
-        json!({"starts_at": "2026-03-11T09:00:00+01:00", "ends_at": "2026-03-11T11:00:00+01:00"});
+    let moved = json!({"starts_at": fixture("YYYY-03-11T09:00:00+01:00"), "ends_at": fixture("YYYY-03-11T11:00:00+01:00")});
     let response = app
         .patch_as(&token, &format!("/api/v1/sessions/{id}"), moved)
         .await;
@@ -65,8 +64,14 @@ async fn moving_a_session_sends_every_holder_a_request_with_the_next_sequence_an
         assert_eq!(event.uid, first.uid);
         assert_eq!(event.uid, session_uid(&app.settings, &id));
         assert_eq!(event.sequence, first.sequence + 1);
-        assert_eq!(event.starts_at.to_rfc3339(), "2026-03-11T08:00:00+00:00");
-        assert_eq!(event.ends_at.to_rfc3339(), "2026-03-11T10:00:00+00:00");
+        assert_eq!(
+            event.starts_at.to_rfc3339(),
+            fixture("YYYY-03-11T08:00:00+00:00")
+        );
+        assert_eq!(
+            event.ends_at.to_rfc3339(),
+            fixture("YYYY-03-11T10:00:00+00:00")
+        );
     }
 }
 
@@ -126,8 +131,7 @@ async fn withdrawing_one_holder_sends_a_cancel_to_them_alone(app: TestApp, smtp:
     assert_eq!(event.status.as_deref(), Some("CANCELLED"));
     assert_eq!(event.sequence, 1, "past the REQUEST they hold");
     // A later move reaches only the one who still holds the invitation.
-    let moved =
-        json!({"starts_at": "2026-03-12T09:00:00+01:00", "ends_at": "2026-03-12T10:00:00+01:00"});
+    let moved = json!({"starts_at": fixture("YYYY-03-12T09:00:00+01:00"), "ends_at": fixture("YYYY-03-12T10:00:00+01:00")});
     app.patch_as(&token, &format!("/api/v1/sessions/{id}"), moved)
         .await;
     assert_eq!(app.deliver_mail().await, 1);

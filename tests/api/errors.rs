@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use crate::on_both_backends;
-use crate::support::TestApp;
+use crate::support::{fixture, TestApp};
 use seminars::auth::Role;
 
 on_both_backends!(
@@ -86,7 +86,7 @@ async fn fields_of_the_wrong_type_are_each_named_in_a_422(app: TestApp) {
     let token = app.organiser().await;
     let meeting = app.meeting(&token).await;
     let body = json!({"meeting_id": meeting["id"], "kind": 7, "title": ["a"], "starts_at": "tomorrow",
-        "ends_at": "2026-03-10T17:30:00+01:00", "capacity": "fifty", "remote_capacity": -1});
+        "ends_at": fixture("YYYY-03-10T17:30:00+01:00"), "capacity": "fifty", "remote_capacity": -1});
     let body = problem(app.post_as(&token, "/api/v1/sessions", body).await, 422).await;
     for field in ["kind", "title", "starts_at", "capacity", "remote_capacity"] {
         assert!(

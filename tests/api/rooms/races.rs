@@ -195,10 +195,10 @@ async fn the_database_itself_refuses_overlapping_bookings_of_a_room(app: TestApp
         session_on(&app, &s, 10).await,
     );
     let booking = json_of(book(&app, &s, &first, json!({"room_id": room})).await, 201).await;
-    let sql = format!(
+    let sql = crate::support::fixture(&format!(
         "INSERT INTO room_bookings VALUES ('x', '{second}', '{room}', 0, 0, \
-         '2026-03-10 16:00:00', '2026-03-10 17:00:00', false, '2026-01-01 00:00:00')"
-    );
+         'YYYY-03-10 16:00:00', 'YYYY-03-10 17:00:00', false, 'YYYY-01-01 00:00:00')"
+    ));
     let refused = seminars::db::run(&app.pool, move |conn| {
         Ok(diesel::sql_query(sql).execute(conn))
     })
