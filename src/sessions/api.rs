@@ -40,6 +40,11 @@ pub struct SessionView {
     pub approval_required: bool,
     pub reserved_seats: i32,
     pub reserved_until: Option<DateTime<Utc>>,
+    /// What the organiser should know after a change, e.g. more delegates confirmed than the
+    /// lowered capacity (nobody is demoted; nobody else is confirmed until seats free). Only
+    /// in the answer to a change, and only when there is something to say.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 impl SessionView {
@@ -66,6 +71,7 @@ impl SessionView {
             approval_required: f.approval_required,
             reserved_seats: f.reserved_seats,
             reserved_until: f.reserved_until,
+            notices: Vec::new(),
         }
     }
 }
@@ -131,11 +137,17 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let actor = Actor::User(user.id);
     let settings = state.settings.clone();
-    let session = db::run(&state.pool, move |conn| {
-        service::patch(conn, &settings, &actor, &id, body.into_inner())
+    let (session, meeting, notices) = db::run(&state.pool, move |conn| {
+        let session = service::patch(conn, &settings, &actor, &id, body.into_inner())?;
+        let meeting =
+            crate::meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
+        let notices = crate::registrations::service::capacity_notices(conn, &session)?;
+        Ok((session, meeting, notices))
     })
     .await?;
-    answer(&state, session).await
+    let mut view = SessionView::of(&session, &meeting, true);
+    view.notices = notices;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Publishes a draft session.

@@ -7,6 +7,7 @@ mod calendar;
 mod cli;
 mod countries;
 mod delivery;
+mod dst;
 mod edge;
 mod errors;
 mod mail;
