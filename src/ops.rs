@@ -1,7 +1,7 @@
 //! Operations: liveness, readiness, Prometheus metrics and a request id on every log line.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -127,10 +127,22 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok\n")
 }
 
+/// Longest wait of `/readyz` for a connection: a load balancer's probe needs its answer within
+/// its own timeout, while requests may wait the pool's longer `database.connect_timeout_secs`.
+const READY_CHECKOUT: Duration = Duration::from_secs(2);
+
 /// The database answers and its schema is at this binary's newest migration.
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let ready = db::run(&state.pool, |conn| Ok(db::is_migrated(conn))).await;
+    let pool = state.pool.clone();
+    let ready = web::block(move || {
+        let mut conn = pool
+            .get_timeout(READY_CHECKOUT)
+            .map_err(|e| crate::error::AppError::Unavailable(e.to_string()))?;
+        Ok::<_, crate::error::AppError>(db::is_migrated(&mut conn))
+    })
+    .await
+    .unwrap_or_else(|e| Err(crate::error::AppError::Internal(e.to_string())));
     match ready {
         Ok(true) => HttpResponse::Ok()
             .content_type("text/plain")

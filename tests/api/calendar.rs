@@ -14,6 +14,7 @@ with_smtp_on_both_backends!(
     moving_a_session_sends_every_holder_a_request_with_the_next_sequence_and_the_same_uid,
     cancelling_a_session_sends_every_holder_a_cancel_with_the_next_sequence,
     withdrawing_one_holder_sends_a_cancel_to_them_alone,
+    retitling_a_session_or_moving_it_to_another_place_sends_every_holder_the_next_sequence,
 );
 
 on_both_backends!(
@@ -317,4 +318,79 @@ async fn a_holders_feed_lists_the_events_they_hold_and_an_unknown_token_is_404(a
             .status(),
         404
     );
+}
+
+async fn retitling_a_session_or_moving_it_to_another_place_sends_every_holder_the_next_sequence(
+    app: TestApp,
+    smtp: SmtpServer,
+) {
+    let (id, token) = session_with_two_holders(&app, &smtp).await;
+    let first = calendar_of(&mail::parsed(&smtp)[0]).events[0].clone();
+    let path = format!("/api/v1/sessions/{id}");
+    let retitled = app
+        .patch_as(
+            &token,
+            &path,
+            json!({"title": "Incident response in practice"}),
+        )
+        .await;
+    assert_eq!(retitled.status(), 200);
+    let retitled: Value = retitled.json().await.unwrap();
+    assert_eq!(retitled["sequence"], first.sequence + 1);
+    assert_eq!(
+        app.deliver_mail().await,
+        2,
+        "both holders hear of the new title"
+    );
+    for update in later(&smtp, 2) {
+        let event = &calendar_of(&update).events[0];
+        assert_eq!(
+            (event.uid.as_str(), event.sequence),
+            (first.uid.as_str(), first.sequence + 1)
+        );
+        assert_eq!(event.summary, "Incident response in practice");
+        assert_eq!(event.starts_at, first.starts_at, "the time did not change");
+    }
+
+    // The same days at another venue: the session moves to that meeting, and so does its place.
+    let mut elsewhere = crate::support::meeting_body();
+    elsewhere["venue"] = json!("CICG, Geneva");
+    let elsewhere: Value = app
+        .post_as(&token, "/api/v1/meetings", elsewhere)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let moved = app
+        .patch_as(&token, &path, json!({"meeting_id": elsewhere["id"]}))
+        .await;
+    assert_eq!(moved.status(), 200);
+    let moved: Value = moved.json().await.unwrap();
+    assert_eq!(moved["sequence"], first.sequence + 2);
+    assert_eq!(
+        app.deliver_mail().await,
+        2,
+        "both holders hear of the new place"
+    );
+    for update in later(&smtp, 4) {
+        let event = &calendar_of(&update).events[0];
+        assert_eq!(event.sequence, first.sequence + 2);
+        assert_eq!(event.location, "CICG, Geneva");
+        assert_ne!(event.location, first.location);
+    }
+
+    let unchanged = app
+        .patch_as(
+            &token,
+            &path,
+            json!({"title": "Incident response in practice"}),
+        )
+        .await;
+    let unchanged: Value = unchanged.json().await.unwrap();
+    assert_eq!(
+        unchanged["sequence"],
+        first.sequence + 2,
+        "no change, no new sequence"
+    );
+    assert_eq!(app.deliver_mail().await, 0);
 }

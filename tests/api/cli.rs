@@ -280,3 +280,81 @@ fn user_add_makes_a_focal_point_scoped_to_a_country_or_an_entity() {
         ]
     );
 }
+
+/// `seminars serve` on SIGTERM stops taking connections, finishes the request in flight (here one
+/// whose body is still arriving) and exits cleanly.
+#[test]
+fn serve_finishes_the_request_in_flight_on_sigterm_and_exits_cleanly() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = seminars()
+        .arg("serve")
+        .env(
+            "SEMINARS__DATABASE__URL",
+            format!("sqlite://{}", dir.path().join("serve.db").display()),
+        )
+        .env("SEMINARS__SERVER__LISTEN", "127.0.0.1:0")
+        .env("SEMINARS__SERVER__WORKERS", "1")
+        .env("SEMINARS__MAIL__OUTBOX_DIR", dir.path().join("outbox"))
+        .env("SEMINARS__MAIL__WORKER", "false")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(at) = line.find("listening on http://") {
+            break line[at + 20..].trim_end_matches(')').to_string();
+        }
+    };
+    let body = br#"{"email": "nobody@example.org", "password": "whatever it is"}"#;
+    let mut request = TcpStream::connect(&address).unwrap();
+    request
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        request,
+        "POST /api/v1/auth/token HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    request.write_all(&body[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // New connections are refused once the server has begun to stop.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while TcpStream::connect(&address).is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "still accepting connections after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    request.write_all(&body[10..]).unwrap();
+    let mut answer = String::new();
+    request.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 401"),
+        "the request in flight got its whole answer: {answer:?}"
+    );
+    assert!(answer.contains("application/problem+json"), "{answer}");
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "serve exits after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "a clean exit: {status:?}");
+}
