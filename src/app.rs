@@ -65,6 +65,9 @@ pub fn build(settings: Settings) -> Result<Application, String> {
             .app_data(json_config(json_limit))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .wrap(actix_web::middleware::from_fn(security::csrf::check))
+            .wrap(actix_web::middleware::from_fn(
+                crate::edge::refuse_control_characters,
+            ))
             .wrap(security::session::middleware(
                 &session_settings,
                 session_key.clone(),

@@ -151,8 +151,29 @@ impl Check {
         if text.is_empty() {
             self.fail(field, "must not be empty");
             None
+        } else if crate::edge::has_forbidden(&text) {
+            self.fail(field, crate::edge::MESSAGE);
+            None
         } else if text.chars().count() > max {
             self.fail(field, format!("must be at most {max} characters"));
+            None
+        } else {
+            Some(text)
+        }
+    }
+
+    /// A required single-line text (a name, a title, an address): like `text`, and refusing
+    /// line breaks, which would split a mail subject, a CSV row or a calendar property.
+    pub fn line(&mut self, field: &str, value: Field<String>, max: usize) -> Option<String> {
+        let text = self.required(field, value)?;
+        self.valid_line(field, text, max)
+    }
+
+    /// Validates a single-line text that is already known to be present.
+    pub fn valid_line(&mut self, field: &str, text: String, max: usize) -> Option<String> {
+        let text = self.valid_text(field, text, max)?;
+        if text.contains(['\n', '\r']) {
+            self.fail(field, "must be a single line");
             None
         } else {
             Some(text)
@@ -169,22 +190,59 @@ impl Check {
     }
 }
 
+/// The page size a list answers when `limit` is not given.
+pub const DEFAULT_LIMIT: i64 = 50;
+/// The largest `limit` a list accepts.
+pub const MAX_LIMIT: i64 = 200;
+
 /// `?limit=&offset=` of every list.
-#[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::IntoParams)]
 pub struct Paging {
-    /// At most this many items (1–200, default 50).
+    /// At most this many items: 1–200, default 50; anything else answers 422 naming `limit`.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// Skip this many items first.
+    /// Skip this many items first: 0 or more, default 0; a negative value answers 422.
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
 impl Paging {
-    /// Limit and offset clamped to sane bounds.
+    /// Limit and offset for the API: a value out of range is a 422 naming the parameter, never
+    /// silently another page than the client asked for.
+    pub fn checked(&self) -> Result<(i64, i64), Invalid> {
+        let mut check = Check::new();
+        if self.limit.is_some_and(|l| !(1..=MAX_LIMIT).contains(&l)) {
+            check.fail("limit", format!("must be between 1 and {MAX_LIMIT}"));
+        }
+        if self.offset.is_some_and(|o| o < 0) {
+            check.fail("offset", "must be 0 or more");
+        }
+        check.finish()?;
+        Ok(self.bounds())
+    }
+
+    /// Limit and offset for pages: a value out of range falls back to the default, since a page
+    /// answers a person following a link rather than a program that must hear of its mistake.
     pub fn bounds(&self) -> (i64, i64) {
         (
-            self.limit.unwrap_or(50).clamp(1, 200),
-            self.offset.unwrap_or(0).max(0),
+            self.limit
+                .filter(|l| (1..=MAX_LIMIT).contains(l))
+                .unwrap_or(DEFAULT_LIMIT),
+            self.offset.filter(|o| *o >= 0).unwrap_or(0),
         )
+    }
+
+    /// The paging of a page's query string, where a value that is not a number counts as absent.
+    pub fn lenient(query: &str) -> Paging {
+        let mut paging = Paging::default();
+        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            match key.as_ref() {
+                "limit" => paging.limit = value.trim().parse().ok(),
+                "offset" => paging.offset = value.trim().parse().ok(),
+                _ => {}
+            }
+        }
+        paging
     }
 }
 
@@ -230,11 +288,55 @@ mod tests {
     }
 
     #[test]
-    fn paging_is_clamped() {
+    fn a_single_line_field_refuses_a_line_break_and_every_text_a_nul() {
+        let mut check = Check::new();
+        assert_eq!(
+            check.valid_line("title", " A title ".into(), 20),
+            Some("A title".into())
+        );
+        assert_eq!(check.valid_line("title", "two\nlines".into(), 20), None);
+        assert_eq!(check.valid_line("venue", "a\rb".into(), 20), None);
+        assert_eq!(
+            check.valid_text("description", "two\r\nlines\tok".into(), 20),
+            Some("two\r\nlines\tok".into())
+        );
+        assert_eq!(check.valid_text("description", "a\0b".into(), 20), None);
+        assert!(check.failed("title") && check.failed("venue") && check.failed("description"));
+    }
+
+    #[test]
+    fn a_page_shows_the_default_for_a_limit_or_offset_out_of_range() {
+        for limit in [0, -1, 10_000] {
+            let paging = Paging {
+                limit: Some(limit),
+                offset: Some(-5),
+            };
+            assert_eq!(paging.bounds(), (DEFAULT_LIMIT, 0));
+        }
+        assert_eq!(Paging::lenient("limit=abc&offset=x").bounds(), (50, 0));
+        assert_eq!(Paging::lenient("limit=7&offset=14").bounds(), (7, 14));
+    }
+
+    #[test]
+    fn the_api_refuses_a_limit_or_offset_out_of_range_naming_each() {
+        for (limit, offset, named) in [
+            (Some(0), None, vec!["limit"]),
+            (Some(-1), None, vec!["limit"]),
+            (Some(MAX_LIMIT + 1), Some(-1), vec!["limit", "offset"]),
+            (None, Some(-3), vec!["offset"]),
+        ] {
+            match (Paging { limit, offset }).checked() {
+                Err(Invalid(errors)) => {
+                    assert_eq!(errors.keys().collect::<Vec<_>>(), named)
+                }
+                other => panic!("{limit:?} {offset:?} gave {other:?}"),
+            }
+        }
         let paging = Paging {
-            limit: Some(10_000),
-            offset: Some(-5),
+            limit: Some(MAX_LIMIT),
+            offset: Some(0),
         };
-        assert_eq!(paging.bounds(), (200, 0));
+        assert_eq!(paging.checked().unwrap(), (MAX_LIMIT, 0));
+        assert_eq!(Paging::default().checked().unwrap(), (DEFAULT_LIMIT, 0));
     }
 }

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod countries;
 pub mod db;
+pub mod edge;
 pub mod effects;
 pub mod error;
 pub mod feeds;

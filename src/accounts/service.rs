@@ -7,7 +7,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::store;
-use crate::access::domain::{self, format_roles, parse_roles, Role, User};
+use crate::access::domain::{self, format_roles, parse_roles, FocalScope, Role, User};
 use crate::audit::{self, Actor};
 use crate::config::AuthSettings;
 use crate::db::{self, Conn};
@@ -21,6 +21,8 @@ pub struct NewUser {
     pub name: String,
     pub roles: BTreeSet<Role>,
     pub password: Option<String>,
+    /// The administration or entity of a focal point; required for one, refused for others.
+    pub scope: Option<FocalScope>,
 }
 
 /// A freshly issued bearer token; the plain token is shown once and never stored.
@@ -60,6 +62,7 @@ pub fn add_user(
     if new.name.trim().is_empty() {
         return Err(AppError::invalid("name", "must not be empty"));
     }
+    let (focal_point_country, focal_point_entity) = scope_columns(&new.roles, new.scope)?;
     let password_hash = match &new.password {
         Some(p) if !super::passwords::problems(p).is_empty() => {
             return Err(AppError::invalid(
@@ -84,8 +87,8 @@ pub fn add_user(
                 .clone()
                 .or_else(|| existing.as_ref().and_then(|r| r.password_hash.clone())),
             roles: format_roles(&new.roles),
-            focal_point_country: None,
-            focal_point_entity: None,
+            focal_point_country: focal_point_country.clone(),
+            focal_point_entity: focal_point_entity.clone(),
             active: true,
             created_at: existing.as_ref().map(|r| r.created_at).unwrap_or(now),
             updated_at: now,
@@ -97,9 +100,38 @@ pub fn add_user(
             store::insert(conn, &row)?;
             "user.created"
         };
-        let changes = json!({"email": row.email, "name": row.name, "roles": row.roles});
+        let changes = json!({"email": row.email, "name": row.name, "roles": row.roles,
+            "focal_point_country": row.focal_point_country, "focal_point_entity": row.focal_point_entity});
         audit::store::record(conn, actor, action, "user", &row.id, changes)?;
         Ok(User::from(row))
+    })
+}
+
+/// The stored scope columns (country, entity) of an account with these roles, checked as the
+/// admin page checks them: a focal point needs exactly one scope, a known country or an entity.
+pub fn scope_columns(
+    roles: &BTreeSet<Role>,
+    scope: Option<FocalScope>,
+) -> Result<(Option<String>, Option<String>), AppError> {
+    let scope = scope.map(|s| match s {
+        FocalScope::Country(code) => FocalScope::Country(code.trim().to_ascii_uppercase()),
+        FocalScope::Entity(name) => FocalScope::Entity(name.trim().to_string()),
+    });
+    domain::check_scope(roles, scope.as_ref())
+        .map_err(|(field, message)| AppError::invalid(field, message))?;
+    Ok(match scope {
+        Some(FocalScope::Country(code)) => {
+            let countries = crate::countries::domain::bundled();
+            if crate::countries::domain::find(countries, &code).is_none() {
+                return Err(AppError::invalid(
+                    "focal_point_scope",
+                    "no country has this code",
+                ));
+            }
+            (Some(code), None)
+        }
+        Some(FocalScope::Entity(name)) => (None, Some(name)),
+        None => (None, None),
     })
 }
 

@@ -37,7 +37,7 @@ pub fn check_invitation(inv: &mut Invitation) -> Result<(), AppError> {
     if !domain::is_plausible_email(&inv.email) {
         check.fail("email", "is not an email address");
     }
-    if let Some(name) = check.valid_text("name", inv.name.clone(), 200) {
+    if let Some(name) = check.valid_line("name", inv.name.clone(), 200) {
         inv.name = name;
     }
     if inv.roles.is_empty() {

@@ -128,7 +128,7 @@ pub async fn list(
     _admin: Admin,
     paging: web::Query<Paging>,
 ) -> Result<HttpResponse, AppError> {
-    let (limit, offset) = paging.bounds();
+    let (limit, offset) = paging.checked()?;
     let (items, total) = db::run(&state.pool, move |conn| users::list(conn, limit, offset)).await?;
     let items = items
         .iter()

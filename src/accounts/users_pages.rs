@@ -21,7 +21,6 @@ use crate::web::PageError;
 #[derive(Deserialize)]
 /// The page of the accounts list.
 pub struct ListQuery {
-    offset: Option<i64>,
     invited: Option<String>,
 }
 
@@ -73,7 +72,7 @@ pub async fn users_page(
     page(
         &state,
         &req,
-        query.offset.unwrap_or(0),
+        Paging::lenient(req.query_string()).offset.unwrap_or(0),
         form,
         FieldErrors::new(),
     )

@@ -47,9 +47,8 @@ impl AuditView {
 pub async fn page(
     state: &AppState,
     filter: AuditFilter,
-    paging: Paging,
+    (limit, offset): (i64, i64),
 ) -> Result<ListOf<AuditView>, AppError> {
-    let (limit, offset) = paging.bounds();
     let (rows, total) = db::run(&state.pool, move |conn| {
         service::list(conn, &filter, limit, offset)
     })
@@ -67,6 +66,6 @@ pub async fn list(
     filter: web::Query<AuditFilter>,
     paging: web::Query<Paging>,
 ) -> Result<HttpResponse, AppError> {
-    let list = page(&state, filter.into_inner(), paging.into_inner()).await?;
+    let list = page(&state, filter.into_inner(), paging.checked()?).await?;
     Ok(HttpResponse::Ok().json(list))
 }

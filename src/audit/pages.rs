@@ -16,7 +16,6 @@ use crate::web::PageError;
 pub struct AuditQuery {
     record_kind: Option<String>,
     record_id: Option<String>,
-    offset: Option<i64>,
 }
 
 fn encode(text: &str) -> String {
@@ -37,10 +36,10 @@ pub async fn audit_page(
     };
     let paging = Paging {
         limit: Some(100),
-        offset: query.offset,
+        ..Paging::lenient(req.query_string())
     };
     let (limit, offset) = paging.bounds();
-    let list = super::api::page(&state, filter.clone(), paging).await?;
+    let list = super::api::page(&state, filter.clone(), (limit, offset)).await?;
     let events: Vec<_> = list
         .items
         .iter()

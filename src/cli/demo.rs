@@ -104,6 +104,7 @@ fn account(
         name: name.into(),
         roles: BTreeSet::from([role]),
         password: Some(password.clone()),
+        scope: None,
     };
     accounts::service::add_user(conn, &settings.auth, &Actor::Cli, new)
         .map_err(|e| e.one_line())?;

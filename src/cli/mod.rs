@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::access::domain::FocalScope;
 use crate::access::Role;
 use crate::accounts::service as accounts;
 use crate::audit::Actor;
@@ -54,10 +55,14 @@ pub enum Command {
 /// Reference list commands.
 #[derive(Debug, Subcommand)]
 pub enum CountriesCommand {
-    /// Replace the list with a CSV (alpha2,alpha3,name,group); registrations keep their group.
+    /// Show what a CSV (alpha2,alpha3,name,group) adds, changes and removes; with --yes, replace
+    /// the list with it. Registrations keep their group.
     Import {
         /// The CSV file, as data/reference/countries.csv.
         file: PathBuf,
+        /// Apply the import (without it nothing changes).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -82,6 +87,12 @@ pub enum UserCommand {
         /// admin, organiser, rapporteur or focal_point; repeat for several.
         #[arg(long = "role", required = true, value_parser = parse_role)]
         roles: Vec<Role>,
+        /// A focal point's administration, by ISO 3166-1 alpha-2 code (e.g. KE).
+        #[arg(long, value_name = "CODE", conflicts_with = "entity")]
+        country: Option<String>,
+        /// A focal point's Sector Member or other entity, by name.
+        #[arg(long, value_name = "NAME")]
+        entity: Option<String>,
     },
 }
 
@@ -104,15 +115,33 @@ pub fn main() -> i32 {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings),
         Command::User {
-            command: UserCommand::Add { email, name, roles },
-        } => add_user(&settings, email, name, roles),
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    roles,
+                    country,
+                    entity,
+                },
+        } => {
+            // Refused before the password is read or the database opened, like a bad argument.
+            let roles: BTreeSet<Role> = roles.into_iter().collect();
+            let scope = match focal_scope(&roles, country, entity) {
+                Ok(scope) => scope,
+                Err(message) => {
+                    eprintln!("seminars: {message}");
+                    return 2;
+                }
+            };
+            add_user(&settings, email, name, roles, scope)
+        }
         Command::Demo => demo::load(&settings).map(|report| println!("{report}")),
         Command::Outbox {
             command: OutboxCommand::Send,
         } => send_outbox(settings),
         Command::Countries {
-            command: CountriesCommand::Import { file },
-        } => import_countries(&settings, &file),
+            command: CountriesCommand::Import { file, yes },
+        } => import_countries(&settings, &file, yes),
     };
     match result {
         Ok(()) => 0,
@@ -185,11 +214,33 @@ fn migrate(settings: &Settings) -> Result<(), String> {
     Ok(())
 }
 
+/// The scope `--country` or `--entity` gives, checked as the admin page checks it.
+fn focal_scope(
+    roles: &BTreeSet<Role>,
+    country: Option<String>,
+    entity: Option<String>,
+) -> Result<Option<FocalScope>, String> {
+    let scope = country
+        .map(FocalScope::Country)
+        .or(entity.map(FocalScope::Entity));
+    match accounts::scope_columns(roles, scope.clone()) {
+        Ok(_) => Ok(scope),
+        Err(_) if roles.contains(&Role::FocalPoint) && scope.is_none() => {
+            Err("a focal point needs --country CODE or --entity NAME (the administration or entity whose registrations they decide)".into())
+        }
+        Err(_) if !roles.contains(&Role::FocalPoint) => {
+            Err("--country and --entity are for a focal point only (add --role focal_point)".into())
+        }
+        Err(e) => Err(format!("--country/--entity: {}", e.one_line())),
+    }
+}
+
 fn add_user(
     settings: &Settings,
     email: String,
     name: String,
-    roles: Vec<Role>,
+    roles: BTreeSet<Role>,
+    scope: Option<FocalScope>,
 ) -> Result<(), String> {
     let mut password = String::new();
     std::io::stdin()
@@ -200,17 +251,22 @@ fn add_user(
     let pool = db::connect(&settings.database)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     db::migrate(&mut conn)?;
-    let roles: BTreeSet<Role> = roles.into_iter().collect();
     let new = accounts::NewUser {
         email,
         name,
         roles,
         password: Some(password),
+        scope,
     };
     let user = accounts::add_user(&mut conn, &settings.auth, &Actor::Cli, new)
         .map_err(|e| e.one_line())?;
+    let scope = match user.focal_scope() {
+        Some(FocalScope::Country(code)) => format!("; focal point for {code}"),
+        Some(FocalScope::Entity(name)) => format!("; focal point for {name}"),
+        None => String::new(),
+    };
     println!(
-        "account {} ({}) ready with roles: {}",
+        "account {} ({}) ready with roles: {}{scope}",
         user.email,
         user.id,
         crate::access::domain::format_roles(&user.roles)
@@ -218,21 +274,40 @@ fn add_user(
     Ok(())
 }
 
-fn import_countries(settings: &Settings, file: &std::path::Path) -> Result<(), String> {
+fn import_countries(settings: &Settings, file: &std::path::Path, yes: bool) -> Result<(), String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let pool = db::connect(&settings.database)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     db::migrate(&mut conn)?;
-    let report = crate::countries::service::import(&mut conn, &Actor::Cli, &text)
-        .map_err(|e| format!("{}: {}", file.display(), e.one_line()))?;
+    let service = crate::countries::service::preview;
+    let preview =
+        service(&mut conn, &text).map_err(|e| format!("{}: {}", file.display(), e.one_line()))?;
     println!(
-        "{} countries imported; added: {}; removed: {}; group changed: {}",
-        report.countries,
-        list_or_none(&report.added),
-        list_or_none(&report.removed),
-        list_or_none(&report.regrouped)
+        "{} countries in {}; added ({}): {}; group changed ({}): {}; name or code changed ({}): {}; removed ({}): {}",
+        preview.countries,
+        file.display(),
+        preview.added.len(),
+        list_or_none(&preview.added),
+        preview.regrouped.len(),
+        list_or_none(&preview.regrouped),
+        preview.changed.len(),
+        list_or_none(&preview.changed),
+        preview.removed.len(),
+        list_or_none(&preview.removed)
     );
+    if preview.is_empty() {
+        println!("the list is unchanged: nothing to import");
+        return Ok(());
+    }
+    if !yes {
+        println!("nothing changed yet: run again with --yes to replace the list");
+        return Ok(());
+    }
+    let report =
+        crate::countries::service::import(&mut conn, &Actor::Cli, &text, Some(&preview.based_on))
+            .map_err(|e| format!("{}: {}", file.display(), e.one_line()))?;
+    println!("{} countries imported", report.countries);
     Ok(())
 }
 

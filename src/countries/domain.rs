@@ -130,6 +130,9 @@ fn country(record: Record) -> Result<Country, CsvError> {
     if name.trim().is_empty() {
         return Err(CsvError::new(line, "the name is empty"));
     }
+    if crate::edge::has_forbidden(&name) {
+        return Err(CsvError::new(line, "the name holds a control character"));
+    }
     let group = CountryGroup::parse(&group)
         .ok_or_else(|| CsvError::new(line, format!("unknown group {group:?}")))?;
     Ok(Country {
@@ -332,6 +335,12 @@ mod tests {
             assert_eq!(CountryGroup::parse(group.as_str()), Some(group));
         }
         assert_eq!(CountryGroup::parse("LDC"), None);
+    }
+
+    #[test]
+    fn a_name_with_a_nul_is_refused_with_its_line() {
+        let error = error_of("JP,JPN,Japan,developed\nXA,XAA,\"Nul\0\",ldc\n");
+        assert_eq!(error.line, 3);
     }
 
     #[test]

@@ -51,24 +51,51 @@ pub async fn show(
     Ok(render_form(&req, "countries/admin.html", context)?)
 }
 
-/// Imports a pasted CSV; the page then shows what changed, or the error with its line.
+/// A pasted CSV first shows what it adds, changes and removes, with a confirm button carrying the
+/// same CSV; only that confirmation (`confirm=yes`, with the preview's `based_on`) replaces the
+/// list. An error shows beside the field with its line; a list changed since the preview is
+/// previewed again.
 pub async fn import(
     state: web::Data<AppState>,
     req: HttpRequest,
     Admin(user): Admin,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let csv = url::form_urlencoded::parse(&body)
-        .find(|(k, _)| k == "csv")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
+    let field = |name: &str| {
+        url::form_urlencoded::parse(&body)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let csv = field("csv").unwrap_or_default();
+    let confirmed = field("confirm").is_some_and(|v| v == "yes");
+    let based_on = field("based_on").unwrap_or_default();
     let actor = Actor::User(user.id);
-    let result = db::run(&state.pool, move |conn| service::import(conn, &actor, &csv)).await;
-    let (extra, status) = match result {
-        Ok(report) => (json!({"report": report}), StatusCode::OK),
-        Err(AppError::Invalid(errors)) => {
-            (json!({"errors": errors}), StatusCode::UNPROCESSABLE_ENTITY)
+    let sent = csv.clone();
+    let result = db::run(&state.pool, move |conn| {
+        if confirmed {
+            match service::import(conn, &actor, &sent, Some(&based_on)) {
+                Err(AppError::Conflict(..)) => service::preview(conn, &sent).map(|r| (r, true)),
+                other => other.map(|r| (r, false)),
+            }
+        } else {
+            service::preview(conn, &sent).map(|r| (r, false))
         }
+    })
+    .await;
+    let (extra, status) = match result {
+        Ok((report, _)) if report.applied => (json!({"report": report}), StatusCode::OK),
+        Ok((report, stale)) => (
+            json!({"preview": report, "csv": csv, "stale": stale}),
+            if stale {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::OK
+            },
+        ),
+        Err(AppError::Invalid(errors)) => (
+            json!({"errors": errors, "csv": csv}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(other) => return Err(other.into()),
     };
     let context = page(&state, Lang::of(&req), extra).await?;

@@ -84,7 +84,7 @@ pub async fn list(
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
     let status = status_filter(query.status.as_deref())?;
-    let (limit, offset) = paging.bounds();
+    let (limit, offset) = paging.checked()?;
     let (rows, total) = db::run(&state.pool, move |conn| {
         service::list(conn, status, limit, offset)
     })

@@ -3,6 +3,10 @@
 //! A claim is one conditional UPDATE: a row changes hands only while it is queued and due, or
 //! while the lease of an earlier claimant has run out. PostgreSQL re-checks the condition on the
 //! locked row and SQLite serialises writers, so of several instances exactly one wins each row.
+//!
+//! The claim counts the attempt: an instance that crashes after claiming (perhaps after the relay
+//! took the message) records no outcome, and the attempt must still count when the message is
+//! taken up again. Claims given back unattempted (`release`) are uncounted.
 
 use std::time::Duration;
 
@@ -50,6 +54,7 @@ pub fn claim(
                 outbox::status.eq(Status::Sending.as_str()),
                 outbox::claimed_by.eq(claimant),
                 outbox::lease_until.eq(lease_until),
+                outbox::attempts.eq(outbox::attempts + 1),
             ))
             .execute(conn)?;
         Ok(outbox::table
@@ -59,6 +64,33 @@ pub fn claim(
             .order((outbox::next_attempt_at.asc(), outbox::created_at.asc()))
             .select(OutboxRow::as_select())
             .load(conn)?)
+    })
+}
+
+/// Fails the messages whose lease ran out after their last allowed attempt: every claim ended
+/// without an outcome (the instance crashed), and a message that brings instances down must not
+/// be taken up forever. Answers how many were given up.
+pub fn give_up_abandoned(
+    conn: &mut Conn,
+    now: DateTime<Utc>,
+    max_attempts: i32,
+) -> Result<usize, AppError> {
+    let now = db::micros(now);
+    let error = format!("gave up after {max_attempts} attempts: the last ended without an outcome");
+    db::write(conn, |conn| {
+        Ok(diesel::update(
+            outbox::table
+                .filter(outbox::status.eq(Status::Sending.as_str()))
+                .filter(outbox::lease_until.lt(now))
+                .filter(outbox::attempts.ge(max_attempts)),
+        )
+        .set((
+            outbox::status.eq(Status::Failed.as_str()),
+            outbox::last_error.eq(Some(error.clone())),
+            outbox::claimed_by.eq(None::<String>),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?)
     })
 }
 
@@ -75,7 +107,6 @@ pub fn mark_sent(
             .set((
                 outbox::status.eq(Status::Sent.as_str()),
                 outbox::sent_at.eq(now),
-                outbox::attempts.eq(outbox::attempts + 1),
                 outbox::lease_until.eq(None::<NaiveDateTime>),
                 outbox::last_error.eq(None::<String>),
             ))
@@ -93,7 +124,8 @@ pub enum Outcome {
     Failed,
 }
 
-/// Records a failed attempt: queued again after `retry_at`, or failed when `retry_at` is None.
+/// Records a failed attempt (counted when it was claimed): queued again after `retry_at`, or
+/// failed when `retry_at` is None.
 pub fn mark_failed(
     conn: &mut Conn,
     row: &OutboxRow,
@@ -110,7 +142,6 @@ pub fn mark_failed(
         diesel::update(mine(&row.id, claimant))
             .set((
                 outbox::status.eq(status.as_str()),
-                outbox::attempts.eq(outbox::attempts + 1),
                 outbox::next_attempt_at.eq(next),
                 outbox::last_error.eq(Some(error.clone())),
                 outbox::claimed_by.eq(None::<String>),
@@ -121,7 +152,8 @@ pub fn mark_failed(
     })
 }
 
-/// Gives back claimed messages that were not attempted (shutdown, or the lease running short).
+/// Gives back claimed messages that were not attempted (shutdown, or the lease running short),
+/// uncounting the attempt their claim counted.
 pub fn release(conn: &mut Conn, ids: &[String], claimant: &str) -> Result<usize, AppError> {
     db::write(conn, |conn| {
         Ok(diesel::update(
@@ -134,6 +166,7 @@ pub fn release(conn: &mut Conn, ids: &[String], claimant: &str) -> Result<usize,
             outbox::status.eq(Status::Queued.as_str()),
             outbox::claimed_by.eq(None::<String>),
             outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::attempts.eq(outbox::attempts - 1),
         ))
         .execute(conn)?)
     })

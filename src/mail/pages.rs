@@ -18,8 +18,6 @@ use crate::web::{render, Lang};
 #[derive(Debug, Deserialize)]
 pub struct OutboxPageQuery {
     pub status: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -79,11 +77,7 @@ pub async fn list(
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
     let status = status_filter(query.status.as_deref())?;
-    let paging = Paging {
-        limit: query.limit,
-        offset: query.offset,
-    };
-    let (limit, offset) = paging.bounds();
+    let (limit, offset) = Paging::lenient(req.query_string()).bounds();
     let (rows, total) = db::run(&state.pool, move |conn| {
         service::list(conn, status, limit, offset)
     })

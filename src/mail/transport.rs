@@ -15,7 +15,7 @@ use crate::config::{MailSettings, MailTransport, SmtpTls};
 pub enum Transport {
     /// Sends through the relay of `mail.smtp`.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    /// Writes `<outbox id>.eml` into this folder.
+    /// Writes one `.eml` per Message-ID into this folder, once.
     File(PathBuf),
 }
 
@@ -38,8 +38,11 @@ impl Transport {
         }
     }
 
-    /// Hands one message over; `id` names the file of the file transport.
-    pub async fn send(&self, id: &str, message: &Message) -> Result<(), SendError> {
+    /// Hands one message over. `message_id` is the outbox row's stable Message-ID: the file
+    /// transport names its file by it, so a message delivered again after a crash is the same file
+    /// (kept as first written), never a second one; SMTP relays and mail clients see it as the
+    /// same message.
+    pub async fn send(&self, message_id: &str, message: &Message) -> Result<(), SendError> {
         match self {
             Transport::Smtp(smtp) => {
                 smtp.send(message.clone())
@@ -52,7 +55,7 @@ impl Transport {
             }
             Transport::File(dir) => {
                 let (dir, bytes) = (dir.clone(), message.formatted());
-                let name = file_name(id);
+                let name = file_name(message_id);
                 tokio::task::spawn_blocking(move || write_file(&dir, &name, &bytes))
                     .await
                     .map_err(|e| SendError {
@@ -92,21 +95,41 @@ fn smtp(mail: &MailSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, Strin
     Ok(builder.build())
 }
 
-/// Only the characters of a UUID reach the file system, whatever the id holds.
-fn file_name(id: &str) -> String {
-    let safe: String = id
+/// The file of a Message-ID (`<local@host>` → `local@host.eml`): only letters, digits, `-`, `.`
+/// and `@` reach the file system, and never a leading dot, whatever the id holds.
+fn file_name(message_id: &str) -> String {
+    let safe: String = message_id
         .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '@'))
+        .take(200)
         .collect();
-    format!("{safe}.eml")
+    format!("{}.eml", safe.trim_start_matches('.'))
 }
 
-/// Writes beside the target and renames, so a reader never sees half a message.
+/// Writes the message once: a file that exists already is this very message, handed over before
+/// a crash, and is kept. The bytes go to a partial file of their own first and are linked into
+/// place only when complete, so a reader never sees half a message and two instances writing
+/// at once cannot mix their bytes.
 fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
     std::fs::create_dir_all(dir)?;
-    let partial = dir.join(format!(".{name}.partial"));
-    std::fs::write(&partial, bytes)?;
-    std::fs::rename(&partial, dir.join(name))
+    let target = dir.join(name);
+    if target.exists() {
+        return Ok(());
+    }
+    let partial = dir.join(format!(".{name}.{}.partial", uuid::Uuid::new_v4().simple()));
+    let written = std::fs::File::create(&partial).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    let placed = written.and_then(|()| match std::fs::hard_link(&partial, &target) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // A file system without hard links: rename, still atomic, into place.
+        Err(_) => std::fs::rename(&partial, &target),
+        Ok(()) => Ok(()),
+    });
+    let _ = std::fs::remove_file(&partial);
+    placed
 }
 
 #[cfg(test)]
@@ -114,9 +137,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_file_name_keeps_only_the_characters_of_a_uuid() {
-        assert_eq!(file_name("0b6f-4c1e"), "0b6f-4c1e.eml");
-        assert_eq!(file_name("../../etc/passwd"), "etcpasswd.eml");
+    fn a_file_is_named_by_the_message_id_and_keeps_only_safe_characters() {
+        assert_eq!(
+            file_name("<0b6f4c1e@seminars.example>"),
+            "0b6f4c1e@seminars.example.eml"
+        );
+        assert_eq!(file_name("<../../etc/passwd>"), "etcpasswd.eml");
+    }
+
+    #[test]
+    fn writing_the_same_message_twice_keeps_the_first_file_and_leaves_no_partial_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write_file(dir.path(), "m@x.eml", b"first").unwrap();
+        write_file(dir.path(), "m@x.eml", b"second").unwrap();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["m@x.eml"]);
+        assert_eq!(std::fs::read(dir.path().join("m@x.eml")).unwrap(), b"first");
     }
 
     #[tokio::test]

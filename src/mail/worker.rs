@@ -131,6 +131,11 @@ impl Worker {
     ) -> Result<PassReport, AppError> {
         let mut report = PassReport::default();
         let started = Instant::now();
+        let max_attempts = i32::try_from(self.settings.mail.max_attempts).unwrap_or(i32::MAX);
+        report.failed += db::run(&self.pool, move |conn| {
+            delivery::give_up_abandoned(conn, now, max_attempts)
+        })
+        .await?;
         loop {
             let claimant = format!("{}/{}", self.instance, Uuid::new_v4().simple());
             let rows = self.claim(&claimant, now).await?;
@@ -253,7 +258,7 @@ impl Worker {
     ) -> Result<Delivered, AppError> {
         let at = || clock.at();
         let result = match self.build(row) {
-            Ok(message) => self.transport.send(&row.id, &message).await,
+            Ok(message) => self.transport.send(&row.message_id, &message).await,
             Err(e) => Err(SendError {
                 message: e.to_string(),
                 permanent: true,
@@ -284,7 +289,8 @@ impl Worker {
         at: DateTime<Utc>,
     ) -> Result<Delivered, AppError> {
         let mail = &self.settings.mail;
-        let attempt = u32::try_from(row.attempts).unwrap_or(0).saturating_add(1);
+        // The claim counted this attempt already.
+        let attempt = u32::try_from(row.attempts).unwrap_or(0);
         let outcome = delivery::after_failure(
             attempt,
             mail.max_attempts,

@@ -81,7 +81,7 @@ pub async fn list(
     paging: web::Query<Paging>,
     query: web::Query<MeetingQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (limit, offset) = paging.bounds();
+    let (limit, offset) = paging.checked()?;
     let (upcoming, ctx) = (query.upcoming.unwrap_or(false), state.ctx());
     let (meetings, total) = db::run(&state.pool, move |conn| {
         service::list(conn, &ctx, upcoming, limit, offset)

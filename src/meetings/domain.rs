@@ -102,7 +102,7 @@ fn study_group(check: &mut Check, value: Field<i64>) -> Option<i32> {
 }
 
 fn question(check: &mut Check, value: Field<String>) -> Option<String> {
-    let question = check.text("question", value, 20)?;
+    let question = check.line("question", value, 20)?;
     if !is_question_number(&question) {
         check.fail(
             "question",
@@ -114,7 +114,7 @@ fn question(check: &mut Check, value: Field<String>) -> Option<String> {
 }
 
 fn timezone(check: &mut Check, value: Field<String>) -> Option<Tz> {
-    let tz = check.text("timezone", value, 64)?.parse::<Tz>().ok();
+    let tz = check.line("timezone", value, 64)?.parse::<Tz>().ok();
     if tz.is_none() {
         check.fail(
             "timezone",
@@ -152,8 +152,8 @@ impl MeetingInput {
         let kind = kind(&mut check, self.kind);
         let study_group = study_group(&mut check, self.study_group);
         let question = question(&mut check, self.question);
-        let title = check.text("title", self.title, 200);
-        let venue = check.text("venue", self.venue, 200);
+        let title = check.line("title", self.title, 200);
+        let venue = check.line("venue", self.venue, 200);
         let timezone = timezone(&mut check, self.timezone);
         let days = days(&mut check, self.first_day, self.last_day);
         let fields = (|| {

@@ -290,6 +290,24 @@ pub fn seat(seats: Seats, group: CountryGroup, taken: Taken) -> Status {
     }
 }
 
+/// What staff are told when a mode has more confirmed delegates than seats (its capacity was
+/// lowered): nobody loses their seat, and nobody else is confirmed until enough cancel.
+pub fn over_capacity(attendance: Attendance, capacity: i32, confirmed: i32) -> Option<String> {
+    if confirmed <= capacity {
+        return None;
+    }
+    let mode = match attendance {
+        Attendance::InPerson => "in person",
+        Attendance::Remote => "remotely",
+    };
+    let seats = if capacity == 1 { "seat" } else { "seats" };
+    Some(format!(
+        "{confirmed} delegates are confirmed {mode} for {capacity} {seats}: nobody is moved to the \
+         waiting list, and nobody else is confirmed until {} of them cancel",
+        confirmed - capacity + 1
+    ))
+}
+
 /// Which of the waiting (in arrival order) get the free seats, as indexes into `waiting`.
 pub fn promotions(seats: Seats, mut taken: Taken, waiting: &[CountryGroup]) -> Vec<usize> {
     let mut chosen = Vec::new();

@@ -206,3 +206,16 @@ fn every_wire_name_reads_back() {
     }
     assert_eq!(Attendance::parse("hybrid"), None);
 }
+
+#[test]
+fn more_confirmed_than_seats_is_said_plainly_and_otherwise_nothing() {
+    assert_eq!(
+        over_capacity(Attendance::InPerson, 1, 3).as_deref(),
+        Some(
+            "3 delegates are confirmed in person for 1 seat: nobody is moved to the waiting list, \
+             and nobody else is confirmed until 3 of them cancel"
+        )
+    );
+    assert_eq!(over_capacity(Attendance::Remote, 2, 2), None);
+    assert_eq!(over_capacity(Attendance::InPerson, 5, 1), None);
+}

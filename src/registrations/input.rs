@@ -100,19 +100,19 @@ fn one_of<T: Copy + std::fmt::Display>(
 }
 
 fn visa(check: &mut Check, input: &mut RegistrationInput, today: NaiveDate) -> Option<Visa> {
-    let passport_name = check.text(
+    let passport_name = check.line(
         "passport_name",
         std::mem::take(&mut input.passport_name),
         200,
     );
-    let nationality = check.text("nationality", std::mem::take(&mut input.nationality), 100);
-    let number = check.text(
+    let nationality = check.line("nationality", std::mem::take(&mut input.nationality), 100);
+    let number = check.line(
         "passport_number",
         std::mem::take(&mut input.passport_number),
         40,
     );
     let expiry = check
-        .text(
+        .line(
             "passport_expiry",
             std::mem::take(&mut input.passport_expiry),
             10,
@@ -227,16 +227,16 @@ impl RegistrationInput {
         check: &mut Check,
         mut country_of: impl FnMut(&str) -> Option<(String, CountryGroup)>,
     ) -> Option<Who> {
-        let name = check.text("name", std::mem::take(&mut self.name), 200);
+        let name = check.line("name", std::mem::take(&mut self.name), 200);
         let email = check
-            .text("email", std::mem::take(&mut self.email), 254)
+            .line("email", std::mem::take(&mut self.email), 254)
             .map(|e| normalise_email(&e));
         if email.as_deref().is_some_and(|e| !is_plausible_email(e)) {
             check.fail("email", "is not an email address");
         }
-        let organisation = check.text("organisation", std::mem::take(&mut self.organisation), 200);
-        let job_title = check.text("job_title", std::mem::take(&mut self.job_title), 200);
-        let typed = check.text("country", std::mem::take(&mut self.country), 100);
+        let organisation = check.line("organisation", std::mem::take(&mut self.organisation), 200);
+        let job_title = check.line("job_title", std::mem::take(&mut self.job_title), 200);
+        let typed = check.line("country", std::mem::take(&mut self.country), 100);
         let found = typed.as_deref().and_then(&mut country_of);
         if typed.is_some() && found.is_none() {
             check.fail(

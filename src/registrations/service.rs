@@ -236,6 +236,26 @@ pub fn fill_free_seats(
     Ok(())
 }
 
+/// What staff should hear after a session's capacity changed: a sentence per attendance mode
+/// that has more confirmed delegates than seats.
+pub fn capacity_notices(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    session: &Session,
+) -> Result<Vec<String>, AppError> {
+    let mut notices = Vec::new();
+    for attendance in Attendance::ALL {
+        let seats = Seats::of(&session.fields, *attendance, ctx.now);
+        let confirmed = store::taken(conn, &session.id, *attendance)?.total();
+        notices.extend(super::domain::over_capacity(
+            *attendance,
+            seats.capacity,
+            confirmed,
+        ));
+    }
+    Ok(notices)
+}
+
 /// The session is cancelled (inside its transaction): those waiting or pending are told; the
 /// confirmed already received the CANCEL of their invitation.
 pub fn session_cancelled(

@@ -41,7 +41,7 @@ pub async fn list_rooms(
     _staff: Staff,
     paging: web::Query<Paging>,
 ) -> Result<HttpResponse, AppError> {
-    let (limit, offset) = paging.bounds();
+    let (limit, offset) = paging.checked()?;
     let (items, total) = db::run(&state.pool, move |conn| {
         service::list_rooms(conn, limit, offset)
     })
@@ -102,7 +102,7 @@ pub async fn list_equipment(
     _staff: Staff,
     paging: web::Query<Paging>,
 ) -> Result<HttpResponse, AppError> {
-    let (limit, offset) = paging.bounds();
+    let (limit, offset) = paging.checked()?;
     let (items, total) = db::run(&state.pool, move |conn| {
         service::list_equipment(conn, limit, offset)
     })

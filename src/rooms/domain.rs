@@ -140,9 +140,9 @@ impl RoomInput {
         let mut check = Check::new();
         let creating = current.is_none();
         let name = pick(&mut check, creating, "name", self.name)
-            .and_then(|n| check.valid_text("name", n, 200));
+            .and_then(|n| check.valid_line("name", n, 200));
         let location = pick(&mut check, creating, "location", self.location)
-            .and_then(|l| check.valid_text("location", l, 500));
+            .and_then(|l| check.valid_line("location", l, 500));
         let capacity = pick(&mut check, creating, "capacity", self.capacity);
         let capacity = count(&mut check, "capacity", capacity);
         let features = check
@@ -172,7 +172,7 @@ impl EquipmentInput {
         let mut check = Check::new();
         let creating = current.is_none();
         let name = pick(&mut check, creating, "name", self.name)
-            .and_then(|n| check.valid_text("name", n, 200));
+            .and_then(|n| check.valid_line("name", n, 200));
         let kind = pick(&mut check, creating, "kind", self.kind).and_then(|k| {
             let kind = EquipmentKind::parse(&k);
             if kind.is_none() {

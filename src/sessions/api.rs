@@ -51,6 +51,11 @@ pub struct SessionView {
     pub reserved_until: Option<DateTime<Utc>>,
     /// The room booked for the session; null until one is.
     pub room: Option<SessionRoom>,
+    /// What the organiser should know after a change, e.g. more delegates confirmed than the
+    /// lowered capacity (nobody is demoted; nobody else is confirmed until seats free). Only
+    /// in the answer to a change, and only when there is something to say.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 impl SessionView {
@@ -82,6 +87,7 @@ impl SessionView {
                 name: r.name.clone(),
                 location: r.location.clone(),
             }),
+            notices: Vec::new(),
         }
     }
 
@@ -149,11 +155,15 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let actor = Actor::User(user.id);
     let ctx = state.ctx();
-    let session = db::run(&state.pool, move |conn| {
-        service::patch(conn, &ctx, &actor, &id, body.into_inner())
+    let (details, notices) = db::run(&state.pool, move |conn| {
+        let session = service::patch(conn, &ctx, &actor, &id, body.into_inner())?;
+        let notices = crate::registrations::service::capacity_notices(conn, &ctx, &session)?;
+        Ok((service::details(conn, &session.id, true)?, notices))
     })
     .await?;
-    answer(&state, session).await
+    let mut view = SessionView::of_details(&details);
+    view.notices = notices;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Publishes a draft session.
@@ -204,7 +214,7 @@ pub async fn list(
     query: web::Query<SessionQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (staff, now) = (caller.is_staff(), state.ctx().now);
-    let (limit, offset) = paging.bounds();
+    let (limit, offset) = paging.checked()?;
     let query = query.into_inner();
     let statuses = match query.status.as_deref() {
         None => Vec::new(),

@@ -39,7 +39,11 @@ impl Chromium {
     async fn start() -> Option<Chromium> {
         let url = std::env::var("WEBDRIVER_URL").unwrap_or_default();
         if url.is_empty() {
-            eprintln!("*** BROWSER SKIPPED: WEBDRIVER_URL is not set ***");
+            assert!(
+                !crate::support::required("REQUIRE_BROWSER"),
+                "REQUIRE_BROWSER=1 but WEBDRIVER_URL is not set: the browser tests cannot run"
+            );
+            crate::support::announce_skip("BROWSER SKIPPED: WEBDRIVER_URL is not set");
             return None;
         }
         let profile = tempfile::tempdir().expect("a profile folder");

@@ -134,3 +134,227 @@ fn user_add_reads_the_password_from_standard_input_and_demo_runs_twice_without_d
         seminars::sessions::store::list(&mut conn, &Default::default(), 50, 0).unwrap();
     assert_eq!(sessions.len(), 1);
 }
+
+/// Runs `seminars user add` on the database at `url` with a password on standard input.
+fn user_add(url: &str, args: &[&str]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = seminars()
+        .args(["user", "add", "--name", "Focal Point"])
+        .args(args)
+        .env("SEMINARS__DATABASE__URL", url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The command may refuse before reading; a closed pipe is then no failure of the test.
+    let _ = child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a very long focal point password\n");
+    child.wait_with_output().unwrap()
+}
+
+fn accounts_of(url: &str) -> Vec<seminars::access::User> {
+    let mut settings = seminars::config::Settings::defaults();
+    settings.database.url = url.into();
+    let pool = seminars::db::connect(&settings.database).unwrap();
+    let mut conn = pool.get().unwrap();
+    seminars::db::migrate(&mut conn).unwrap();
+    seminars::accounts::users::list(&mut conn, 50, 0)
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|listed| listed.user)
+        .collect()
+}
+
+#[test]
+fn user_add_refuses_a_focal_point_without_a_scope_in_one_line_with_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    for (args, names) in [
+        (
+            vec!["--email", "fp@example.org", "--role", "focal_point"],
+            "--country",
+        ),
+        (
+            vec![
+                "--email",
+                "fp@example.org",
+                "--role",
+                "organiser",
+                "--country",
+                "KE",
+            ],
+            "focal point only",
+        ),
+        (
+            vec![
+                "--email",
+                "fp@example.org",
+                "--role",
+                "focal_point",
+                "--country",
+                "XX",
+            ],
+            "no country has this code",
+        ),
+        (
+            vec![
+                "--email",
+                "fp@example.org",
+                "--role",
+                "focal_point",
+                "--entity",
+                "  ",
+            ],
+            "entity",
+        ),
+    ] {
+        let output = user_add(&url, &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "one line: {stderr}");
+        assert!(lines[0].contains(names), "{args:?}: {stderr}");
+    }
+    assert!(accounts_of(&url).is_empty(), "no useless account was made");
+}
+
+#[test]
+fn user_add_makes_a_focal_point_scoped_to_a_country_or_an_entity() {
+    use seminars::access::domain::FocalScope;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let kenya = user_add(
+        &url,
+        &[
+            "--email",
+            "ke@example.org",
+            "--role",
+            "focal_point",
+            "--country",
+            "ke",
+        ],
+    );
+    assert!(
+        kenya.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kenya.stderr)
+    );
+    assert!(String::from_utf8_lossy(&kenya.stdout).contains("focal point for KE"));
+    let member = user_add(
+        &url,
+        &[
+            "--email",
+            "sm@example.org",
+            "--role",
+            "focal_point",
+            "--entity",
+            "Safaricom PLC",
+        ],
+    );
+    assert!(
+        member.status.success(),
+        "{}",
+        String::from_utf8_lossy(&member.stderr)
+    );
+    let mut scopes: Vec<(String, Option<FocalScope>)> = accounts_of(&url)
+        .into_iter()
+        .map(|u| (u.email.clone(), u.focal_scope()))
+        .collect();
+    scopes.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        scopes,
+        [
+            (
+                "ke@example.org".into(),
+                Some(FocalScope::Country("KE".into()))
+            ),
+            (
+                "sm@example.org".into(),
+                Some(FocalScope::Entity("Safaricom PLC".into()))
+            ),
+        ]
+    );
+}
+
+/// `seminars serve` on SIGTERM stops taking connections, finishes the request in flight (here one
+/// whose body is still arriving) and exits cleanly.
+#[test]
+fn serve_finishes_the_request_in_flight_on_sigterm_and_exits_cleanly() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = seminars()
+        .arg("serve")
+        .env(
+            "SEMINARS__DATABASE__URL",
+            format!("sqlite://{}", dir.path().join("serve.db").display()),
+        )
+        .env("SEMINARS__SERVER__LISTEN", "127.0.0.1:0")
+        .env("SEMINARS__SERVER__WORKERS", "1")
+        .env("SEMINARS__MAIL__OUTBOX_DIR", dir.path().join("outbox"))
+        .env("SEMINARS__MAIL__WORKER", "false")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(at) = line.find("listening on http://") {
+            break line[at + 20..].trim_end_matches(')').to_string();
+        }
+    };
+    let body = br#"{"email": "nobody@example.org", "password": "whatever it is"}"#;
+    let mut request = TcpStream::connect(&address).unwrap();
+    request
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        request,
+        "POST /api/v1/auth/token HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    request.write_all(&body[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // New connections are refused once the server has begun to stop.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while TcpStream::connect(&address).is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "still accepting connections after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    request.write_all(&body[10..]).unwrap();
+    let mut answer = String::new();
+    request.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 401"),
+        "the request in flight got its whole answer: {answer:?}"
+    );
+    assert!(answer.contains("application/problem+json"), "{answer}");
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "serve exits after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "a clean exit: {status:?}");
+}

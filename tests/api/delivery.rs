@@ -20,9 +20,15 @@ with_smtp_on_both_backends!(
     claimants_racing_for_the_same_rows_each_win_different_ones,
     a_claim_whose_lease_ran_out_is_taken_up_again_and_a_live_one_is_not,
     a_relay_that_keeps_refusing_is_retried_with_growing_delays_then_the_message_fails,
+    a_message_taken_up_after_a_crash_counts_the_attempt_of_the_crashed_instance,
+    a_message_whose_every_claim_crashed_fails_instead_of_being_sent_again,
+    claims_given_back_unattempted_are_not_counted_as_attempts,
 );
 
-on_both_backends!(the_file_transport_writes_one_parseable_eml_per_message_named_by_its_outbox_id);
+on_both_backends!(
+    the_file_transport_writes_one_parseable_eml_per_message_named_by_its_message_id,
+    a_message_delivered_again_after_a_crash_is_the_same_file_not_a_second_one,
+);
 
 fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
@@ -248,7 +254,7 @@ async fn a_relay_that_keeps_refusing_is_retried_with_growing_delays_then_the_mes
     assert!(smtp.received().is_empty());
 }
 
-async fn the_file_transport_writes_one_parseable_eml_per_message_named_by_its_outbox_id(
+async fn the_file_transport_writes_one_parseable_eml_per_message_named_by_its_message_id(
     app: TestApp,
 ) {
     let token = app.organiser().await;
@@ -272,11 +278,11 @@ async fn the_file_transport_writes_one_parseable_eml_per_message_named_by_its_ou
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    let mut expected: Vec<String> = rows.iter().map(|r| format!("{}.eml", r.id)).collect();
+    let mut expected: Vec<String> = rows.iter().map(eml_of).collect();
     expected.sort();
     assert_eq!(names, expected, "one file per message and no partial files");
     for row in &rows {
-        let data = std::fs::read(dir.join(format!("{}.eml", row.id))).unwrap();
+        let data = std::fs::read(dir.join(eml_of(row))).unwrap();
         let parsed = mail::parse(&Received {
             from: String::new(),
             to: Vec::new(),
@@ -293,4 +299,132 @@ async fn the_file_transport_writes_one_parseable_eml_per_message_named_by_its_ou
             );
         }
     }
+}
+
+/// The file the file transport writes a message to: its Message-ID without the angle brackets.
+fn eml_of(row: &seminars::mail::outbox::OutboxRow) -> String {
+    format!("{}.eml", row.message_id.trim_matches(['<', '>']))
+}
+
+/// Claims every due message for `claimant` as a pass would, then does nothing more: an instance
+/// that crashed right after claiming (or after handing a message over).
+async fn claim_and_crash(app: &TestApp, claimant: &str, now: DateTime<Utc>) -> usize {
+    let claimant = claimant.to_string();
+    let lease = now + chrono::Duration::seconds(60);
+    db::run(&app.pool, move |conn| {
+        seminars::mail::delivery::claim(conn, &claimant, now, lease, 50)
+    })
+    .await
+    .unwrap()
+    .len()
+}
+
+async fn a_message_taken_up_after_a_crash_counts_the_attempt_of_the_crashed_instance(
+    app: TestApp,
+    smtp: SmtpServer,
+) {
+    let id = queue(&app, 1, "crashed@example.org").await.remove(0);
+    let now = Utc::now();
+    assert_eq!(claim_and_crash(&app, "crashed-instance", now).await, 1);
+    assert_eq!(row(&app, &id).await.attempts, 1, "counted when claimed");
+    let later = now + chrono::Duration::seconds(61);
+    assert_eq!(app.deliver_mail_at(later).await.sent, 1);
+    let sent = row(&app, &id).await;
+    assert_eq!(
+        (sent.status.as_str(), sent.attempts),
+        ("sent", 2),
+        "the crashed attempt and the one that sent it"
+    );
+    let received = smtp.wait_for(1, ARRIVAL);
+    assert_eq!(mail::parse(&received[0]).message_id, sent.message_id);
+}
+
+async fn a_message_whose_every_claim_crashed_fails_instead_of_being_sent_again(
+    mut app: TestApp,
+    smtp: SmtpServer,
+) {
+    app.settings.mail.max_attempts = 2;
+    let id = queue(&app, 1, "poison@example.org").await.remove(0);
+    let mut at = Utc::now();
+    for n in 0..2 {
+        assert_eq!(claim_and_crash(&app, &format!("crashed-{n}"), at).await, 1);
+        at += chrono::Duration::seconds(61);
+    }
+    assert_eq!(
+        app.deliver_mail_at(at).await,
+        PassReport {
+            sent: 0,
+            retried: 0,
+            failed: 1
+        }
+    );
+    let failed = row(&app, &id).await;
+    assert_eq!((failed.status.as_str(), failed.attempts), ("failed", 2));
+    assert!(
+        failed.last_error.as_deref().unwrap().contains("gave up"),
+        "{failed:?}"
+    );
+    assert!(smtp.received().is_empty());
+}
+
+async fn claims_given_back_unattempted_are_not_counted_as_attempts(
+    app: TestApp,
+    _smtp: SmtpServer,
+) {
+    let ids = queue(&app, 2, "released@example.org").await;
+    assert_eq!(claim_and_crash(&app, "stopping", Utc::now()).await, 2);
+    let released = db::run(&app.pool, {
+        let ids = ids.clone();
+        move |conn| seminars::mail::delivery::release(conn, &ids, "stopping")
+    })
+    .await
+    .unwrap();
+    assert_eq!(released, 2);
+    for id in &ids {
+        let row = row(&app, id).await;
+        assert_eq!((row.status.as_str(), row.attempts), ("queued", 0));
+    }
+}
+
+async fn a_message_delivered_again_after_a_crash_is_the_same_file_not_a_second_one(app: TestApp) {
+    let token = app.organiser().await;
+    let (session, _) = app.scheduled_session(&token).await;
+    hold(
+        &app,
+        session["id"].as_str().unwrap(),
+        &recipient("Filed Twice", "twice@example.org"),
+    )
+    .await;
+    assert_eq!(app.deliver_mail().await, 1);
+    let dir = app.settings.mail.outbox_dir.clone();
+    let files = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    let (rows, _) = db::run(&app.pool, |conn| {
+        Ok(seminars::mail::outbox::list(conn, None, 10, 0)?)
+    })
+    .await
+    .unwrap();
+    let name = eml_of(&rows[0]);
+    assert_eq!(files(), vec![name.clone()]);
+    let first = std::fs::read(dir.join(&name)).unwrap();
+    // The instance wrote the file, then crashed before recording it: its lease runs out.
+    let now = Utc::now();
+    set_claim(&app, &rows[0].id, now - chrono::Duration::seconds(1)).await;
+    assert_eq!(app.deliver_mail_at(now).await.sent, 1);
+    assert_eq!(
+        files(),
+        vec![name.clone()],
+        "the same file, no second one, no partial file"
+    );
+    assert_eq!(
+        std::fs::read(dir.join(&name)).unwrap(),
+        first,
+        "the message first handed over is kept, not overwritten"
+    );
 }

@@ -1,7 +1,8 @@
 use serde_json::{json, Value};
 
 use crate::on_both_backends;
-use crate::support::TestApp;
+use crate::support::{fixture, TestApp};
+use seminars::access::Role;
 
 on_both_backends!(
     malformed_json_is_400_problem_details,
@@ -11,6 +12,7 @@ on_both_backends!(
     fields_of_the_wrong_type_are_each_named_in_a_422,
     an_unknown_field_is_named,
     an_unknown_api_route_is_a_json_404_and_a_page_an_html_404,
+    a_limit_or_offset_out_of_range_is_a_422_naming_it_on_every_list_and_pages_show_the_default,
 );
 
 async fn problem(response: reqwest::Response, status: u16) -> Value {
@@ -84,7 +86,7 @@ async fn fields_of_the_wrong_type_are_each_named_in_a_422(app: TestApp) {
     let token = app.organiser().await;
     let meeting = app.meeting(&token).await;
     let body = json!({"meeting_id": meeting["id"], "kind": 7, "title": ["a"], "starts_at": "tomorrow",
-        "ends_at": "2026-03-10T17:30:00+01:00", "capacity": "fifty", "remote_capacity": -1});
+        "ends_at": fixture("YYYY-03-10T17:30:00+01:00"), "capacity": "fifty", "remote_capacity": -1});
     let body = problem(app.post_as(&token, "/api/v1/sessions", body).await, 422).await;
     for field in ["kind", "title", "starts_at", "capacity", "remote_capacity"] {
         assert!(
@@ -110,4 +112,54 @@ async fn an_unknown_api_route_is_a_json_404_and_a_page_an_html_404(app: TestApp)
         .to_str()
         .unwrap()
         .starts_with("text/html"));
+}
+
+async fn a_limit_or_offset_out_of_range_is_a_422_naming_it_on_every_list_and_pages_show_the_default(
+    app: TestApp,
+) {
+    let token = app.token(&[Role::Admin, Role::Organiser]).await;
+    let (session, _) = app.scheduled_session(&token).await;
+    let session = session["id"].as_str().unwrap();
+    let registrations = format!("/api/v1/sessions/{session}/registrations");
+    let lists = [
+        "/api/v1/meetings",
+        "/api/v1/sessions",
+        "/api/v1/rooms",
+        "/api/v1/equipment",
+        "/api/v1/users",
+        "/api/v1/outbox",
+        "/api/v1/audit",
+        &registrations,
+    ];
+    for list in lists {
+        for (query, named) in [
+            ("limit=0", "limit"),
+            ("limit=-1", "limit"),
+            ("limit=201", "limit"),
+            ("offset=-1", "offset"),
+        ] {
+            let path = format!("{list}?{query}");
+            let body = problem(app.get_as(&token, &path).await, 422).await;
+            assert!(body["errors"][named].is_array(), "{path}: {body}");
+        }
+        let body: Value = app
+            .get_as(&token, &format!("{list}?limit=200&offset=0"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(body["items"].is_array(), "{list}: the largest page is fine");
+    }
+    for page in [
+        "/outbox?limit=0&offset=-3".to_string(),
+        "/outbox?limit=abc".to_string(),
+        "/admin/audit?offset=-5".to_string(),
+        "/admin/audit?offset=many".to_string(),
+        "/admin/users?offset=-1".to_string(),
+        "/admin/users?offset=x".to_string(),
+        format!("/sessions/{session}/registrations?limit=-1&offset=x"),
+    ] {
+        let response = app.get_as(&token, &page).await;
+        assert_eq!(response.status(), 200, "{page} shows the default page");
+    }
 }

@@ -135,7 +135,23 @@ async fn names_and_subjects_with_crlf_quotes_and_any_script_make_correct_headers
     let title = "Séance\r\nBcc: evil@example.com \"ouverte\" / 開会 / افتتاح";
     let path = format!("/api/v1/sessions/{id}");
     let response = app.patch_as(&token, &path, json!({"title": title})).await;
-    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.status(),
+        422,
+        "the API refuses a title of two lines"
+    );
+    // A title stored before that rule, or by another way in, must still make a safe header.
+    let (stored, session_id) = (title.to_string(), id.to_string());
+    seminars::db::run(&app.pool, move |conn| {
+        use diesel::prelude::*;
+        use seminars::db::schema::sessions;
+        diesel::update(sessions::table.find(session_id))
+            .set(sessions::title.eq(stored))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await
+    .unwrap();
     let names = [
         "Delegate\r\nBcc: evil@example.com",
         "\"Quoted\", <angled> (commented)",

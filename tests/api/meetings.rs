@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use crate::on_both_backends;
-use crate::support::{meeting_body, TestApp};
+use crate::support::{fixture, meeting_body, TestApp};
 use seminars::access::Role;
 
 on_both_backends!(
@@ -15,7 +15,7 @@ async fn an_organiser_creates_a_meeting_and_anyone_reads_it(app: TestApp) {
     let token = app.organiser().await;
     let meeting = app.meeting(&token).await;
     assert_eq!(meeting["timezone"], "Europe/Zurich");
-    assert_eq!(meeting["first_day"], "2026-03-09");
+    assert_eq!(meeting["first_day"], fixture("YYYY-03-09"));
     let id = meeting["id"].as_str().unwrap();
     let read: Value = app
         .get(&format!("/api/v1/meetings/{id}"))
@@ -32,7 +32,7 @@ async fn a_meeting_with_bad_fields_names_every_one(app: TestApp) {
     let mut body = meeting_body();
     body["kind"] = json!("plenary");
     body["timezone"] = json!("Europe/Atlantis");
-    body["last_day"] = json!("2026-03-01");
+    body["last_day"] = json!(fixture("YYYY-03-01"));
     body["title"] = json!("   ");
     let response = app.post_as(&token, "/api/v1/meetings", body).await;
     assert_eq!(response.status(), 422);
@@ -77,8 +77,8 @@ async fn meetings_are_listed_a_page_at_a_time(app: TestApp) {
     let token = app.organiser().await;
     for day in 1..=3 {
         let mut body = meeting_body();
-        body["first_day"] = json!(format!("2026-0{day}-09"));
-        body["last_day"] = json!(format!("2026-0{day}-10"));
+        body["first_day"] = json!(fixture(&format!("YYYY-0{day}-09")));
+        body["last_day"] = json!(fixture(&format!("YYYY-0{day}-10")));
         assert_eq!(
             app.post_as(&token, "/api/v1/meetings", body).await.status(),
             201
@@ -97,5 +97,5 @@ async fn meetings_are_listed_a_page_at_a_time(app: TestApp) {
         .iter()
         .map(|m| m["first_day"].as_str().unwrap())
         .collect();
-    assert_eq!(days, ["2026-02-09", "2026-03-09"]);
+    assert_eq!(days, [fixture("YYYY-02-09"), fixture("YYYY-03-09")]);
 }

@@ -72,3 +72,56 @@ fn every_migration_has_a_version_of_its_own() {
         "two migrations share a version: {names:?}"
     );
 }
+
+/// The database stops accepting connections and drops those it has: `/readyz` must say so
+/// (503) within a probe's patience, not after the pool's own ten-second wait, and recover.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_answers_503_quickly_while_the_database_is_away_and_200_once_it_is_back() {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let Some(app) = crate::support::spawn(crate::support::Backend::Postgres).await else {
+        return;
+    };
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    let admin_url = crate::support::postgres_url().unwrap();
+    let name = url::Url::parse(&app.settings.database.url)
+        .unwrap()
+        .path()
+        .trim_start_matches('/')
+        .to_string();
+    let mut admin = PgConnection::establish(&admin_url).unwrap();
+    let away = |allow: bool, admin: &mut PgConnection| {
+        diesel::sql_query(format!(
+            "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS {allow}"
+        ))
+        .execute(admin)
+        .unwrap();
+        if !allow {
+            diesel::sql_query(format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+            ))
+            .execute(admin)
+            .unwrap();
+        }
+    };
+    away(false, &mut admin);
+    let started = std::time::Instant::now();
+    let ready = app.get("/readyz").await;
+    let waited = started.elapsed();
+    assert_eq!(ready.status(), 503, "{:?}", ready.text().await);
+    assert!(
+        waited < std::time::Duration::from_secs(4),
+        "a probe gets its answer quickly, not after {waited:?}"
+    );
+    away(true, &mut admin);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if app.get("/readyz").await.status() == 200 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "ready again once the database is back"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

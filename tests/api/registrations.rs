@@ -9,7 +9,7 @@ use crate::on_both_backends;
 use crate::support::TestApp;
 use seminars::access::Role;
 use seminars::db;
-use seminars::db::schema::{outbox, sessions, users};
+use seminars::db::schema::{outbox, sessions};
 use seminars::mail::outbox::OutboxRow;
 
 mod approval;
@@ -123,23 +123,11 @@ pub async fn focal_point(
     country: Option<&str>,
     entity: Option<&str>,
 ) -> (String, String) {
-    let (email, password) = app.account(&[Role::FocalPoint]).await;
-    let (c, e, who) = (
-        country.map(String::from),
-        entity.map(String::from),
-        email.clone(),
-    );
-    db::run(&app.pool, move |conn| {
-        diesel::update(users::table.filter(users::email.eq(who)))
-            .set((
-                users::focal_point_country.eq(c),
-                users::focal_point_entity.eq(e),
-            ))
-            .execute(conn)?;
-        Ok(())
-    })
-    .await
-    .unwrap();
+    use seminars::access::domain::FocalScope;
+    let scope = country
+        .map(|c| FocalScope::Country(c.into()))
+        .or(entity.map(|e| FocalScope::Entity(e.into())));
+    let (email, password) = app.account_scoped(&[Role::FocalPoint], scope).await;
     let response = app
         .request(
             Method::POST,

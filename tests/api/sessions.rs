@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use crate::on_both_backends;
-use crate::support::{session_body, TestApp};
+use crate::support::{fixture, session_body, TestApp};
 use seminars::access::Role;
 
 on_both_backends!(
@@ -19,7 +19,7 @@ async fn a_new_session_is_a_draft_seen_only_by_staff(app: TestApp) {
     let meeting = app.meeting(&token).await;
     let session = app.session(&token, meeting["id"].as_str().unwrap()).await;
     assert_eq!(session["status"], "draft");
-    assert_eq!(session["starts_at"], "2026-03-10T13:30:00Z");
+    assert_eq!(session["starts_at"], fixture("YYYY-03-10T13:30:00Z"));
     let id = session["id"].as_str().unwrap();
     assert_eq!(
         app.get(&format!("/api/v1/sessions/{id}")).await.status(),
@@ -68,15 +68,15 @@ async fn a_session_outside_its_meetings_days_is_422(app: TestApp) {
     let token = app.organiser().await;
     let meeting = app.meeting(&token).await;
     let mut body = session_body(meeting["id"].as_str().unwrap());
-    body["starts_at"] = json!("2026-03-13T23:30:00+01:00");
-    body["ends_at"] = json!("2026-03-14T01:00:00+01:00");
+    body["starts_at"] = json!(fixture("YYYY-03-13T23:30:00+01:00"));
+    body["ends_at"] = json!(fixture("YYYY-03-14T01:00:00+01:00"));
     let response = app.post_as(&token, "/api/v1/sessions", body).await;
     assert_eq!(response.status(), 422);
     let problem: Value = response.json().await.unwrap();
     assert!(problem["errors"]["starts_at"][0]
         .as_str()
         .unwrap()
-        .contains("2026-03-09 to 2026-03-13"));
+        .contains(&fixture("YYYY-03-09 to YYYY-03-13")));
     let mut body = session_body("8b0c3b6e-0000-4000-8000-000000000000");
     body["capacity"] = json!(-3);
     let problem: Value = app
@@ -92,8 +92,8 @@ async fn moving_a_session_raises_its_calendar_sequence(app: TestApp) {
     let token = app.organiser().await;
     let (session, _) = app.scheduled_session(&token).await;
     let path = format!("/api/v1/sessions/{}", session["id"].as_str().unwrap());
-    let moved: Value = app.patch_as(&token, &path, json!({"starts_at": "2026-03-11T09:00:00+01:00", "ends_at": "2026-03-11T12:00:00+01:00"})).await.json().await.unwrap();
-    assert_eq!(moved["starts_at"], "2026-03-11T08:00:00Z");
+    let moved: Value = app.patch_as(&token, &path, json!({"starts_at": fixture("YYYY-03-11T09:00:00+01:00"), "ends_at": fixture("YYYY-03-11T12:00:00+01:00")})).await.json().await.unwrap();
+    assert_eq!(moved["starts_at"], fixture("YYYY-03-11T08:00:00Z"));
     assert_eq!(moved["sequence"], session["sequence"].as_i64().unwrap() + 1);
     let recounted: Value = app
         .patch_as(&token, &path, json!({"capacity": 80}))
@@ -110,7 +110,7 @@ async fn moving_a_session_raises_its_calendar_sequence(app: TestApp) {
         .patch_as(
             &token,
             &path,
-            json!({"ends_at": "2026-03-11T08:00:00+01:00"}),
+            json!({"ends_at": fixture("YYYY-03-11T08:00:00+01:00")}),
         )
         .await;
     assert_eq!(bad.status(), 422);

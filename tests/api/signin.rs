@@ -186,7 +186,7 @@ async fn an_idle_or_too_old_session_is_not_accepted_on_postgres() {
 async fn the_staff_page_leads_an_organiser_to_the_pages_of_each_coming_session(app: TestApp) {
     let token = app.organiser().await;
     let session = crate::registrations::open_session(&app, &token, json!({})).await;
-    let (past, _) = app.scheduled_session(&token).await;
+    let past = app.past_session(&token).await;
     let organiser = signed_in(&app, &[Role::Organiser]).await;
     let page = organiser.get("/staff").await.text().await.unwrap();
     for link in ["registrations", "registrations/stats", "directory"] {

@@ -93,7 +93,9 @@ fn outbox_send_delivers_what_is_due_once_and_prints_the_counts() {
         run().trim(),
         "1 sent, 0 queued again for a later attempt, 1 failed"
     );
-    assert!(outbox_dir.join(format!("{}.eml", good.id)).is_file());
+    assert!(outbox_dir
+        .join(format!("{}.eml", good.message_id.trim_matches(['<', '>'])))
+        .is_file());
     assert_eq!(
         run().trim(),
         "0 sent, 0 queued again for a later attempt, 0 failed"

@@ -83,7 +83,7 @@ fn equipment_lines(check: &mut Check, lines: Vec<EquipmentLine>) -> Vec<(Equipme
     let mut equipment: Vec<(EquipmentId, i32)> = Vec::new();
     for (i, line) in lines.into_iter().enumerate() {
         let id_field = format!("equipment[{i}].equipment_id");
-        let id = check.text(&id_field, line.equipment_id, 100);
+        let id = check.line(&id_field, line.equipment_id, 100);
         let quantity = quantity(check, &format!("equipment[{i}].quantity"), line.quantity);
         if let (Some(id), Some(quantity)) = (id, quantity) {
             let id = EquipmentId::from(id);
@@ -105,7 +105,7 @@ impl BookingInput {
         teardown_default: i32,
     ) -> Result<BookingRequest, Invalid> {
         let mut check = Check::new();
-        let room_id = check.text("room_id", self.room_id, 100);
+        let room_id = check.line("room_id", self.room_id, 100);
         let setup = minutes(
             &mut check,
             "setup_minutes",

@@ -21,7 +21,7 @@ pub enum Action {
 /// Reads the email's fields: a subject, a message, and whether to open with "Dear NAME,"
 /// (yes unless the sender says no).
 fn draft(check: &mut Check, input: BulkInput) -> Option<Draft> {
-    let subject = check.text("subject", input.subject, 200);
+    let subject = check.line("subject", input.subject, 200);
     let message = check.text("message", input.message, 20_000);
     let greeting = check.optional("greeting", input.greeting).unwrap_or(true);
     Some(Draft {
@@ -35,7 +35,7 @@ impl Action {
     /// Checks the input; emailing is for organisers only.
     pub fn read(mut input: BulkInput, user: &User) -> Result<Action, AppError> {
         let mut check = Check::new();
-        let action = check.text("action", std::mem::take(&mut input.action), 20);
+        let action = check.line("action", std::mem::take(&mut input.action), 20);
         let ids = check.required("ids", std::mem::take(&mut input.ids));
         let comment = check
             .optional("comment", std::mem::take(&mut input.comment))

@@ -21,7 +21,7 @@ pub async fn list(
     paging: web::Query<Paging>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (filter, bounds, organiser) = (query.filter()?, paging.bounds(), user.is_organiser());
+    let (filter, bounds, organiser) = (query.filter()?, paging.checked()?, user.is_organiser());
     let page = db::run(&state.pool, move |conn| {
         reports::list(conn, &user, &id, filter, bounds)
     })

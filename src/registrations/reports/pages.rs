@@ -33,10 +33,10 @@ pub async fn list(
     req: HttpRequest,
     Staff(user): Staff,
     id: web::Path<String>,
-    paging: web::Query<Paging>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let (query, bounds, organiser) = (query.into_inner(), paging.bounds(), user.is_organiser());
+    let bounds = Paging::lenient(req.query_string()).bounds();
+    let (query, organiser) = (query.into_inner(), user.is_organiser());
     let filter = query.filter()?;
     let id = id.into_inner();
     let (page, line) = db::run(&state.pool, move |conn| {

@@ -220,7 +220,7 @@ impl SessionInput {
     fn changes(self, check: &mut Check, creating: bool) -> Changes {
         let kind = text(check, creating, "kind", self.kind).and_then(|k| kind(check, &k));
         let title = text(check, creating, "title", self.title)
-            .and_then(|t| check.valid_text("title", t, 200));
+            .and_then(|t| check.valid_line("title", t, 200));
         let description = description(check, self.description);
         let starts_at = instant(check, "starts_at", self.starts_at);
         let ends_at = instant(check, "ends_at", self.ends_at);

@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use crate::support::mail::{self, calendar_of, hold, recipient, withdraw, Mail};
 use crate::support::smtp::SmtpServer;
-use crate::support::TestApp;
+use crate::support::{fixture, TestApp};
 use crate::{on_both_backends, with_smtp_on_both_backends};
 use seminars::db;
 use seminars::holds::service::session_uid;
@@ -16,6 +16,7 @@ with_smtp_on_both_backends!(
     moving_a_session_sends_every_holder_a_request_with_the_next_sequence_and_the_same_uid,
     cancelling_a_session_sends_every_holder_a_cancel_with_the_next_sequence,
     withdrawing_one_holder_sends_a_cancel_to_them_alone,
+    retitling_a_session_or_moving_it_to_another_place_sends_every_holder_the_next_sequence,
 );
 
 on_both_backends!(
@@ -47,8 +48,7 @@ async fn moving_a_session_sends_every_holder_a_request_with_the_next_sequence_an
 ) {
     let (id, token) = session_with_two_holders(&app, &smtp).await;
     let first = calendar_of(&mail::parsed(&smtp)[0]).events[0].clone();
-    let moved =
-        json!({"starts_at": "2026-03-11T09:00:00+01:00", "ends_at": "2026-03-11T11:00:00+01:00"});
+    let moved = json!({"starts_at": fixture("YYYY-03-11T09:00:00+01:00"), "ends_at": fixture("YYYY-03-11T11:00:00+01:00")});
     let response = app
         .patch_as(&token, &format!("/api/v1/sessions/{id}"), moved)
         .await;
@@ -67,8 +67,14 @@ async fn moving_a_session_sends_every_holder_a_request_with_the_next_sequence_an
         assert_eq!(event.uid, first.uid);
         assert_eq!(event.uid, session_uid(&app.settings, &id));
         assert_eq!(event.sequence, first.sequence + 1);
-        assert_eq!(event.starts_at.to_rfc3339(), "2026-03-11T08:00:00+00:00");
-        assert_eq!(event.ends_at.to_rfc3339(), "2026-03-11T10:00:00+00:00");
+        assert_eq!(
+            event.starts_at.to_rfc3339(),
+            fixture("YYYY-03-11T08:00:00+00:00")
+        );
+        assert_eq!(
+            event.ends_at.to_rfc3339(),
+            fixture("YYYY-03-11T10:00:00+00:00")
+        );
     }
 }
 
@@ -128,8 +134,7 @@ async fn withdrawing_one_holder_sends_a_cancel_to_them_alone(app: TestApp, smtp:
     assert_eq!(event.status.as_deref(), Some("CANCELLED"));
     assert_eq!(event.sequence, 1, "past the REQUEST they hold");
     // A later move reaches only the one who still holds the invitation.
-    let moved =
-        json!({"starts_at": "2026-03-12T09:00:00+01:00", "ends_at": "2026-03-12T10:00:00+01:00"});
+    let moved = json!({"starts_at": fixture("YYYY-03-12T09:00:00+01:00"), "ends_at": fixture("YYYY-03-12T10:00:00+01:00")});
     app.patch_as(&token, &format!("/api/v1/sessions/{id}"), moved)
         .await;
     assert_eq!(app.deliver_mail().await, 1);
@@ -315,4 +320,79 @@ async fn a_holders_feed_lists_the_events_they_hold_and_an_unknown_token_is_404(a
             .status(),
         404
     );
+}
+
+async fn retitling_a_session_or_moving_it_to_another_place_sends_every_holder_the_next_sequence(
+    app: TestApp,
+    smtp: SmtpServer,
+) {
+    let (id, token) = session_with_two_holders(&app, &smtp).await;
+    let first = calendar_of(&mail::parsed(&smtp)[0]).events[0].clone();
+    let path = format!("/api/v1/sessions/{id}");
+    let retitled = app
+        .patch_as(
+            &token,
+            &path,
+            json!({"title": "Incident response in practice"}),
+        )
+        .await;
+    assert_eq!(retitled.status(), 200);
+    let retitled: Value = retitled.json().await.unwrap();
+    assert_eq!(retitled["sequence"], first.sequence + 1);
+    assert_eq!(
+        app.deliver_mail().await,
+        2,
+        "both holders hear of the new title"
+    );
+    for update in later(&smtp, 2) {
+        let event = &calendar_of(&update).events[0];
+        assert_eq!(
+            (event.uid.as_str(), event.sequence),
+            (first.uid.as_str(), first.sequence + 1)
+        );
+        assert_eq!(event.summary, "Incident response in practice");
+        assert_eq!(event.starts_at, first.starts_at, "the time did not change");
+    }
+
+    // The same days at another venue: the session moves to that meeting, and so does its place.
+    let mut elsewhere = crate::support::meeting_body();
+    elsewhere["venue"] = json!("CICG, Geneva");
+    let elsewhere: Value = app
+        .post_as(&token, "/api/v1/meetings", elsewhere)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let moved = app
+        .patch_as(&token, &path, json!({"meeting_id": elsewhere["id"]}))
+        .await;
+    assert_eq!(moved.status(), 200);
+    let moved: Value = moved.json().await.unwrap();
+    assert_eq!(moved["sequence"], first.sequence + 2);
+    assert_eq!(
+        app.deliver_mail().await,
+        2,
+        "both holders hear of the new place"
+    );
+    for update in later(&smtp, 4) {
+        let event = &calendar_of(&update).events[0];
+        assert_eq!(event.sequence, first.sequence + 2);
+        assert_eq!(event.location, "CICG, Geneva");
+        assert_ne!(event.location, first.location);
+    }
+
+    let unchanged = app
+        .patch_as(
+            &token,
+            &path,
+            json!({"title": "Incident response in practice"}),
+        )
+        .await;
+    let unchanged: Value = unchanged.json().await.unwrap();
+    assert_eq!(
+        unchanged["sequence"],
+        first.sequence + 2,
+        "no change, no new sequence"
+    );
+    assert_eq!(app.deliver_mail().await, 0);
 }

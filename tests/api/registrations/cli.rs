@@ -8,7 +8,7 @@ fn the_countries_import_command_loads_a_list_and_names_the_line_of_an_error() {
     let url = format!("sqlite://{}", dir.path().join("cli.db").display());
     let run = |file: &std::path::Path| {
         Command::new(env!("CARGO_BIN_EXE_seminars"))
-            .args(["countries", "import"])
+            .args(["countries", "import", "--yes"])
             .arg(file)
             .env("SEMINARS__DATABASE__URL", &url)
             .output()

@@ -120,7 +120,7 @@ async fn importing_countries_changes_new_registrations_and_keeps_old_groups(app:
     let admin = app.token(&[Role::Admin]).await;
     let import = |body: String, bearer: String| {
         app.client
-            .post(app.url("/api/v1/countries/import"))
+            .post(app.url("/api/v1/countries/import?confirm=true"))
             .bearer_auth(bearer)
             .header("content-type", "text/csv")
             .body(body)

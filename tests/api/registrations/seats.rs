@@ -8,6 +8,7 @@ use crate::support::TestApp;
 
 on_both_backends!(
     raising_the_capacity_promotes_the_waiting_at_once,
+    lowering_the_capacity_below_the_confirmed_demotes_nobody_and_confirms_nobody_until_seats_free,
     a_remote_delegate_gets_the_connection_link_as_the_place,
     a_waiting_remote_delegate_gets_the_connection_link_only_once_promoted,
     reserved_seats_go_to_developing_countries_and_ldcs_until_their_date,
@@ -210,5 +211,142 @@ async fn cancelling_the_session_tells_every_delegate_and_promotes_nobody(app: Te
         mail_to(&app, "waiting@example.org").await.len(),
         2,
         "no promotion into a cancelled session"
+    );
+}
+
+async fn statuses(app: &TestApp, token: &str, session: &str) -> Vec<(String, String)> {
+    let list: Value = app
+        .get_as(token, &format!("/api/v1/sessions/{session}/registrations"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let (email, status) = (r["email"].as_str(), r["status"].as_str());
+            (email.unwrap().to_string(), status.unwrap().to_string())
+        })
+        .collect()
+}
+
+async fn lowering_the_capacity_below_the_confirmed_demotes_nobody_and_confirms_nobody_until_seats_free(
+    app: TestApp,
+) {
+    let token = app.organiser().await;
+    let session = open_session(&app, &token, json!({"capacity": 3})).await;
+    let emails = [
+        "c1@example.org",
+        "c2@example.org",
+        "c3@example.org",
+        "w1@example.org",
+        "w2@example.org",
+    ];
+    for email in emails {
+        register(&app, &session, delegate(email, "JP")).await;
+    }
+    let mails_before: Vec<usize> = {
+        let mut counts = Vec::new();
+        for email in emails {
+            counts.push(mail_to(&app, email).await.len());
+        }
+        counts
+    };
+    let patched = app
+        .patch_as(
+            &token,
+            &format!("/api/v1/sessions/{session}"),
+            json!({"capacity": 1}),
+        )
+        .await;
+    assert_eq!(patched.status(), 200);
+    let patched: Value = patched.json().await.unwrap();
+    assert_eq!(patched["capacity"], 1);
+    let notice = patched["notices"][0].as_str().unwrap_or_default();
+    assert!(
+        notice.contains("3 delegates are confirmed") && notice.contains("1 seat"),
+        "the answer says plainly that more are confirmed than seats: {patched}"
+    );
+    let expected = |confirmed: &[&str]| -> Vec<(String, String)> {
+        emails
+            .iter()
+            .map(|e| {
+                let status = if confirmed.contains(e) {
+                    "confirmed"
+                } else {
+                    "waitlisted"
+                };
+                (e.to_string(), status.to_string())
+            })
+            .collect()
+    };
+    assert_eq!(
+        statuses(&app, &token, &session).await,
+        expected(&emails[..3]),
+        "nobody demoted"
+    );
+    for (email, before) in emails.iter().zip(&mails_before) {
+        assert_eq!(
+            mail_to(&app, email).await.len(),
+            *before,
+            "{email} is told nothing"
+        );
+    }
+    // Two of the three confirmed cancel: one is still confirmed for the one seat, nobody moves up.
+    for email in ["c1@example.org", "c2@example.org"] {
+        let link = token_of(&app, email).await;
+        let cancelled = app
+            .request(
+                reqwest::Method::POST,
+                &format!("/api/v1/registrations/{link}/cancel"),
+                None,
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(cancelled.status(), 200);
+    }
+    let now: Vec<(String, String)> = statuses(&app, &token, &session).await;
+    let waiting: Vec<&str> = now
+        .iter()
+        .filter(|(_, s)| s == "waitlisted")
+        .map(|(e, _)| e.as_str())
+        .collect();
+    assert_eq!(
+        waiting,
+        ["w1@example.org", "w2@example.org"],
+        "no seat is free yet"
+    );
+    let link = token_of(&app, "c3@example.org").await;
+    app.request(
+        reqwest::Method::POST,
+        &format!("/api/v1/registrations/{link}/cancel"),
+        None,
+        Some(json!({})),
+    )
+    .await;
+    let now = statuses(&app, &token, &session).await;
+    let confirmed: Vec<&str> = now
+        .iter()
+        .filter(|(_, s)| s == "confirmed")
+        .map(|(e, _)| e.as_str())
+        .collect();
+    assert_eq!(
+        confirmed,
+        ["w1@example.org"],
+        "the freed seat goes to the first waiting"
+    );
+    let patched = app
+        .patch_as(
+            &token,
+            &format!("/api/v1/sessions/{session}"),
+            json!({"title": "Renamed"}),
+        )
+        .await;
+    let patched: Value = patched.json().await.unwrap();
+    assert!(
+        patched.get("notices").is_none(),
+        "no notice once seats match: {patched}"
     );
 }

@@ -7,7 +7,7 @@ mod places;
 mod races;
 
 use crate::on_both_backends;
-use crate::support::{session_body, TestApp};
+use crate::support::{fixture, session_body, TestApp};
 use seminars::access::Role;
 use seminars::db::schema::{equipment_reservations, room_bookings};
 
@@ -28,9 +28,9 @@ struct Setup {
     year: i32,
 }
 
-/// An admin, an organiser and the harness's meeting of 9–13 March 2026 in Geneva.
+/// An admin, an organiser and the harness's meeting of 9–13 March (`fixture_year`) in Geneva.
 async fn setup(app: &TestApp) -> Setup {
-    setup_in(app, 2026).await
+    setup_in(app, crate::support::fixture_year()).await
 }
 
 /// The same meeting days in another year.
@@ -151,11 +151,13 @@ async fn a_booking_blocks_the_room_for_the_session_with_set_up_and_tear_down(app
     let body = json!({"room_id": room, "equipment": [{"equipment_id": mics, "quantity": 2}]});
     let booking = json_of(book(&app, &s, &session, body).await, 201).await;
     assert_eq!(
-        booking["starts_at"], "2026-03-10T13:00:00Z",
+        booking["starts_at"],
+        fixture("YYYY-03-10T13:00:00Z"),
         "30 min set-up"
     );
     assert_eq!(
-        booking["ends_at"], "2026-03-10T16:45:00Z",
+        booking["ends_at"],
+        fixture("YYYY-03-10T16:45:00Z"),
         "15 min tear-down"
     );
     assert_eq!(
@@ -219,8 +221,8 @@ async fn a_clash_is_refused_with_every_conflicting_room_and_item_listed(app: Tes
     assert_eq!(conflicts.len(), 3, "{problem}");
     for c in conflicts {
         assert_eq!(c["with_session_id"], first.as_str());
-        assert_eq!(c["starts_at"], "2026-03-10T13:00:00Z");
-        assert_eq!(c["ends_at"], "2026-03-10T16:45:00Z");
+        assert_eq!(c["starts_at"], fixture("YYYY-03-10T13:00:00Z"));
+        assert_eq!(c["ends_at"], fixture("YYYY-03-10T16:45:00Z"));
     }
     assert_eq!(conflicts[0]["kind"], "room");
     assert_eq!(conflicts[0]["room_id"], room_a.as_str());
@@ -274,26 +276,28 @@ async fn moving_a_session_onto_a_clash_is_refused_with_the_clashes_and_changes_n
     json_of(book(&app, &s, &first, json!({"room_id": room})).await, 201).await;
     json_of(book(&app, &s, &second, json!({"room_id": room})).await, 201).await;
     let path = format!("/api/v1/sessions/{second}");
-    let onto_first =
-        json!({"starts_at": "2026-03-10T16:00:00+01:00", "ends_at": "2026-03-10T18:00:00+01:00"});
+    let onto_first = json!({"starts_at": fixture("YYYY-03-10T16:00:00+01:00"), "ends_at": fixture("YYYY-03-10T18:00:00+01:00")});
     let problem = json_of(app.patch_as(&s.organiser, &path, onto_first).await, 409).await;
     assert_eq!(problem["conflicts"][0]["kind"], "room");
     assert_eq!(problem["conflicts"][0]["with_session_id"], first.as_str());
-    assert_eq!(problem["conflicts"][0]["ends_at"], "2026-03-10T16:45:00Z");
+    assert_eq!(
+        problem["conflicts"][0]["ends_at"],
+        fixture("YYYY-03-10T16:45:00Z")
+    );
     let unchanged = json_of(app.get_as(&s.organiser, &path).await, 200).await;
-    assert_eq!(unchanged["starts_at"], "2026-03-11T13:30:00Z");
+    assert_eq!(unchanged["starts_at"], fixture("YYYY-03-11T13:30:00Z"));
     let bookings_path = format!("{path}/bookings");
     let bookings = json_of(app.get_as(&s.organiser, &bookings_path).await, 200).await;
-    assert_eq!(bookings[0]["starts_at"], "2026-03-11T13:00:00Z");
-    let later =
-        json!({"starts_at": "2026-03-12T09:00:00+01:00", "ends_at": "2026-03-12T10:00:00+01:00"});
+    assert_eq!(bookings[0]["starts_at"], fixture("YYYY-03-11T13:00:00Z"));
+    let later = json!({"starts_at": fixture("YYYY-03-12T09:00:00+01:00"), "ends_at": fixture("YYYY-03-12T10:00:00+01:00")});
     json_of(app.patch_as(&s.organiser, &path, later).await, 200).await;
     let bookings = json_of(app.get_as(&s.organiser, &bookings_path).await, 200).await;
     assert_eq!(
-        bookings[0]["starts_at"], "2026-03-12T07:30:00Z",
+        bookings[0]["starts_at"],
+        fixture("YYYY-03-12T07:30:00Z"),
         "the booking moved along"
     );
-    assert_eq!(bookings[0]["ends_at"], "2026-03-12T09:15:00Z");
+    assert_eq!(bookings[0]["ends_at"], fixture("YYYY-03-12T09:15:00Z"));
 }
 
 async fn cancelling_a_session_or_deleting_a_booking_frees_the_room_at_once(app: TestApp) {
@@ -360,7 +364,7 @@ async fn availability_answers_the_busy_intervals_with_their_sessions(app: TestAp
         201,
     )
     .await;
-    let path = format!("/api/v1/rooms/{room}/availability?from=2026-03-10T00:00:00%2B01:00&to=2026-03-11T00:00:00%2B01:00");
+    let path = fixture(&format!("/api/v1/rooms/{room}/availability?from=YYYY-03-10T00:00:00%2B01:00&to=YYYY-03-11T00:00:00%2B01:00"));
     let answer = json_of(app.get_as(&s.organiser, &path).await, 200).await;
     assert_eq!(answer["busy"].as_array().unwrap().len(), 1);
     assert_eq!(answer["busy"][0]["session_id"], session.as_str());
@@ -368,21 +372,25 @@ async fn availability_answers_the_busy_intervals_with_their_sessions(app: TestAp
         answer["busy"][0]["session_title"],
         "Sharing cybersecurity best practices"
     );
-    assert_eq!(answer["busy"][0]["starts_at"], "2026-03-10T13:30:00Z");
+    assert_eq!(
+        answer["busy"][0]["starts_at"],
+        fixture("YYYY-03-10T13:30:00Z")
+    );
     assert_eq!(
         answer["free"],
-        json!([{"starts_at": "2026-03-09T23:00:00Z", "ends_at": "2026-03-10T13:30:00Z"},
-               {"starts_at": "2026-03-10T16:30:00Z", "ends_at": "2026-03-10T23:00:00Z"}])
+        json!([{"starts_at": fixture("YYYY-03-09T23:00:00Z"), "ends_at": fixture("YYYY-03-10T13:30:00Z")},
+               {"starts_at": fixture("YYYY-03-10T16:30:00Z"), "ends_at": fixture("YYYY-03-10T23:00:00Z")}])
     );
     let next_day = path
-        .replace("2026-03-10T", "2026-03-12T")
-        .replace("2026-03-11T", "2026-03-13T");
+        .replace(&fixture("YYYY-03-10T"), &fixture("YYYY-03-12T"))
+        .replace(&fixture("YYYY-03-11T"), &fixture("YYYY-03-13T"));
     let quiet = json_of(app.get_as(&s.organiser, &next_day).await, 200).await;
     assert_eq!(quiet["busy"], json!([]));
     let bad = format!("/api/v1/rooms/{room}/availability?from=yesterday");
     let problem = json_of(app.get_as(&s.organiser, &bad).await, 422).await;
     assert!(problem["errors"]["from"].is_array() && problem["errors"]["to"].is_array());
-    let unknown =
-        "/api/v1/rooms/nope/availability?from=2026-03-10T00:00:00Z&to=2026-03-11T00:00:00Z";
-    assert_eq!(app.get_as(&s.organiser, unknown).await.status(), 404);
+    let unknown = fixture(
+        "/api/v1/rooms/nope/availability?from=YYYY-03-10T00:00:00Z&to=YYYY-03-11T00:00:00Z",
+    );
+    assert_eq!(app.get_as(&s.organiser, &unknown).await.status(), 404);
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::{book, json_of, room, session_on, setup, setup_in};
 use crate::on_both_backends;
-use crate::support::TestApp;
+use crate::support::{fixture, TestApp};
 use seminars::audit::Actor;
 use seminars::bookings::domain::{BookingChange, BookingEvent, BookingInput};
 use seminars::db::{self, Conn};
@@ -128,8 +128,7 @@ async fn bookings_announce_booked_moved_and_released_inside_the_transaction(app:
         })
     };
     patch(json!({"title": "Renamed, not moved"})).await.unwrap();
-    let later =
-        json!({"starts_at": "2026-03-12T09:00:00+01:00", "ends_at": "2026-03-12T10:00:00+01:00"});
+    let later = json!({"starts_at": fixture("YYYY-03-12T09:00:00+01:00"), "ends_at": fixture("YYYY-03-12T10:00:00+01:00")});
     patch(later).await.unwrap();
     let (c, id) = (ctx.clone(), session.clone());
     db::run(&app.pool, move |conn| {

@@ -13,6 +13,7 @@ use crate::support::TestApp;
 on_both_backends!(
     twenty_concurrent_requests_for_one_room_give_exactly_one_booking,
     twenty_concurrent_requests_for_the_last_projector_give_exactly_one_booking,
+    twelve_staggered_overlapping_requests_for_the_last_three_microphones_give_exactly_three,
     lowering_a_stock_below_its_reservations_is_refused,
     the_database_itself_refuses_overlapping_bookings_of_a_room,
 );
@@ -100,6 +101,52 @@ async fn twenty_concurrent_requests_for_the_last_projector_give_exactly_one_book
     assert_eq!(count_bookings(&app).await, (ROUNDS.into(), ROUNDS.into()));
 }
 
+/// A draft session on a day of the meeting's March, from `start` (local "HH:MM") for two hours.
+async fn session_at(app: &TestApp, s: &super::Setup, day: u32, start: (u32, u32)) -> String {
+    let mut body = crate::support::session_body(&s.meeting_id);
+    let (year, (h, m)) = (s.year, start);
+    body["starts_at"] = json!(format!("{year}-03-{day:02}T{h:02}:{m:02}:00+01:00"));
+    body["ends_at"] = json!(format!("{year}-03-{day:02}T{:02}:{m:02}:00+01:00", h + 2));
+    let session = json_of(
+        app.post_as(&s.organiser, "/api/v1/sessions", body).await,
+        201,
+    )
+    .await;
+    session["id"].as_str().unwrap().to_string()
+}
+
+/// Twelve bookings in twelve rooms, staggered by ten minutes so that each overlaps every other
+/// one without any two sharing an interval, for the last three microphones: no constraint can
+/// catch an over-reservation here, only the item's lock.
+async fn twelve_staggered_overlapping_requests_for_the_last_three_microphones_give_exactly_three(
+    app: TestApp,
+) {
+    let s = setup(&app).await;
+    let mics = item(&app, &s, "Microphone", "microphone", 3).await;
+    let mut rooms = Vec::new();
+    for i in 0..12 {
+        rooms.push(room(&app, &s, &format!("Room {i}"), 80).await);
+    }
+    for day in 10..10 + ROUNDS {
+        let mut requests = Vec::new();
+        for (k, room) in rooms.iter().enumerate() {
+            let minutes = 10 * k as u32;
+            let session = session_at(&app, &s, day, (13 + minutes / 60, minutes % 60)).await;
+            let body =
+                json!({"room_id": room, "equipment": [{"equipment_id": mics, "quantity": 1}]});
+            requests.push((format!("/api/v1/sessions/{session}/bookings"), body));
+        }
+        let statuses = race(&app, &s.organiser, requests).await;
+        let won = statuses.iter().filter(|s| **s == 201).count();
+        let refused = statuses.iter().filter(|s| **s == 409).count();
+        assert_eq!((won, refused), (3, 9), "day {day}: {statuses:?}");
+    }
+    assert_eq!(
+        count_bookings(&app).await,
+        (3 * i64::from(ROUNDS), 3 * i64::from(ROUNDS))
+    );
+}
+
 async fn lowering_a_stock_below_its_reservations_is_refused(app: TestApp) {
     use chrono::Datelike;
     let s = setup_in(&app, chrono::Utc::now().year() + 1).await; // only reservations ahead count
@@ -148,10 +195,10 @@ async fn the_database_itself_refuses_overlapping_bookings_of_a_room(app: TestApp
         session_on(&app, &s, 10).await,
     );
     let booking = json_of(book(&app, &s, &first, json!({"room_id": room})).await, 201).await;
-    let sql = format!(
+    let sql = crate::support::fixture(&format!(
         "INSERT INTO room_bookings VALUES ('x', '{second}', '{room}', 0, 0, \
-         '2026-03-10 16:00:00', '2026-03-10 17:00:00', false, '2026-01-01 00:00:00')"
-    );
+         'YYYY-03-10 16:00:00', 'YYYY-03-10 17:00:00', false, 'YYYY-01-01 00:00:00')"
+    ));
     let refused = seminars::db::run(&app.pool, move |conn| {
         Ok(diesel::sql_query(sql).execute(conn))
     })

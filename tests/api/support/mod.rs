@@ -56,14 +56,34 @@ pub fn test_settings(dir: &TempDir, database_url: String) -> Settings {
     settings
 }
 
-fn postgres_url() -> Option<String> {
+/// True when the environment variable is set to `1`: CI demands that backend, so a test that
+/// cannot reach it fails instead of skipping.
+pub fn required(variable: &str) -> bool {
+    std::env::var(variable).is_ok_and(|v| v.trim() == "1")
+}
+
+/// Says loudly that a backend was skipped, on the real standard error: the test harness captures
+/// `eprintln!` of passing tests, so a skip printed that way would be invisible in `cargo test`.
+pub fn announce_skip(what: &str) {
+    use std::io::Write;
+    let line = format!("\n*** {what} ***\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// The PostgreSQL server's URL from `TEST_DATABASE_URL`; None (announced once) when it is not set,
+/// and a failure instead when `REQUIRE_POSTGRES=1` says CI must run the PostgreSQL half.
+pub fn postgres_url() -> Option<String> {
     static WARN: Once = Once::new();
     let url = std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty());
     if url.is_none() {
+        assert!(
+            !required("REQUIRE_POSTGRES"),
+            "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set: the PostgreSQL half cannot run"
+        );
         WARN.call_once(|| {
-            eprintln!("\n*** PostgreSQL SKIPPED: TEST_DATABASE_URL is not set, so the PostgreSQL half of every API test did not run. .ci/run sets it. ***\n");
+            announce_skip("PostgreSQL SKIPPED: TEST_DATABASE_URL is not set, so the PostgreSQL half of every API test did not run. .ci/run sets it");
         });
     }
     url
@@ -203,6 +223,15 @@ impl TestApp {
 
     /// Creates an account directly in the database and answers its email and password.
     pub async fn account(&self, roles: &[Role]) -> (String, String) {
+        self.account_scoped(roles, None).await
+    }
+
+    /// Like `account`, with a focal point's scope.
+    pub async fn account_scoped(
+        &self,
+        roles: &[Role],
+        scope: Option<seminars::access::domain::FocalScope>,
+    ) -> (String, String) {
         let email = format!("{}@example.org", uuid::Uuid::new_v4().simple());
         let password = "a long enough password".to_string();
         let new = accounts::NewUser {
@@ -210,6 +239,7 @@ impl TestApp {
             name: "Test Account".into(),
             roles: roles.iter().copied().collect::<BTreeSet<_>>(),
             password: Some(password.clone()),
+            scope,
         };
         let auth = self.settings.auth.clone();
         db::run(&self.pool, move |conn| {
@@ -241,7 +271,7 @@ impl TestApp {
         self.token(&[Role::Organiser]).await
     }
 
-    /// Creates a meeting in Geneva from 9 to 13 March 2026 and answers its JSON.
+    /// Creates a meeting in Geneva from 9 to 13 March of `fixture_year()` and answers its JSON.
     pub async fn meeting(&self, token: &str) -> Value {
         let response = self
             .post_as(token, "/api/v1/meetings", meeting_body())
@@ -250,7 +280,8 @@ impl TestApp {
         response.json().await.expect("meeting JSON")
     }
 
-    /// Creates a draft seminar on 10 March 2026, 14:30–17:30 Geneva time, and answers its JSON.
+    /// Creates a draft seminar on 10 March of `fixture_year()`, 14:30–17:30 Geneva time, and
+    /// answers its JSON.
     pub async fn session(&self, token: &str, meeting_id: &str) -> Value {
         let response = self
             .post_as(token, "/api/v1/sessions", session_body(meeting_id))
@@ -271,23 +302,79 @@ impl TestApp {
         assert_eq!(response.status(), 200);
         (response.json().await.unwrap(), meeting)
     }
+
+    /// A scheduled session that has ended: nine days ago, in a meeting of ten to eight days ago.
+    #[allow(dead_code)]
+    pub async fn past_session(&self, token: &str) -> Value {
+        let mut meeting = meeting_body();
+        meeting["first_day"] = json!(days_from_now(-10).to_string());
+        meeting["last_day"] = json!(days_from_now(-8).to_string());
+        let response = self.post_as(token, "/api/v1/meetings", meeting).await;
+        assert_eq!(response.status(), 201);
+        let meeting: Value = response.json().await.unwrap();
+        let mut body = session_body(meeting["id"].as_str().unwrap());
+        let day = days_from_now(-9);
+        body["starts_at"] = json!(format!("{day}T10:00:00Z"));
+        body["ends_at"] = json!(format!("{day}T12:00:00Z"));
+        let response = self.post_as(token, "/api/v1/sessions", body).await;
+        assert_eq!(response.status(), 201);
+        let session: Value = response.json().await.unwrap();
+        let path = format!(
+            "/api/v1/sessions/{}/publish",
+            session["id"].as_str().unwrap()
+        );
+        let response = self.post_as(token, &path, json!({})).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
 }
 
-/// A valid meeting body.
+/// Today's date (UTC), fixed once for the whole run so that a run across midnight sees one day.
+pub fn today() -> chrono::NaiveDate {
+    static TODAY: std::sync::OnceLock<chrono::NaiveDate> = std::sync::OnceLock::new();
+    *TODAY.get_or_init(|| chrono::Utc::now().date_naive())
+}
+
+/// The date `n` days from today (negative: in the past).
+pub fn days_from_now(n: i64) -> chrono::NaiveDate {
+    today() + chrono::Duration::days(n)
+}
+
+/// The year of the harness's meeting (9–13 March): the first whose 9 March is at least 30 days
+/// ahead, so the fixtures never slip into the past, and always in Geneva's winter time (+01:00),
+/// so the offsets written in the tests hold every year.
+pub fn fixture_year() -> i32 {
+    use chrono::Datelike;
+    let soonest = days_from_now(30);
+    let march = |year| chrono::NaiveDate::from_ymd_opt(year, 3, 9).expect("9 March exists");
+    if march(soonest.year()) >= soonest {
+        soonest.year()
+    } else {
+        soonest.year() + 1
+    }
+}
+
+/// A date or instant of the fixtures, written with `YYYY` for `fixture_year()`:
+/// `fixture("YYYY-03-10T13:30:00Z")`.
+pub fn fixture(text: &str) -> String {
+    text.replace("YYYY", &fixture_year().to_string())
+}
+
+/// A valid meeting body: 9–13 March of `fixture_year()` in Geneva.
 pub fn meeting_body() -> Value {
     json!({
         "kind": "study_group", "study_group": 1, "question": "22-1/1",
-        "title": "ITU-D Study Group 1, March 2026", "venue": "ITU headquarters, Geneva",
-        "timezone": "Europe/Zurich", "first_day": "2026-03-09", "last_day": "2026-03-13"
+        "title": fixture("ITU-D Study Group 1, March YYYY"), "venue": "ITU headquarters, Geneva",
+        "timezone": "Europe/Zurich", "first_day": fixture("YYYY-03-09"), "last_day": fixture("YYYY-03-13")
     })
 }
 
-/// A valid session body for a meeting made with `meeting_body`.
+/// A valid session body for a meeting made with `meeting_body`: 10 March, 14:30–17:30 local.
 pub fn session_body(meeting_id: &str) -> Value {
     json!({
         "meeting_id": meeting_id, "kind": "seminar",
         "title": "Sharing cybersecurity best practices", "description": "Experts from three regions.",
-        "starts_at": "2026-03-10T14:30:00+01:00", "ends_at": "2026-03-10T17:30:00+01:00",
+        "starts_at": fixture("YYYY-03-10T14:30:00+01:00"), "ends_at": fixture("YYYY-03-10T17:30:00+01:00"),
         "capacity": 50, "remote_capacity": 100
     })
 }
