@@ -2,7 +2,6 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
 
 use super::service::{self, Feed};
 use crate::db;
@@ -51,9 +50,9 @@ pub async fn holder(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let settings = state.settings.clone();
+    let ctx = state.ctx();
     let feed = db::run(&state.pool, move |conn| {
-        service::holder_feed(conn, &settings, &token, Utc::now())
+        service::holder_feed(conn, &ctx.settings, &token, ctx.now)
     })
     .await?;
     // The URL is a secret: shared caches must not keep it.

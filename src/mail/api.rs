@@ -101,9 +101,9 @@ pub async fn retry(
     Organiser(user): Organiser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::User(user.id);
+    let (actor, now) = (Actor::User(user.id), state.ctx().now);
     let row = db::run(&state.pool, move |conn| {
-        service::retry(conn, &actor, &id, Utc::now())
+        service::retry(conn, &actor, &id, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(OutboxItem::of(row)))

@@ -380,31 +380,21 @@ fn text_and_html_bodies_in_any_script_decode_to_the_input() {
 
 #[test]
 fn reply_to_is_one_parsed_address_whatever_the_name_or_address_holds() {
-    let mut mail = outgoing();
-    mail.reply_to = Some((
-        "Organiser\r\nBcc: victim@example.org",
-        "organiser@mic.example.jp",
-    ));
-    let raw = formatted(&mail);
+    let raw = formatted(&Outgoing {
+        reply_to: Some(("Organiser\r\nBcc: victim@example.org", "organiser@mic.jp")),
+        ..outgoing()
+    });
     let parsed = parse_mail(&raw).unwrap();
-    assert_eq!(address(&parsed, "Reply-To"), "organiser@mic.example.jp");
-    assert_eq!(
-        display_name(&parsed, "Reply-To").as_deref(),
-        Some("Organiser  Bcc: victim@example.org")
-    );
-    assert!(parsed.headers.get_first_header("Bcc").is_none());
+    assert_eq!(address(&parsed, "Reply-To"), "organiser@mic.jp");
+    let shown = display_name(&parsed, "Reply-To");
+    assert_eq!(shown.as_deref(), Some("Organiser  Bcc: victim@example.org"));
     assert!(!header_names(&parsed).contains(&"bcc".to_string()));
-    mail.reply_to = Some((
-        "Organiser",
-        "organiser@mic.example.jp\r\nBcc: victim@example.org",
-    ));
-    assert!(matches!(build(&mail), Err(MessageError::Address(_))));
-    assert!(
-        parse_mail(&formatted(&outgoing()))
-            .unwrap()
-            .headers
-            .get_first_header("Reply-To")
-            .is_none(),
-        "no Reply-To unless asked"
-    );
+    let injected = ("Organiser", "organiser@mic.jp\r\nBcc: victim@example.org");
+    let refused = build(&Outgoing {
+        reply_to: Some(injected),
+        ..outgoing()
+    });
+    assert!(matches!(refused, Err(MessageError::Address(_))));
+    let plain = header_names(&parse_mail(&formatted(&outgoing())).unwrap());
+    assert!(!plain.contains(&"reply-to".to_string()));
 }

@@ -278,17 +278,8 @@ impl RegistrationInput {
         let consent_directory = flag("consent_directory", &mut self.consent_directory);
         let consent_share_email = flag("consent_share_email", &mut self.consent_share_email);
         let needs_visa = flag("visa_letter_needed", &mut self.visa_letter_needed);
-        let accessibility_needs = check
-            .optional(
-                "accessibility_needs",
-                std::mem::take(&mut self.accessibility_needs),
-            )
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        if accessibility_needs.chars().count() > 2000 {
-            check.fail("accessibility_needs", "must be at most 2000 characters");
-        }
+        let accessibility_needs =
+            accessibility(check, std::mem::take(&mut self.accessibility_needs));
         let visa = if needs_visa {
             Some(visa(check, self, today)?)
         } else {
@@ -303,6 +294,19 @@ impl RegistrationInput {
             visa,
         })
     }
+}
+
+/// What the delegate needs to attend, in their words (optional, at most 2000 characters).
+fn accessibility(check: &mut Check, value: Field<String>) -> String {
+    let needs = check
+        .optional("accessibility_needs", value)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if needs.chars().count() > 2000 {
+        check.fail("accessibility_needs", "must be at most 2000 characters");
+    }
+    needs
 }
 
 #[cfg(test)]

@@ -220,16 +220,6 @@ pub fn placed(
             session,
             link,
         }),
-        Status::Waitlisted => {
-            let position = position.unwrap_or(0);
-            let notice = Waitlisted {
-                name,
-                session,
-                link,
-                position,
-            };
-            plain(conn, cx, r, &notice, None)
-        }
         Status::Pending => {
             plain(
                 conn,
@@ -244,7 +234,16 @@ pub fn placed(
             )?;
             ask_focal_points(conn, cx, r)
         }
-        Status::Cancelled | Status::Rejected => Ok(()),
+        _ => {
+            let position = position.unwrap_or(0);
+            let notice = Waitlisted {
+                name,
+                session,
+                link,
+                position,
+            };
+            plain(conn, cx, r, &notice, None)
+        }
     }
 }
 

@@ -160,18 +160,24 @@ fn admit(
         updated_at: now,
     };
     store::insert(conn, &registration)?;
-    let changes = json!({"status": registration.status, "arrival": registration.arrival,
-        "country_group": group, "stakeholder_category": delegate.category, "attendance": delegate.attendance});
-    let actor = Actor::Link("registration", registration.id.to_string());
+    audit_created(conn, &registration)?;
+    Ok(registration)
+}
+
+fn audit_created(conn: &mut Conn, r: &Registration) -> Result<(), AppError> {
+    let d = &r.delegate;
+    let changes = json!({"status": r.status, "arrival": r.arrival, "country_group": r.country_group,
+        "stakeholder_category": d.category, "attendance": d.attendance});
+    let actor = Actor::Link("registration", r.id.to_string());
     audit::store::record(
         conn,
         &actor,
         "registration.created",
         "registration",
-        &registration.id,
+        &r.id,
         changes,
     )?;
-    Ok(registration)
+    Ok(())
 }
 
 /// Promotes the first waiting people of one attendance mode into free seats (call under the
@@ -266,12 +272,7 @@ pub fn session_cancelled(
 ) -> Result<(), AppError> {
     let cx = Context::new(conn, ctx, session, meeting)?;
     for status in [Status::Waitlisted, Status::Pending] {
-        let filter = store::Filter {
-            status: Some(status),
-            ..store::Filter::default()
-        };
-        let (waiting, _) = store::list(conn, &session.id, &filter, i64::MAX, 0)?;
-        for registration in &waiting {
+        for registration in &store::of_status(conn, &session.id, status)? {
             notices::session_cancelled(conn, &cx, registration)?;
         }
     }

@@ -1,7 +1,5 @@
 //! Queries on registrations, and the session lock that keeps capacity exact under a rush.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,15 +8,13 @@ use super::domain::{
 };
 use crate::countries::CountryGroup;
 use crate::db::schema::registrations;
-use crate::db::{Conn, MultiBackend};
+use crate::db::Conn;
 use crate::sessions::domain::SessionId;
 
 crate::text_column!(RegistrationId);
 crate::text_column!(Category);
 crate::text_column!(Attendance);
 crate::text_column!(Status);
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 /// A registration as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -58,26 +54,29 @@ fn corrupt(id: &str, what: &str) -> diesel::result::Error {
 }
 
 impl RegistrationRow {
-    /// The domain value; a row the rules could not have written is a corrupt database.
-    pub fn into_domain(self) -> QueryResult<Registration> {
-        let visa = match (
+    /// The passport details, all or none as the rules write them.
+    fn visa(&self) -> QueryResult<Option<Visa>> {
+        match (
             self.visa_letter_needed,
-            self.passport_name,
-            self.nationality,
-            self.passport_number,
+            &self.passport_name,
+            &self.nationality,
+            &self.passport_number,
             self.passport_expiry,
         ) {
-            (true, Some(passport_name), Some(nationality), Some(passport_number), Some(expiry)) => {
-                Some(Visa {
-                    passport_name,
-                    nationality,
-                    passport_number,
-                    passport_expiry: expiry,
-                })
-            }
-            (false, ..) => None,
-            _ => return Err(corrupt(&self.id, "visa details")),
-        };
+            (true, Some(name), Some(nationality), Some(number), Some(expiry)) => Ok(Some(Visa {
+                passport_name: name.clone(),
+                nationality: nationality.clone(),
+                passport_number: number.clone(),
+                passport_expiry: expiry,
+            })),
+            (false, ..) => Ok(None),
+            _ => Err(corrupt(&self.id, "visa details")),
+        }
+    }
+
+    /// The domain value; a row the rules could not have written is a corrupt database.
+    pub fn into_domain(self) -> QueryResult<Registration> {
+        let visa = self.visa()?;
         Ok(Registration {
             delegate: Delegate {
                 name: self.name,
@@ -142,8 +141,13 @@ impl RegistrationRow {
     }
 }
 
-fn domain(rows: Vec<RegistrationRow>) -> QueryResult<Vec<Registration>> {
+/// The domain values of stored rows.
+pub fn decode(rows: Vec<RegistrationRow>) -> QueryResult<Vec<Registration>> {
     rows.into_iter().map(RegistrationRow::into_domain).collect()
+}
+
+fn one(row: Option<RegistrationRow>) -> QueryResult<Option<Registration>> {
+    row.map(RegistrationRow::into_domain).transpose()
 }
 
 /// Takes the session's lock for the rest of the transaction, so that counting seats, numbering
@@ -170,19 +174,17 @@ pub fn next_arrival(conn: &mut Conn, session_id: &str) -> QueryResult<i32> {
 
 /// One registration.
 pub fn find(conn: &mut Conn, id: &str) -> QueryResult<Option<Registration>> {
-    registrations::table
-        .find(id)
+    let query = registrations::table.find(id);
+    one(query
         .select(RegistrationRow::as_select())
         .first(conn)
-        .optional()?
-        .map(RegistrationRow::into_domain)
-        .transpose()
+        .optional()?)
 }
 
 /// Several registrations by id (unknown ids are left out).
 pub fn many(conn: &mut Conn, ids: &[RegistrationId]) -> QueryResult<Vec<Registration>> {
     let ids: Vec<&str> = ids.iter().map(RegistrationId::as_str).collect();
-    domain(
+    decode(
         registrations::table
             .filter(registrations::id.eq_any(ids))
             .select(RegistrationRow::as_select())
@@ -196,14 +198,13 @@ pub fn find_by_email(
     session_id: &str,
     email: &str,
 ) -> QueryResult<Option<Registration>> {
-    registrations::table
+    let query = registrations::table
         .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::email.eq(email))
+        .filter(registrations::email.eq(email));
+    one(query
         .select(RegistrationRow::as_select())
         .first(conn)
-        .optional()?
-        .map(RegistrationRow::into_domain)
-        .transpose()
+        .optional()?)
 }
 
 /// Inserts a registration.
@@ -244,7 +245,7 @@ pub fn waiting(
     session_id: &str,
     attendance: Attendance,
 ) -> QueryResult<Vec<Registration>> {
-    domain(
+    decode(
         registrations::table
             .filter(registrations::session_id.eq(session_id))
             .filter(registrations::attendance.eq(attendance))
@@ -253,25 +254,6 @@ pub fn waiting(
             .select(RegistrationRow::as_select())
             .load(conn)?,
     )
-}
-
-/// Waiting-list positions (from 1, per attendance mode) of a session's waitlisted registrations.
-pub fn positions(conn: &mut Conn, session_id: &str) -> QueryResult<HashMap<RegistrationId, i64>> {
-    let rows: Vec<(RegistrationId, Attendance)> = registrations::table
-        .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::status.eq(Status::Waitlisted))
-        .order(registrations::arrival.asc())
-        .select((registrations::id, registrations::attendance))
-        .load(conn)?;
-    let mut next: HashMap<Attendance, i64> = HashMap::new();
-    Ok(rows
-        .into_iter()
-        .map(|(id, attendance)| {
-            let position = next.entry(attendance).or_insert(0);
-            *position += 1;
-            (id, *position)
-        })
-        .collect())
 }
 
 /// The position of one waitlisted registration.
@@ -289,98 +271,17 @@ pub fn position_of(conn: &mut Conn, registration: &Registration) -> QueryResult<
         .map(Some)
 }
 
-/// Which registrations of a session a list shows.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub status: Option<Status>,
-    pub category: Option<Category>,
-    pub group: Option<CountryGroup>,
-    pub country: Option<String>,
-    pub attendance: Option<Attendance>,
-    /// A focal point's scope: their country, their entity (lower-case).
-    pub scope: Option<(Option<String>, Option<String>)>,
-}
-
-fn filtered(session_id: &str, f: &Filter) -> registrations::BoxedQuery<'static, MultiBackend> {
-    let mut query = registrations::table
-        .filter(registrations::session_id.eq(session_id.to_string()))
-        .into_boxed();
-    if let Some(s) = f.status {
-        query = query.filter(registrations::status.eq(s));
-    }
-    if let Some(c) = f.category {
-        query = query.filter(registrations::stakeholder_category.eq(c));
-    }
-    if let Some(g) = f.group {
-        query = query.filter(registrations::country_group.eq(g.as_str()));
-    }
-    if let Some(c) = &f.country {
-        query = query.filter(registrations::country.eq(c.to_ascii_uppercase()));
-    }
-    if let Some(a) = f.attendance {
-        query = query.filter(registrations::attendance.eq(a));
-    }
-    if let Some((country, entity)) = &f.scope {
-        let country = country.clone().unwrap_or_default().to_ascii_uppercase();
-        let entity = entity.clone().unwrap_or_default();
-        query = query.filter(
-            registrations::country
-                .eq(country)
-                .or(lower(registrations::organisation).eq(entity)),
-        );
-    }
-    query
-}
-
-/// A page of a session's registrations in arrival order, with the total count.
-pub fn list(
+/// Every registration of a session in one status, in arrival order.
+pub fn of_status(
     conn: &mut Conn,
     session_id: &str,
-    filter: &Filter,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<Registration>, i64)> {
-    let total = filtered(session_id, filter).count().get_result(conn)?;
-    let rows = filtered(session_id, filter)
-        .order(registrations::arrival.asc())
-        .limit(limit)
-        .offset(offset)
-        .select(RegistrationRow::as_select())
-        .load(conn)?;
-    Ok((domain(rows)?, total))
-}
-
-/// (category, group as stored, attendance, status, how many).
-pub type CountRow = (Category, String, Attendance, Status, i64);
-
-/// Counts by (category, group, attendance, status), for statistics.
-pub fn counts(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<CountRow>> {
-    registrations::table
-        .filter(registrations::session_id.eq(session_id))
-        .group_by((
-            registrations::stakeholder_category,
-            registrations::country_group,
-            registrations::attendance,
-            registrations::status,
-        ))
-        .select((
-            registrations::stakeholder_category,
-            registrations::country_group,
-            registrations::attendance,
-            registrations::status,
-            diesel::dsl::count_star(),
-        ))
-        .load(conn)
-}
-
-/// Confirmed participants who agreed to appear in the directory, by name.
-pub fn directory(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<Registration>> {
-    domain(
+    status: Status,
+) -> QueryResult<Vec<Registration>> {
+    decode(
         registrations::table
             .filter(registrations::session_id.eq(session_id))
-            .filter(registrations::status.eq(Status::Confirmed))
-            .filter(registrations::consent_directory.eq(true))
-            .order((registrations::name.asc(), registrations::id.asc()))
+            .filter(registrations::status.eq(status))
+            .order(registrations::arrival.asc())
             .select(RegistrationRow::as_select())
             .load(conn)?,
     )

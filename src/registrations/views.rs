@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::domain::{Attendance, Category, Registration, RegistrationId, Status};
-use super::store::Filter;
+use super::reports::store::Filter;
 use crate::countries::CountryGroup;
 use crate::error::AppError;
 use crate::input::Check;
@@ -186,7 +186,6 @@ pub struct SessionLine {
     pub timezone: &'static str,
     /// The meeting's venue, or the booked room where a page knows it.
     pub venue: String,
-    pub ended: bool,
 }
 
 impl SessionLine {
@@ -199,7 +198,6 @@ impl SessionLine {
             when: local_span(meeting.timezone, f.starts_at, f.ends_at),
             timezone: meeting.timezone.name(),
             venue: meeting.venue.clone(),
-            ended: Utc::now() >= f.ends_at,
         }
     }
 

@@ -102,8 +102,7 @@ fn decide_one(
     if approve && session.status != SessionStatus::Scheduled {
         return Err(RegistrationError::NotScheduled.into());
     }
-    let was = registration.status;
-    let now = cx.ctx.now;
+    let (was, now) = (registration.status, cx.ctx.now);
     registration.status = if approve {
         let attendance = registration.delegate.attendance;
         let taken = store::taken(conn, &session.id, attendance)?;
@@ -117,23 +116,26 @@ fn decide_one(
     registration.decided_at = Some(db::micros(now));
     registration.updated_at = db::micros(now);
     store::update(conn, &registration)?;
-    let action = if approve {
-        "registration.approved"
-    } else {
-        "registration.rejected"
-    };
-    let changes = json!({"status": {"from": was, "to": registration.status}, "comment": registration.decision_comment});
-    audit::store::record(
-        conn,
-        &decider.actor,
-        action,
-        "registration",
-        &registration.id,
-        changes,
-    )?;
+    audit_decided(conn, decider, &registration, was)?;
     links::store::revoke(conn, Purpose::FocalPointDecision, &registration.id, now)?;
     tell(conn, cx, &registration, was)?;
     Ok(registration)
+}
+
+fn audit_decided(
+    conn: &mut Conn,
+    decider: &Decider,
+    r: &Registration,
+    was: Status,
+) -> Result<(), AppError> {
+    let action = if r.status == Status::Rejected {
+        "registration.rejected"
+    } else {
+        "registration.approved"
+    };
+    let changes = json!({"status": {"from": was, "to": r.status}, "comment": r.decision_comment});
+    audit::store::record(conn, &decider.actor, action, "registration", &r.id, changes)?;
+    Ok(())
 }
 
 /// The delegate hears the decision either way; a rejection frees any seat it held.

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::domain::Stats;
 use crate::countries::CountryGroup;
+use crate::registrations::domain::Category;
 
 const COLOURS: [(CountryGroup, &str); 3] = [
     (CountryGroup::Developed, "#7a8ca3"),
@@ -25,16 +26,8 @@ fn escape(text: &str) -> String {
 /// A grouped bar chart: one row per stakeholder category, one bar per country group.
 /// `label` names a category or group key in the page's language.
 pub fn svg(stats: &Stats, label: impl Fn(&str) -> String, title: &str) -> String {
-    let max = stats
-        .cells
-        .iter()
-        .map(|c| c.tally.total)
-        .max()
-        .unwrap_or(0)
-        .max(1);
     let row_height = BAR_HEIGHT * 3 + ROW_GAP;
-    let categories: Vec<_> = crate::registrations::domain::Category::ALL.to_vec();
-    let height = 30 + row_height * categories.len() as u32 + 10;
+    let height = 30 + row_height * Category::ALL.len() as u32 + 10;
     let width = LABEL_WIDTH + BAR_SPACE + 50;
     let mut out = String::new();
     let _ = write!(
@@ -51,7 +44,7 @@ pub fn svg(stats: &Stats, label: impl Fn(&str) -> String, title: &str) -> String
             escape(&label(group.as_str()))
         );
     }
-    for (row, category) in categories.iter().enumerate() {
+    for (row, category) in Category::ALL.iter().enumerate() {
         let top = 30 + row as u32 * row_height;
         let _ = write!(
             out,
@@ -59,36 +52,53 @@ pub fn svg(stats: &Stats, label: impl Fn(&str) -> String, title: &str) -> String
             top + BAR_HEIGHT * 2 - 2,
             escape(&label(category.as_str()))
         );
-        for (i, (group, colour)) in COLOURS.iter().enumerate() {
-            let n = stats
-                .cells
-                .iter()
-                .find(|c| c.stakeholder_category == *category && c.country_group == *group)
-                .map_or(0, |c| c.tally.total);
-            let y = top + i as u32 * BAR_HEIGHT;
-            let w = (n as u64 * BAR_SPACE as u64 / max as u64) as u32;
-            let _ = write!(
-                out,
-                r#"<rect x="{LABEL_WIDTH}" y="{y}" width="{w}" height="{}" fill="{colour}"><title>{}: {n}</title></rect><text x="{}" y="{}" font-size="11">{n}</text>"#,
-                BAR_HEIGHT - 2,
-                escape(&format!(
-                    "{} · {}",
-                    label(category.as_str()),
-                    label(group.as_str())
-                )),
-                LABEL_WIDTH + w + 4,
-                y + BAR_HEIGHT - 4
-            );
-        }
+        bars(&mut out, stats, (*category, top), &label);
     }
     out.push_str("</svg>");
     out
 }
 
+/// One category's bars, one per country group, scaled to the largest cell.
+fn bars(
+    out: &mut String,
+    stats: &Stats,
+    (category, top): (Category, u32),
+    label: impl Fn(&str) -> String,
+) {
+    let max = stats
+        .cells
+        .iter()
+        .map(|c| c.tally.total)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    for (i, (group, colour)) in COLOURS.iter().enumerate() {
+        let n = stats
+            .cells
+            .iter()
+            .find(|c| c.stakeholder_category == category && c.country_group == *group)
+            .map_or(0, |c| c.tally.total);
+        let y = top + i as u32 * BAR_HEIGHT;
+        let w = (n as u64 * BAR_SPACE as u64 / max as u64) as u32;
+        let _ = write!(
+            out,
+            r#"<rect x="{LABEL_WIDTH}" y="{y}" width="{w}" height="{}" fill="{colour}"><title>{}: {n}</title></rect><text x="{}" y="{}" font-size="11">{n}</text>"#,
+            BAR_HEIGHT - 2,
+            escape(&format!(
+                "{} · {}",
+                label(category.as_str()),
+                label(group.as_str())
+            )),
+            LABEL_WIDTH + w + 4,
+            y + BAR_HEIGHT - 4
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registrations::domain::{Attendance, Category, Status};
+    use crate::registrations::domain::{Attendance, Status};
     use crate::registrations::reports::domain::tally;
 
     #[test]

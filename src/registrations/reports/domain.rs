@@ -111,61 +111,83 @@ fn share(tally: &mut Tally, total: i64) {
     };
 }
 
-/// Adds the counts up into the table, its margins and the status line.
-pub fn tally(counts: &[Count]) -> Stats {
-    let mut by_status: BTreeMap<&'static str, i64> =
-        Status::ALL.iter().map(|s| (s.as_str(), 0)).collect();
-    let mut cells: Vec<Cell> = Category::ALL
-        .iter()
-        .flat_map(|c| {
-            CountryGroup::ALL.iter().map(|g| Cell {
-                stakeholder_category: *c,
-                country_group: *g,
-                tally: Tally::default(),
+impl Stats {
+    /// Every status, category, group and cell at zero.
+    fn zero() -> Stats {
+        let cells = Category::ALL
+            .iter()
+            .flat_map(|c| {
+                CountryGroup::ALL.iter().map(|g| Cell {
+                    stakeholder_category: *c,
+                    country_group: *g,
+                    tally: Tally::default(),
+                })
             })
-        })
-        .collect();
-    let mut by_category: BTreeMap<&'static str, Tally> = Category::ALL
-        .iter()
-        .map(|c| (c.as_str(), Tally::default()))
-        .collect();
-    let mut by_group: BTreeMap<&'static str, Tally> = CountryGroup::ALL
-        .iter()
-        .map(|g| (g.as_str(), Tally::default()))
-        .collect();
-    let mut all = Tally::default();
-    for (category, group, attendance, status, n) in counts.iter().copied() {
-        *by_status.entry(status.as_str()).or_default() += n;
-        if !status.is_active() {
-            continue;
+            .collect();
+        Stats {
+            total: 0,
+            by_status: Status::ALL.iter().map(|s| (s.as_str(), 0)).collect(),
+            cells,
+            by_category: Category::ALL
+                .iter()
+                .map(|c| (c.as_str(), Tally::default()))
+                .collect(),
+            by_group: CountryGroup::ALL
+                .iter()
+                .map(|g| (g.as_str(), Tally::default()))
+                .collect(),
+            all: Tally::default(),
         }
-        if let Some(cell) = cells
+    }
+
+    /// Counts `n` registrations of one category, group, attendance and status; the table counts
+    /// only the active ones.
+    fn count(&mut self, (category, group, attendance, status, n): Count) {
+        *self.by_status.entry(status.as_str()).or_default() += n;
+        if !status.is_active() {
+            return;
+        }
+        if let Some(cell) = self
+            .cells
             .iter_mut()
             .find(|c| c.stakeholder_category == category && c.country_group == group)
         {
             add(&mut cell.tally, attendance, n);
         }
         add(
-            by_category.entry(category.as_str()).or_default(),
+            self.by_category.entry(category.as_str()).or_default(),
             attendance,
             n,
         );
-        add(by_group.entry(group.as_str()).or_default(), attendance, n);
-        add(&mut all, attendance, n);
+        add(
+            self.by_group.entry(group.as_str()).or_default(),
+            attendance,
+            n,
+        );
+        add(&mut self.all, attendance, n);
     }
-    let total = all.total;
-    cells.iter_mut().for_each(|c| share(&mut c.tally, total));
-    by_category.values_mut().for_each(|t| share(t, total));
-    by_group.values_mut().for_each(|t| share(t, total));
-    share(&mut all, total);
-    Stats {
-        total,
-        by_status,
-        cells,
-        by_category,
-        by_group,
-        all,
+
+    /// Each cell's and margin's share of the active registrations.
+    fn with_shares(mut self) -> Stats {
+        let total = self.all.total;
+        self.total = total;
+        self.cells
+            .iter_mut()
+            .for_each(|c| share(&mut c.tally, total));
+        self.by_category.values_mut().for_each(|t| share(t, total));
+        self.by_group.values_mut().for_each(|t| share(t, total));
+        share(&mut self.all, total);
+        self
     }
+}
+
+/// Adds the counts up into the table, its margins and the status line.
+pub fn tally(counts: &[Count]) -> Stats {
+    let mut stats = Stats::zero();
+    for count in counts.iter().copied() {
+        stats.count(count);
+    }
+    stats.with_shares()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod domain;
 pub mod pages;
 pub mod service;
+pub mod store;
 
 use actix_web::http::Method;
 

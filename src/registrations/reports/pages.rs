@@ -53,17 +53,7 @@ pub async fn list(
         .map(|r| registration_values(r, page.positions.get(&r.id).copied()))
         .collect();
     let csv_query = serde_urlencoded_query(&query);
-    let (limit, offset) = bounds;
-    let at = |offset: i64| {
-        format!(
-            "{csv_query}{}limit={limit}&offset={offset}",
-            if csv_query.is_empty() { "" } else { "&" }
-        )
-    };
-    let pages = json!({
-        "prev": (offset > 0).then(|| at((offset - limit).max(0))),
-        "next": (offset + limit < page.total).then(|| at(offset + limit)),
-    });
+    let pages = pages(&csv_query, bounds, page.total);
     let context = json!({
         "s": line, "rows": rows, "total": page.total, "q": query, "csv_query": csv_query, "organiser": organiser, "pages": pages,
         "statuses": names(Status::ALL, Status::as_str), "categories": names(Category::ALL, Category::as_str),
@@ -71,6 +61,18 @@ pub async fn list(
         "done": req.query_string().contains("done="),
     });
     Ok(render_page(&req, "registrations/list.html", context)?)
+}
+
+/// The query strings of the previous and next pages, when there are such pages.
+fn pages(filters: &str, (limit, offset): (i64, i64), total: i64) -> Value {
+    let at = |offset: i64| {
+        let and = if filters.is_empty() { "" } else { "&" };
+        format!("{filters}{and}limit={limit}&offset={offset}")
+    };
+    json!({
+        "prev": (offset > 0).then(|| at((offset - limit).max(0))),
+        "next": (offset + limit < total).then(|| at(offset + limit)),
+    })
 }
 
 fn serde_urlencoded_query(query: &ListQuery) -> String {

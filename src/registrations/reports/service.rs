@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::domain::{self as stats, ListScope, Stats};
+use super::store::{self, Filter};
 use crate::access::User;
 use crate::countries::CountryGroup;
 use crate::db::Conn;
@@ -13,7 +14,7 @@ use crate::links::{self, Purpose};
 use crate::meetings::domain::Meeting;
 use crate::registrations::domain::{Registration, RegistrationId};
 use crate::registrations::service::session_and_meeting;
-use crate::registrations::store::{self, Filter};
+use crate::registrations::store as registrations;
 use crate::sessions::domain::Session;
 
 /// A page of registrations with the waiting-list positions of those on it.
@@ -130,7 +131,7 @@ pub fn directory(
     if let Viewer::Link(token) = viewer {
         let link = links::store::resolve(conn, Purpose::Registration, token, now)?
             .ok_or(AppError::NotFound)?;
-        let own = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
+        let own = registrations::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
         if !stats::listed_in(&own, &session.id) {
             return Err(AppError::NotFound);
         }

@@ -1,0 +1,130 @@
+//! Queries of what organisers, focal points and participants read: filtered lists, waiting-list
+//! positions, counts for statistics, the participants' directory.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use crate::countries::CountryGroup;
+use crate::db::schema::registrations;
+use crate::db::{Conn, MultiBackend};
+use crate::registrations::domain::{Attendance, Category, Registration, RegistrationId, Status};
+use crate::registrations::store::{decode, RegistrationRow};
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// Waiting-list positions (from 1, per attendance mode) of a session's waitlisted registrations.
+pub fn positions(conn: &mut Conn, session_id: &str) -> QueryResult<HashMap<RegistrationId, i64>> {
+    let rows: Vec<(RegistrationId, Attendance)> = registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.eq(Status::Waitlisted))
+        .order(registrations::arrival.asc())
+        .select((registrations::id, registrations::attendance))
+        .load(conn)?;
+    let mut next: HashMap<Attendance, i64> = HashMap::new();
+    Ok(rows
+        .into_iter()
+        .map(|(id, attendance)| {
+            let position = next.entry(attendance).or_insert(0);
+            *position += 1;
+            (id, *position)
+        })
+        .collect())
+}
+
+/// Which registrations of a session a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<Status>,
+    pub category: Option<Category>,
+    pub group: Option<CountryGroup>,
+    pub country: Option<String>,
+    pub attendance: Option<Attendance>,
+    /// A focal point's scope: their country, their entity (lower-case).
+    pub scope: Option<(Option<String>, Option<String>)>,
+}
+
+fn filtered(session_id: &str, f: &Filter) -> registrations::BoxedQuery<'static, MultiBackend> {
+    let mut query = registrations::table
+        .filter(registrations::session_id.eq(session_id.to_string()))
+        .into_boxed();
+    if let Some(s) = f.status {
+        query = query.filter(registrations::status.eq(s));
+    }
+    if let Some(c) = f.category {
+        query = query.filter(registrations::stakeholder_category.eq(c));
+    }
+    if let Some(g) = f.group {
+        query = query.filter(registrations::country_group.eq(g.as_str()));
+    }
+    if let Some(c) = &f.country {
+        query = query.filter(registrations::country.eq(c.to_ascii_uppercase()));
+    }
+    if let Some(a) = f.attendance {
+        query = query.filter(registrations::attendance.eq(a));
+    }
+    if let Some((country, entity)) = &f.scope {
+        let country = country.clone().unwrap_or_default().to_ascii_uppercase();
+        let entity = entity.clone().unwrap_or_default();
+        query = query.filter(
+            registrations::country
+                .eq(country)
+                .or(lower(registrations::organisation).eq(entity)),
+        );
+    }
+    query
+}
+
+/// A page of a session's registrations in arrival order, with the total count.
+pub fn list(
+    conn: &mut Conn,
+    session_id: &str,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<Registration>, i64)> {
+    let total = filtered(session_id, filter).count().get_result(conn)?;
+    let rows = filtered(session_id, filter)
+        .order(registrations::arrival.asc())
+        .limit(limit)
+        .offset(offset)
+        .select(RegistrationRow::as_select())
+        .load(conn)?;
+    Ok((decode(rows)?, total))
+}
+
+/// (category, group as stored, attendance, status, how many).
+pub type CountRow = (Category, String, Attendance, Status, i64);
+
+/// Counts by (category, group, attendance, status), for statistics.
+pub fn counts(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<CountRow>> {
+    registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .group_by((
+            registrations::stakeholder_category,
+            registrations::country_group,
+            registrations::attendance,
+            registrations::status,
+        ))
+        .select((
+            registrations::stakeholder_category,
+            registrations::country_group,
+            registrations::attendance,
+            registrations::status,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
+}
+
+/// Confirmed participants who agreed to appear in the directory, by name.
+pub fn directory(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<Registration>> {
+    decode(
+        registrations::table
+            .filter(registrations::session_id.eq(session_id))
+            .filter(registrations::status.eq(Status::Confirmed))
+            .filter(registrations::consent_directory.eq(true))
+            .order((registrations::name.asc(), registrations::id.asc()))
+            .select(RegistrationRow::as_select())
+            .load(conn)?,
+    )
+}
