@@ -45,6 +45,12 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let (session, meeting) =
         db::run(&state.pool, move |conn| service::get(conn, &id, false)).await?;
+    // agendas: the latest approved programme (None while in preparation), shown by its partial.
+    let (sid, lang) = (session.id.to_string(), Lang::of(&req));
+    let programme = db::run(&state.pool, move |conn| {
+        crate::agendas::service::public_programme(conn, &sid, lang.0)
+    })
+    .await?;
     let f = &session.fields;
     let tz = meeting.timezone;
     let page = SessionPage {
@@ -78,6 +84,6 @@ pub async fn show(
     Ok(render(
         Lang::of(&req),
         "sessions/show.html",
-        serde_json::json!({ "s": page, "m": meeting }),
+        serde_json::json!({ "s": page, "m": meeting, "programme": programme }),
     )?)
 }
