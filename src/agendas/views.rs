@@ -82,7 +82,7 @@ pub struct ChangeLine {
     pub change: ChangeKind,
     pub item_id: String,
     pub title: String,
-    /// The change in a sentence, e.g. `“Coffee” moved from 15:30–15:45 to 15:40–15:55`.
+    /// The change in a sentence, e.g. `Changed the time of “Coffee” from 15:30–15:45 to 15:40–15:55`.
     pub summary: String,
     /// The old value (empty for an added item).
     pub before: String,

@@ -2,6 +2,7 @@
 //! programme, reuse, the pages, and a real browser going through it all.
 
 mod browser;
+mod events;
 mod pages;
 mod races;
 mod reuse;

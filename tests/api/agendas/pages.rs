@@ -256,7 +256,7 @@ async fn the_rapporteur_reviews_on_a_page_that_requires_a_comment_to_request_cha
     step(&app, &s.organiser, &s.session, "submit", json!({})).await;
     let (_, body) = page(&rapporteur, &review).await;
     assert!(
-        body.contains("Moved “Tea” from")
+        body.contains("Changed the time of “Tea” from")
             && body.contains("<del>15:30–15:45</del>")
             && body.contains("<ins>15:30–15:40</ins>"),
         "{body}"
