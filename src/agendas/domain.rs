@@ -240,19 +240,12 @@ impl AgendaStatus {
     }
 }
 
-/// Places an item (a new one, or an edit of the one with its id) among the others: every item
-/// inside the session and no two overlapping, breaks included. With `shift_following`, an item
-/// that grows moves every item after it by as much. Answers the whole agenda, by start.
-pub fn place(
-    frame: &Frame,
-    items: &[Item],
-    item: Item,
-    shift_following: bool,
-) -> Result<Vec<Item>, AgendaError> {
+/// An item must end after it starts, within the session.
+fn inside(frame: &Frame, item: &Item) -> Result<(), AgendaError> {
     let mut check = Check::new();
     if item.ends_at <= item.starts_at {
         check.fail("ends_at", "must be after the start");
-    } else if !frame.contains(&item) {
+    } else if !frame.contains(item) {
         let message = format!(
             "must lie within the session, {} ({})",
             frame.span(frame.starts_at, frame.ends_at),
@@ -265,7 +258,19 @@ pub fn place(
         };
         check.fail(field, message);
     }
-    check.finish()?;
+    Ok(check.finish()?)
+}
+
+/// Places an item (a new one, or an edit of the one with its id) among the others: every item
+/// inside the session and no two overlapping, breaks included. With `shift_following`, an item
+/// that grows moves every item after it by as much. Answers the whole agenda, by start.
+pub fn place(
+    frame: &Frame,
+    items: &[Item],
+    item: Item,
+    shift_following: bool,
+) -> Result<Vec<Item>, AgendaError> {
+    inside(frame, &item)?;
     let before = items.iter().find(|i| i.id == item.id);
     let grown = before.map_or(Duration::zero(), |b| item.ends_at - b.ends_at);
     let shift = shift_following && grown > Duration::zero();

@@ -78,89 +78,109 @@ fn clean(check: &mut Check, field: &str, text: Option<String>, lines: bool) -> O
     Some(text)
 }
 
-impl ItemInput {
-    /// The item this input makes of `current` (None: a new item, every field required), and
-    /// whether the following items should shift.
-    pub fn apply(self, current: Option<&Item>, id: AgendaItemId) -> Result<(Item, bool), Invalid> {
-        let mut check = Check::new();
-        let creating = current.is_none();
-        let kind_text = if creating {
-            check.required("kind", self.kind)
-        } else {
-            check.optional("kind", self.kind)
+/// A required field when creating, an optional one when changing.
+fn pick<T>(check: &mut Check, creating: bool, field: &str, value: Field<T>) -> Option<T> {
+    if creating {
+        check.required(field, value)
+    } else {
+        check.optional(field, value)
+    }
+}
+
+fn description(check: &mut Check, value: Field<String>) -> Option<String> {
+    let text = check
+        .optional("description", value)
+        .map(|d| d.trim().to_string());
+    if text
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION)
+    {
+        check.fail(
+            "description",
+            format!("must be at most {MAX_DESCRIPTION} characters"),
+        );
+    }
+    clean(check, "description", text, true)
+}
+
+/// The fields an input gives, each checked; None where it leaves one as it is.
+struct Given {
+    kind: Option<ItemKind>,
+    title: Option<String>,
+    description: Option<String>,
+    starts_at: Option<DateTime<Utc>>,
+    ends_at: Option<DateTime<Utc>>,
+}
+
+impl Given {
+    fn new_item(self, id: AgendaItemId) -> Item {
+        Item {
+            id,
+            kind: self.kind.unwrap_or(ItemKind::Discussion),
+            title: self.title.unwrap_or_default(),
+            description: self.description.unwrap_or_default(),
+            starts_at: self.starts_at.unwrap_or_default(),
+            ends_at: self.ends_at.unwrap_or_default(),
+            speakers: Vec::new(),
+        }
+    }
+
+    /// The current item with these changes; a new start alone moves it and keeps its length.
+    fn onto(self, current: &Item) -> Item {
+        let length = current.ends_at - current.starts_at;
+        let (starts_at, ends_at) = match (self.starts_at, self.ends_at) {
+            (Some(s), None) => (s, s + length),
+            (s, e) => (s.unwrap_or(current.starts_at), e.unwrap_or(current.ends_at)),
         };
+        Item {
+            kind: self.kind.unwrap_or(current.kind),
+            title: self.title.unwrap_or_else(|| current.title.clone()),
+            description: self
+                .description
+                .unwrap_or_else(|| current.description.clone()),
+            starts_at,
+            ends_at,
+            ..current.clone()
+        }
+    }
+}
+
+impl ItemInput {
+    fn read(self, creating: bool) -> Result<(Given, bool), Invalid> {
+        let mut check = Check::new();
+        let kind_text = pick(&mut check, creating, "kind", self.kind);
         let kind = kind(&mut check, kind_text);
         let title = match (creating, self.title) {
             (false, Field::Missing) => None,
             (_, title) => check.text("title", title, MAX_TITLE),
         };
         let title = clean(&mut check, "title", title, false);
-        let description = check
-            .optional("description", self.description)
-            .map(|d| d.trim().to_string());
-        if description
-            .as_ref()
-            .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION)
-        {
-            check.fail(
-                "description",
-                format!("must be at most {MAX_DESCRIPTION} characters"),
-            );
-        }
-        let description = clean(&mut check, "description", description, true);
+        let description = description(&mut check, self.description);
         let starts_at = instant(&mut check, "starts_at", self.starts_at);
+        let starts_at = pick(&mut check, creating, "starts_at", starts_at);
         let ends_at = instant(&mut check, "ends_at", self.ends_at);
-        let (starts_at, ends_at) = if creating {
-            (
-                check.required("starts_at", starts_at),
-                check.required("ends_at", ends_at),
-            )
-        } else {
-            (
-                check.optional("starts_at", starts_at),
-                check.optional("ends_at", ends_at),
-            )
-        };
-        let shift = check
-            .optional("shift_following", self.shift_following)
-            .unwrap_or(false);
+        let ends_at = pick(&mut check, creating, "ends_at", ends_at);
+        let shift = check.optional("shift_following", self.shift_following);
         check.finish()?;
+        let given = Given {
+            kind,
+            title,
+            description,
+            starts_at,
+            ends_at,
+        };
+        Ok((given, shift.unwrap_or(false)))
+    }
+
+    /// The item this input makes of `current` (None: a new item, every field required), and
+    /// whether the following items should shift.
+    pub fn apply(self, current: Option<&Item>, id: AgendaItemId) -> Result<(Item, bool), Invalid> {
+        let (given, shift) = self.read(current.is_none())?;
         let item = match current {
-            None => Item {
-                id,
-                kind: kind.unwrap_or(ItemKind::Discussion),
-                title: title.unwrap_or_default(),
-                description: description.unwrap_or_default(),
-                starts_at: starts_at.unwrap_or_default(),
-                ends_at: ends_at.unwrap_or_default(),
-                speakers: Vec::new(),
-            },
-            Some(c) => changed(c, kind, title, description, starts_at, ends_at),
+            None => given.new_item(id),
+            Some(current) => given.onto(current),
         };
         Ok((item, shift))
-    }
-}
-
-fn changed(
-    current: &Item,
-    kind: Option<ItemKind>,
-    title: Option<String>,
-    description: Option<String>,
-    starts_at: Option<DateTime<Utc>>,
-    ends_at: Option<DateTime<Utc>>,
-) -> Item {
-    let length = current.ends_at - current.starts_at;
-    let (starts_at, ends_at) = match (starts_at, ends_at) {
-        (Some(s), None) => (s, s + length),
-        (s, e) => (s.unwrap_or(current.starts_at), e.unwrap_or(current.ends_at)),
-    };
-    Item {
-        kind: kind.unwrap_or(current.kind),
-        title: title.unwrap_or_else(|| current.title.clone()),
-        description: description.unwrap_or_else(|| current.description.clone()),
-        starts_at,
-        ends_at,
-        ..current.clone()
     }
 }
 

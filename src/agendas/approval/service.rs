@@ -32,6 +32,32 @@ fn agenda_link(ctx: &Ctx, session_id: &str) -> String {
     format!("{}/sessions/{session_id}/agenda", ctx.settings.base_url())
 }
 
+/// The session's rapporteurs who can decide: active accounts still holding the role.
+fn reviewers(conn: &mut Conn, session_id: &str) -> Result<Vec<Addressee>, AppError> {
+    Ok(crate::rapporteurs::store::accounts_of(conn, session_id)?
+        .into_iter()
+        .filter(|r| r.active && parse_roles(&r.roles).contains(&Role::Rapporteur))
+        .map(|r| Addressee {
+            email: r.email,
+            name: r.name,
+        })
+        .collect())
+}
+
+/// Records a step of the workflow in the audit trail.
+fn record(
+    conn: &mut Conn,
+    user: &User,
+    action: &str,
+    session_id: &str,
+    changes: serde_json::Value,
+) -> Result<(), AppError> {
+    let actor = Actor::User(user.id.clone());
+    Ok(audit::store::record(
+        conn, &actor, action, "agenda", session_id, changes,
+    )?)
+}
+
 /// Sends the working copy to the session's rapporteurs, each emailed a link to the review page.
 pub fn submit(
     conn: &mut Conn,
@@ -42,28 +68,14 @@ pub fn submit(
     db::write(conn, |conn| {
         let (session, meeting, mut agenda) = locked(conn, session_id, ctx.now)?;
         let items = store::items_of(conn, session_id)?;
-        let reviewers: Vec<Addressee> = crate::rapporteurs::store::accounts_of(conn, session_id)?
-            .into_iter()
-            .filter(|r| r.active && parse_roles(&r.roles).contains(&Role::Rapporteur))
-            .map(|r| Addressee {
-                email: r.email,
-                name: r.name,
-            })
-            .collect();
+        let reviewers = reviewers(conn, session_id)?;
         agenda.status = agenda.status.submit(items.len(), reviewers.len())?;
         agenda.submitted_by = Some(user.id.clone());
         agenda.submitted_at = Some(ctx.now);
         agenda.updated_at = ctx.now;
         store::update(conn, &agenda)?;
         let changes = json!({"status": "submitted", "items": items.len()});
-        audit::store::record(
-            conn,
-            &Actor::User(user.id.clone()),
-            "agenda.submitted",
-            "agenda",
-            session_id,
-            changes,
-        )?;
+        record(conn, user, "agenda.submitted", session_id, changes)?;
         for to in &reviewers {
             let notice = AgendaSubmitted {
                 name: to.name.clone(),
@@ -90,14 +102,7 @@ pub fn withdraw(
         agenda.updated_at = ctx.now;
         store::update(conn, &agenda)?;
         let changes = json!({"status": {"from": "submitted", "to": "draft"}});
-        audit::store::record(
-            conn,
-            &Actor::User(user.id.clone()),
-            "agenda.withdrawn",
-            "agenda",
-            session_id,
-            changes,
-        )?;
+        record(conn, user, "agenda.withdrawn", session_id, changes)?;
         Ok(agenda)
     })
 }
@@ -156,6 +161,50 @@ fn next_version(previous: Option<&Version>, items: Vec<Item>, info: VersionInfo)
     Version { info, items }
 }
 
+/// Writes the working copy's items as the next version, whole; answers the version before too.
+fn new_version(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    user: &User,
+    session: &Session,
+    comment: Option<String>,
+) -> Result<(Option<Version>, Version), AppError> {
+    let previous = latest(conn, &session.id)?;
+    let info = VersionInfo {
+        session_id: session.id.clone(),
+        number: previous.as_ref().map_or(1, |p| p.info.number + 1),
+        approved_at: ctx.now,
+        approved_by: user.id.clone(),
+        approver_name: user.name.clone(),
+        comment,
+    };
+    let version = next_version(previous.as_ref(), store::items_of(conn, &session.id)?, info);
+    vstore::insert_version(conn, &version)?;
+    Ok((previous, version))
+}
+
+/// Emails every organiser that a version was approved.
+fn tell_approved(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    (session, meeting): (&Session, &Meeting),
+    user: &User,
+    info: &VersionInfo,
+) -> Result<(), AppError> {
+    for to in organisers(conn)? {
+        let notice = AgendaApproved {
+            name: to.name.clone(),
+            session: SessionLine::of(session, meeting),
+            version: info.number,
+            reviewer: user.name.clone(),
+            comment: info.comment.clone().unwrap_or_default(),
+            link: agenda_link(ctx, &session.id),
+        };
+        notices::send(conn, &ctx.settings, &session.id, &to, &notice)?;
+    }
+    Ok(())
+}
+
 /// Approves the submission: its items become version n, kept whole; the organisers are emailed
 /// and the capabilities that follow slots hear what changed.
 pub fn approve(
@@ -169,30 +218,13 @@ pub fn approve(
     db::write(conn, |conn| {
         let (session, meeting, mut agenda) = for_decision(conn, ctx, user, session_id)?;
         agenda.status = agenda.status.approve()?;
-        let previous = latest(conn, session_id)?;
-        let info = VersionInfo {
-            session_id: session.id.clone(),
-            number: previous.as_ref().map_or(1, |p| p.info.number + 1),
-            approved_at: ctx.now,
-            approved_by: user.id.clone(),
-            approver_name: user.name.clone(),
-            comment: comment.clone(),
-        };
-        let version = next_version(previous.as_ref(), store::items_of(conn, session_id)?, info);
-        vstore::insert_version(conn, &version)?;
+        let (previous, version) = new_version(conn, ctx, user, &session, comment.clone())?;
         agenda.based_on_version = Some(version.info.number);
         decided(&mut agenda, ctx, user, comment.clone());
         store::update(conn, &agenda)?;
         let changes =
             json!({"status": "approved", "version": version.info.number, "comment": comment});
-        audit::store::record(
-            conn,
-            &Actor::User(user.id.clone()),
-            "agenda.approved",
-            "agenda",
-            session_id,
-            changes,
-        )?;
+        record(conn, user, "agenda.approved", session_id, changes)?;
         let old = previous.map(|p| p.plain_items()).unwrap_or_default();
         announce(
             conn,
@@ -200,17 +232,7 @@ pub fn approve(
             &version,
             domain::diff(&old, &version.plain_items()),
         )?;
-        for to in organisers(conn)? {
-            let notice = AgendaApproved {
-                name: to.name.clone(),
-                session: SessionLine::of(&session, &meeting),
-                version: version.info.number,
-                reviewer: user.name.clone(),
-                comment: comment.clone().unwrap_or_default(),
-                link: agenda_link(ctx, session_id),
-            };
-            notices::send(conn, &ctx.settings, session_id, &to, &notice)?;
-        }
+        tell_approved(conn, ctx, (&session, &meeting), user, &version.info)?;
         Ok(version.info.clone())
     })
 }
@@ -244,14 +266,7 @@ pub fn request_changes(
         decided(&mut agenda, ctx, user, Some(comment.clone()));
         store::update(conn, &agenda)?;
         let changes = json!({"status": "changes_requested", "comment": comment});
-        audit::store::record(
-            conn,
-            &Actor::User(user.id.clone()),
-            "agenda.changes_requested",
-            "agenda",
-            session_id,
-            changes,
-        )?;
+        record(conn, user, "agenda.changes_requested", session_id, changes)?;
         for to in organisers(conn)? {
             let notice = AgendaChangesRequested {
                 name: to.name.clone(),
