@@ -68,7 +68,7 @@ fn invitation(settings: &Settings, n: usize) -> Email {
         text: mail.text,
         html: mail.html,
         calendar: Some((ics, calendar::Method::Request)),
-        record_kind: RecordKind::CalendarHold,
+        record_kind: RecordKind::CALENDAR_HOLD,
         record_id: n.to_string(),
         reply_to: None,
     }

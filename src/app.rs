@@ -104,6 +104,7 @@ pub const CAPABILITIES: &[Capability] = &[
     meetings::CAPABILITY,
     sessions::CAPABILITY,
     rapporteurs::CAPABILITY,
+    crate::agendas::CAPABILITY,
     rooms::CAPABILITY,
     bookings::CAPABILITY,
     holds::CAPABILITY,

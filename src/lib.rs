@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod agendas;
 pub mod app;
 pub mod audit;
 pub mod bookings;

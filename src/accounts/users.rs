@@ -116,7 +116,7 @@ fn send(
         text: mail.text,
         html: mail.html,
         calendar: None,
-        record_kind: RecordKind::User,
+        record_kind: RecordKind::USER,
         record_id: row.id.clone(),
         reply_to: None,
     };

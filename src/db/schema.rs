@@ -282,3 +282,71 @@ diesel::table! {
 diesel::joinable!(registrations -> sessions (session_id));
 
 diesel::allow_tables_to_appear_in_same_query!(registrations, countries, sessions);
+
+// agendas
+diesel::table! {
+    agendas (session_id) {
+        session_id -> Text,
+        status -> Text,
+        based_on_version -> Nullable<Integer>,
+        comment -> Nullable<Text>,
+        submitted_by -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agenda_items (id) {
+        id -> Text,
+        session_id -> Text,
+        kind -> Text,
+        title -> Text,
+        description -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agenda_versions (session_id, number) {
+        session_id -> Text,
+        number -> Integer,
+        approved_at -> Timestamp,
+        approved_by -> Text,
+        approver_name -> Text,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    agenda_version_items (session_id, version, item_id) {
+        session_id -> Text,
+        version -> Integer,
+        item_id -> Text,
+        kind -> Text,
+        title -> Text,
+        description -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        speakers -> Text,
+        since_version -> Integer,
+    }
+}
+
+diesel::joinable!(agendas -> sessions (session_id));
+diesel::joinable!(agenda_items -> agendas (session_id));
+diesel::joinable!(agenda_versions -> agendas (session_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    agendas,
+    agenda_items,
+    agenda_versions,
+    agenda_version_items,
+    sessions
+);

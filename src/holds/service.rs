@@ -176,7 +176,7 @@ fn queue(
         text: mail.text,
         html: mail.html,
         calendar: Some(calendar),
-        record_kind: RecordKind::CalendarHold,
+        record_kind: RecordKind::CALENDAR_HOLD,
         record_id: hold.id.to_string(),
         reply_to: None,
     };

@@ -1,6 +1,8 @@
 //! The transactional outbox: every email is a row written in the transaction of the change that
 //! causes it. Capabilities reach it as `mail::outbox`.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -45,17 +47,42 @@ impl Status {
     }
 }
 
-crate::text_enum!(
-    /// The kind of record an email is about.
-    RecordKind {
-        /// A delegate's registration.
-        Registration = "registration",
-        /// A calendar hold: an invitation, its update or its cancellation.
-        CalendarHold = "calendar_hold",
-        /// An account: setting a password, resetting it.
-        User = "user",
+/// The kind of record an email is about. Each capability names its own kinds (`holds`,
+/// `registrations`, `agendas`, …) as constants, so a new capability adds one without editing mail.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(transparent)]
+#[schema(value_type = String)]
+pub struct RecordKind(Cow<'static, str>);
+
+impl RecordKind {
+    /// A delegate's registration.
+    pub const REGISTRATION: RecordKind = RecordKind::named("registration");
+    /// A calendar hold: an invitation, its update or its cancellation.
+    pub const CALENDAR_HOLD: RecordKind = RecordKind::named("calendar_hold");
+    /// An account: setting a password, resetting it.
+    pub const USER: RecordKind = RecordKind::named("user");
+
+    /// A kind by its stored name.
+    pub const fn named(name: &'static str) -> RecordKind {
+        RecordKind(Cow::Borrowed(name))
     }
-);
+
+    /// The stored name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl crate::wire::TextValue for RecordKind {
+    fn as_text(&self) -> &str {
+        &self.0
+    }
+    fn from_text(text: &str) -> Option<RecordKind> {
+        Some(RecordKind(Cow::Owned(text.to_string())))
+    }
+}
 
 crate::text_column!(RecordKind);
 
@@ -76,7 +103,7 @@ pub struct Email {
     pub html: String,
     /// An iCalendar object and its iTIP method, sent inline and as invite.ics.
     pub calendar: Option<(String, Method)>,
-    /// The record the email is about, e.g. (`RecordKind::Registration`, id).
+    /// The record the email is about, e.g. (`RecordKind::REGISTRATION`, id).
     pub record_kind: RecordKind,
     pub record_id: String,
     /// The Reply-To header; None: replies go to the sender.

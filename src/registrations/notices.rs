@@ -162,7 +162,7 @@ fn queue(
         text: mail.text,
         html: mail.html,
         calendar: None,
-        record_kind: RecordKind::Registration,
+        record_kind: RecordKind::REGISTRATION,
         record_id: r.id.to_string(),
         reply_to,
     };

@@ -94,8 +94,14 @@ pub async fn show(
     req: HttpRequest,
     id: web::Path<SessionId>,
 ) -> Result<HttpResponse, PageError> {
-    let now = state.ctx().now;
+    let (now, lang) = (state.ctx().now, Lang::of(&req));
     let details = db::run(&state.pool, move |conn| service::details(conn, &id, false)).await?;
+    // agendas: the latest approved programme (None while in preparation), shown by its partial.
+    let sid = details.session.id.to_string();
+    let programme = db::run(&state.pool, move |conn| {
+        crate::agendas::service::public_programme(conn, &sid, lang.0)
+    })
+    .await?;
     let meeting = &details.meeting;
     let page = SessionPage::of(&details.session, meeting.timezone, now);
     let line = MeetingLine {
@@ -104,6 +110,7 @@ pub async fn show(
         question: meeting.question.clone(),
         timezone: meeting.timezone.name(),
     };
-    let values = serde_json::json!({ "s": page, "m": line, "place": Place::of(&details) });
-    Ok(render(Lang::of(&req), "sessions/show.html", values)?)
+    let values = serde_json::json!({ "s": page, "m": line, "place": Place::of(&details),
+        "programme": programme });
+    Ok(render(lang, "sessions/show.html", values)?)
 }

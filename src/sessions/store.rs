@@ -178,3 +178,14 @@ pub fn find_by_title(
         .optional()?
         .map(SessionRow::into_domain))
 }
+
+/// The sessions with these ids, in one query.
+pub fn many(conn: &mut Conn, ids: Vec<SessionId>) -> QueryResult<Vec<Session>> {
+    let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+    sessions::table
+        .filter(sessions::id.eq_any(ids))
+        .order((sessions::starts_at.asc(), sessions::id.asc()))
+        .select(SessionRow::as_select())
+        .load(conn)
+        .map(|rows| rows.into_iter().map(SessionRow::into_domain).collect())
+}

@@ -65,9 +65,13 @@ impl Browser {
         fields: &[(&str, &str)],
         with_token: bool,
     ) -> Response {
-        let mut fields: Vec<(&str, &str)> = fields.to_vec();
+        // A value may hold YYYY for the fixtures' year (see `support::fixture`).
+        let mut fields: Vec<(&str, String)> = fields
+            .iter()
+            .map(|(k, v)| (*k, crate::support::fixture(v)))
+            .collect();
         if with_token {
-            fields.push(("csrf_token", &self.csrf));
+            fields.push(("csrf_token", self.csrf.clone()));
         }
         self.client
             .post(format!("{}{path}", self.base))
@@ -122,7 +126,7 @@ pub async fn emailed_link(app: &TestApp, user_id: &str, prefix: &str) -> String 
     let rows = db::run(&app.pool, move |conn| {
         Ok(seminars::mail::outbox::of_record(
             conn,
-            seminars::mail::outbox::RecordKind::User,
+            seminars::mail::outbox::RecordKind::USER,
             &id,
         )?)
     })

@@ -3,6 +3,7 @@
 mod support;
 
 mod accounts;
+mod agendas;
 mod calendar;
 mod cli;
 mod countries;

@@ -63,7 +63,7 @@ fn outbox_send_delivers_what_is_due_once_and_prints_the_counts() {
         text: "Hello\n".into(),
         html: "<p>Hello</p>\n".into(),
         calendar: None,
-        record_kind: RecordKind::User,
+        record_kind: RecordKind::USER,
         record_id: "1".into(),
         reply_to: None,
     };

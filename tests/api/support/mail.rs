@@ -285,7 +285,7 @@ pub async fn queue(app: &TestApp, n: usize, to: &'static str) -> Vec<String> {
                     text: format!("Body {i}\n"),
                     html: format!("<p>Body {i}</p>\n"),
                     calendar: None,
-                    record_kind: RecordKind::User,
+                    record_kind: RecordKind::USER,
                     record_id: i.to_string(),
                     reply_to: None,
                 };

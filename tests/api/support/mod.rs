@@ -223,7 +223,11 @@ impl TestApp {
 
     /// Creates an account directly in the database and answers its email and password.
     pub async fn account(&self, roles: &[Role]) -> (String, String) {
-        self.account_scoped(roles, None).await
+        // A focal point always speaks for someone: by default, Kenya's administration.
+        let scope = roles
+            .contains(&Role::FocalPoint)
+            .then(|| seminars::access::domain::FocalScope::Country("KE".into()));
+        self.account_scoped(roles, scope).await
     }
 
     /// Like `account`, with a focal point's scope.
