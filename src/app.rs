@@ -43,12 +43,15 @@ pub fn build(settings: Settings) -> Result<Application, String> {
     let listener = TcpListener::bind(&settings.server.listen)
         .map_err(|e| format!("cannot listen on {}: {e}", settings.server.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let proxies = security::proxies::TrustedProxies::parse(&settings.server.trusted_proxies)
+        .map_err(|m| format!("bad setting server.trusted_proxies: {m}"))?;
     let state = web::Data::new(AppState {
         pool: pool.clone(),
         decoy_hash: security::secrets::decoy_hash(&settings.auth),
         metrics: Arc::new(Metrics::new().map_err(|e| e.to_string())?),
         settings: Arc::new(settings.clone()),
         reactors: reactors(),
+        proxies: Arc::new(proxies),
     });
     let (listed, doc) = routes();
     let document = web::Data::new(openapi::document(doc)?);
@@ -65,6 +68,8 @@ pub fn build(settings: Settings) -> Result<Application, String> {
             .app_data(json_config(json_limit))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .wrap(actix_web::middleware::from_fn(security::csrf::check))
+            // Outside the CSRF check, which reads form bodies itself.
+            .wrap(actix_web::middleware::from_fn(security::deadline::bound))
             .wrap(security::session::middleware(
                 &session_settings,
                 session_key.clone(),

@@ -113,12 +113,16 @@ pub fn connect(settings: &DatabaseSettings) -> Result<Pool, String> {
         busy_timeout_ms: settings.busy_timeout_ms,
         synchronous: settings.sqlite_synchronous.clone(),
     };
-    R2d2Pool::builder()
+    // Requests wait for a connection only briefly (503 while the database is away); start-up
+    // waits up to `connect_timeout_secs` for the first one.
+    let pool = R2d2Pool::builder()
         .max_size(settings.pool_size)
         .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(settings.connect_timeout_secs))
-        .build(manager)
-        .map_err(|e| format!("cannot connect to the database: {e}"))
+        .connection_timeout(Duration::from_millis(settings.checkout_timeout_ms))
+        .build_unchecked(manager);
+    pool.get_timeout(Duration::from_secs(settings.connect_timeout_secs))
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    Ok(pool)
 }
 
 /// Applies every pending migration of the connection's backend.

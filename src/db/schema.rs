@@ -12,6 +12,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        session_generation -> Integer,
     }
 }
 
@@ -229,6 +230,7 @@ diesel::table! {
         key -> Text,
         window_start -> Timestamp,
         count -> Integer,
+        blocked_until -> Nullable<Timestamp>,
     }
 }
 

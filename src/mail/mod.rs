@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod message;
 pub mod outbox;
 pub mod pages;
+pub mod redact;
 pub mod service;
 pub mod transport;
 pub mod worker;

@@ -2,6 +2,8 @@
 
 pub mod metrics;
 
+use std::time::Duration;
+
 use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 
@@ -28,9 +30,24 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok\n")
 }
 
-/// The database answers and its schema is at this binary's newest migration.
+/// Longest `/readyz` waits for the database: a load balancer asks often and must hear at once.
+const READY_WITHIN: Duration = Duration::from_millis(500);
+
+/// The database answers and its schema is at this binary's newest migration; 503 within about
+/// half a second otherwise.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let ready = db::run(&state.pool, |conn| Ok(db::is_migrated(conn))).await;
+    let pool = state.pool.clone();
+    let checkout = Duration::from_millis(state.settings.database.checkout_timeout_ms);
+    let wait = checkout.min(READY_WITHIN);
+    let check = web::block(move || {
+        let mut conn = pool.get_timeout(wait).map_err(|e| e.to_string())?;
+        Ok::<_, String>(db::is_migrated(&mut conn))
+    });
+    let ready = match tokio::time::timeout(wait * 2, check).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("no answer in time".to_string()),
+    };
     match ready {
         Ok(true) => HttpResponse::Ok()
             .content_type("text/plain")
