@@ -27,4 +27,5 @@ mod limits;
 mod permissions;
 mod permissions_table;
 mod signin;
+mod signout;
 mod users;
