@@ -10,13 +10,13 @@ use serde_json::json;
 
 use crate::browser::{emailed_link, scoped_account, Browser};
 use crate::permissions_table::{Call, Fixture, Row, CALLERS, FILLS, ROWS};
-use seminars::web::routes::{Access, Face};
 use crate::support::{spawn_with, Backend, TestApp};
 use seminars::access::domain::{FocalScope, Role};
 use seminars::accounts::users::{self, Invitation};
 use seminars::audit::Actor;
 use seminars::db;
 use seminars::links::{self, Purpose};
+use seminars::web::routes::{Access, Face};
 
 /// Every route the app mounts (API and pages), as ("GET", "/path/{param}") with who may call it
 /// and how it answers: from the app itself, so a route cannot be mounted without a row.
@@ -451,7 +451,10 @@ async fn check_call(
     if is_unsafe(call.method) {
         let (status, _, _) = send(app, caller, call, path, false).await;
         if status != row.no_csrf {
-            wrong.push(format!("{who} without the CSRF token: {status}, table says {}", row.no_csrf));
+            wrong.push(format!(
+                "{who} without the CSRF token: {status}, table says {}",
+                row.no_csrf
+            ));
         }
     }
     let (status, location, body) = send(app, caller, call, path, true).await;
@@ -465,7 +468,9 @@ async fn check_call(
         if let Some((text, sees)) = row.sees {
             match (sees.as_bytes()[i], body.contains(text)) {
                 (b'y', false) => wrong.push(format!("{who}: the answer lacks {text:?}")),
-                (b'n', true) => wrong.push(format!("{who}: the answer shows {text:?}, out of scope")),
+                (b'n', true) => {
+                    wrong.push(format!("{who}: the answer shows {text:?}, out of scope"))
+                }
                 _ => {}
             }
         }
