@@ -47,7 +47,7 @@ pub struct DatabaseSettings {
     pub url: String,
     pub pool_size: u32,
     pub connect_timeout_secs: u64,
-    /// Longest a request waits for a pooled connection before answering 503.
+    /// Longest a request waits for a pooled connection while none can be opened (503 after).
     pub checkout_timeout_ms: u64,
     pub busy_timeout_ms: u64,
     pub sqlite_synchronous: String,

@@ -164,13 +164,33 @@ where
 {
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        let mut conn = checkout(&pool)?;
         work(&mut conn)
     })
     .await
     .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+}
+
+/// Longest a request keeps its place while every connection is busy with other requests.
+pub const BUSY_WAIT: Duration = Duration::from_secs(30);
+
+/// Borrows a connection. While the pool cannot open one (the database is away) the wait ends
+/// after `database.checkout_timeout_ms` with 503; while every connection is busy serving other
+/// requests (a rush of registrations) the request keeps waiting, up to `BUSY_WAIT`.
+pub fn checkout(pool: &Pool) -> Result<diesel::r2d2::PooledConnection<Manager>, AppError> {
+    let started = std::time::Instant::now();
+    loop {
+        match pool.get() {
+            Ok(conn) => return Ok(conn),
+            Err(e) => {
+                let state = pool.state();
+                let busy = state.connections >= pool.max_size() && state.idle_connections == 0;
+                if !busy || started.elapsed() >= BUSY_WAIT {
+                    return Err(AppError::Unavailable(e.to_string()));
+                }
+            }
+        }
+    }
 }
 
 /// Runs `work` in one write transaction, retried on lock, serialization and deadlock errors.

@@ -19,7 +19,7 @@ on_both_backends!(
 
 on_both_backends_with!(bounded_waits;
     a_body_that_stalls_is_answered_408_within_the_body_timeout,
-    readiness_and_requests_answer_503_quickly_when_no_connection_is_free,
+    readiness_answers_503_at_once_while_requests_wait_their_turn_for_a_busy_pool,
 );
 
 /// A one-second body deadline and a pool of two connections with a one-second checkout.
@@ -77,7 +77,9 @@ async fn a_body_that_stalls_is_answered_408_within_the_body_timeout(app: TestApp
     assert_eq!(ready.status(), 200, "the server carries on");
 }
 
-async fn readiness_and_requests_answer_503_quickly_when_no_connection_is_free(app: TestApp) {
+async fn readiness_answers_503_at_once_while_requests_wait_their_turn_for_a_busy_pool(
+    app: TestApp,
+) {
     let pool = app.pool.clone();
     let held = tokio::task::spawn_blocking(move || {
         (0..2).map(|_| pool.get().unwrap()).collect::<Vec<_>>()
@@ -93,19 +95,23 @@ async fn readiness_and_requests_answer_503_quickly_when_no_connection_is_free(ap
         started.elapsed()
     );
     let started = Instant::now();
-    let listed = app.get("/api/v1/meetings").await;
-    assert_eq!(listed.status(), 503);
-    assert!(
-        started.elapsed() < Duration::from_millis(2500),
-        "{:?}",
-        started.elapsed()
-    );
+    let waiting = tokio::spawn({
+        let (client, url) = (app.client.clone(), app.url("/api/v1/meetings"));
+        async move { client.get(url).send().await.unwrap().status().as_u16() }
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     drop(held);
+    assert_eq!(
+        waiting.await.unwrap(),
+        200,
+        "a request kept its place past the checkout timeout while the database was busy, not away"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(1500));
     assert_eq!(app.get("/readyz").await.status(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn readiness_answers_503_within_half_a_second_once_the_database_is_gone_on_postgres() {
+async fn readiness_and_requests_answer_503_quickly_once_the_database_is_gone_on_postgres() {
     let Some(app) = spawn_with(Backend::Postgres, |_| {}).await else {
         return;
     };
@@ -124,6 +130,14 @@ async fn readiness_answers_503_within_half_a_second_once_the_database_is_gone_on
     assert!(
         started.elapsed() < Duration::from_millis(1200),
         "{:?}",
+        started.elapsed()
+    );
+    let started = Instant::now();
+    let listed = app.get("/api/v1/meetings").await;
+    assert_eq!(listed.status(), 503);
+    assert!(
+        started.elapsed() < Duration::from_millis(3500),
+        "checkout_timeout_ms is 2000: {:?}",
         started.elapsed()
     );
 }
