@@ -31,6 +31,8 @@ pub struct Application {
 /// Connects to the database, applies migrations, binds the listener and builds the server.
 pub fn build(settings: Settings) -> Result<Application, String> {
     crate::web::check()?;
+    let proxies = security::proxies::TrustedProxies::parse(&settings.server.trusted_proxies)
+        .map_err(|m| format!("bad setting server.trusted_proxies: {m}"))?;
     let pool = db::connect(&settings.database)?;
     let mut conn = pool
         .get()
@@ -43,8 +45,6 @@ pub fn build(settings: Settings) -> Result<Application, String> {
     let listener = TcpListener::bind(&settings.server.listen)
         .map_err(|e| format!("cannot listen on {}: {e}", settings.server.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let proxies = security::proxies::TrustedProxies::parse(&settings.server.trusted_proxies)
-        .map_err(|m| format!("bad setting server.trusted_proxies: {m}"))?;
     let state = web::Data::new(AppState {
         pool: pool.clone(),
         decoy_hash: security::secrets::decoy_hash(&settings.auth),
