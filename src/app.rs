@@ -31,6 +31,8 @@ pub struct Application {
 /// Connects to the database, applies migrations, binds the listener and builds the server.
 pub fn build(settings: Settings) -> Result<Application, String> {
     crate::web::check()?;
+    let proxies = security::proxies::TrustedProxies::parse(&settings.server.trusted_proxies)
+        .map_err(|m| format!("bad setting server.trusted_proxies: {m}"))?;
     let pool = db::connect(&settings.database)?;
     let mut conn = pool
         .get()
@@ -49,6 +51,7 @@ pub fn build(settings: Settings) -> Result<Application, String> {
         metrics: Arc::new(Metrics::new().map_err(|e| e.to_string())?),
         settings: Arc::new(settings.clone()),
         reactors: reactors(),
+        proxies: Arc::new(proxies),
     });
     let (listed, doc) = routes();
     let document = web::Data::new(openapi::document(doc)?);
@@ -68,6 +71,8 @@ pub fn build(settings: Settings) -> Result<Application, String> {
             .wrap(actix_web::middleware::from_fn(
                 crate::edge::refuse_control_characters,
             ))
+            // Outside the CSRF check, which reads form bodies itself.
+            .wrap(actix_web::middleware::from_fn(security::deadline::bound))
             .wrap(security::session::middleware(
                 &session_settings,
                 session_key.clone(),

@@ -33,6 +33,10 @@ pub struct ServerSettings {
     pub json_limit_bytes: usize,
     pub default_timezone: String,
     pub shutdown_timeout_secs: u64,
+    /// Load balancers (addresses or networks) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<String>,
+    /// Seconds a JSON or form body may take to arrive in full; slower answers 408.
+    pub body_timeout_secs: u64,
 }
 
 /// Database connection settings.
@@ -42,6 +46,8 @@ pub struct DatabaseSettings {
     pub url: String,
     pub pool_size: u32,
     pub connect_timeout_secs: u64,
+    /// Longest a request waits for a pooled connection while none can be opened (503 after).
+    pub checkout_timeout_ms: u64,
     pub busy_timeout_ms: u64,
     pub sqlite_synchronous: String,
 }
@@ -121,10 +127,16 @@ pub struct DocumentSettings {
 #[serde(deny_unknown_fields)]
 pub struct LimitSettings {
     pub enabled: bool,
+    /// Sign-in attempts at one account from one address before each further one waits.
     pub sign_in_per_account: u32,
+    /// The first such wait, doubling with each further attempt...
+    pub sign_in_delay_secs: u64,
+    /// ...up to this.
+    pub sign_in_max_delay_secs: u64,
     pub sign_in_per_address: u32,
     pub window_secs: u64,
     pub public_per_address_per_minute: u32,
+    pub registration_per_address_per_minute: u32,
 }
 
 /// Room bookings.
@@ -222,7 +234,9 @@ impl Settings {
             Environment::with_prefix("SEMINARS")
                 .prefix_separator("__")
                 .separator("__")
-                .try_parsing(true),
+                .try_parsing(true)
+                .list_separator(",")
+                .with_list_parse_key("server.trusted_proxies"),
         );
         let settings: Settings = builder
             .build()
@@ -272,9 +286,18 @@ impl Settings {
                     format!("unknown IANA time zone {:?}", self.server.default_timezone),
                 )
             })?;
+        if self.server.body_timeout_secs == 0 {
+            return Err(bad("server.body_timeout_secs", "must be at least 1".into()));
+        }
         self.database
             .backend()
             .map_err(|m| bad("database.url", m))?;
+        if self.database.checkout_timeout_ms == 0 {
+            return Err(bad(
+                "database.checkout_timeout_ms",
+                "must be at least 1".into(),
+            ));
+        }
         if self.database.pool_size == 0 {
             return Err(bad("database.pool_size", "must be at least 1".into()));
         }

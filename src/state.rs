@@ -7,6 +7,7 @@ use crate::config::Settings;
 use crate::db;
 use crate::effects::{Ctx, Reactor};
 use crate::ops::metrics::Metrics;
+use crate::security::proxies::TrustedProxies;
 
 /// The shared state of the running service.
 pub struct AppState {
@@ -17,6 +18,8 @@ pub struct AppState {
     pub decoy_hash: String,
     /// What reacts to the events a use case announces (see `effects`).
     pub reactors: Arc<Vec<Reactor>>,
+    /// The load balancers whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
+    pub proxies: Arc<TrustedProxies>,
 }
 
 impl AppState {

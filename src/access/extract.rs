@@ -79,8 +79,9 @@ async fn resolve(req: HttpRequest) -> Result<Option<User>, AppError> {
     Ok(user)
 }
 
-/// The account a live session cookie names; an expired session, a deactivated account or a
-/// changed password ends the session and leaves the caller anonymous.
+/// The account a live session cookie names; an expired session, a deactivated account, or an
+/// account whose sessions were ended since (sign-out, password or role change, "sign out
+/// everywhere") ends the session and leaves the caller anonymous.
 async fn from_session(req: &HttpRequest, state: &AppState) -> Result<Option<User>, AppError> {
     let session = req.get_session();
     let Some(claim) = crate::security::session::claim(&session) else {
@@ -97,10 +98,7 @@ async fn from_session(req: &HttpRequest, state: &AppState) -> Result<Option<User
     })
     .await?;
     match found {
-        Some(row)
-            if crate::security::session::fingerprint(row.password_hash.as_deref())
-                == claim.fingerprint =>
-        {
+        Some(row) if crate::security::session::is_current(&claim, row.session_generation) => {
             crate::security::session::touch(&session, &claim, now);
             Ok(Some(User::from(row)))
         }

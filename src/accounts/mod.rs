@@ -71,6 +71,7 @@ fn mount(r: &mut Routes) {
     );
     api!(r, Access::Admin, users_api::create);
     api!(r, Access::Admin, users_api::list);
+    api!(r, Access::Admin, users_api::sign_out_everywhere);
     r.page(
         Method::GET,
         "/admin/users",
@@ -82,5 +83,11 @@ fn mount(r: &mut Routes) {
         "/admin/users",
         Access::Admin,
         users_pages::invite,
+    );
+    r.page(
+        Method::POST,
+        "/admin/users/{id}/sign-out-everywhere",
+        Access::Admin,
+        users_pages::sign_out_everywhere,
     );
 }

@@ -29,9 +29,16 @@ pub struct SignInForm {
     pub csrf_token: String,
 }
 
-/// Where to go after signing in: a path on this site, never another site.
+/// Where to go after signing in: a path on this site, never another site; anything else goes
+/// to the dashboard. Browsers drop a TAB or newline inside a `Location` (`/\t/evil.example`
+/// becomes `//evil.example`) and read `\` as `/`, so only visible ASCII is accepted, and the
+/// character after the first `/` must not start another slash.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let mut chars = next.chars();
+    let on_this_site = chars.next() == Some('/')
+        && chars.next().is_some_and(|c| c != '/' && c != '\\')
+        && next.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    if on_this_site {
         next
     } else {
         "/staff"
@@ -91,7 +98,7 @@ pub async fn sign_in(
             session::start(
                 &req.get_session(),
                 &row.id,
-                row.password_hash.as_deref(),
+                row.session_generation,
                 Utc::now(),
             );
             Ok(see_other(safe_next(&form.next)))
@@ -112,7 +119,8 @@ pub async fn sign_in(
     }
 }
 
-/// Ends the browser session.
+/// Signs out: ends this browser session and every other session of the account, on every
+/// instance, so that a copied cookie stops working too.
 pub async fn sign_out(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -120,15 +128,7 @@ pub async fn sign_out(
 ) -> Result<HttpResponse, PageError> {
     if let Some(user) = caller.0 {
         db::run(&state.pool, move |conn| {
-            let changes = json!({"session": "ended"});
-            Ok(audit::store::record(
-                conn,
-                &Actor::User(user.id.clone()),
-                "user.signed_out",
-                "user",
-                &user.id,
-                changes,
-            )?)
+            super::service::sign_out(conn, &user.id)
         })
         .await?;
     }

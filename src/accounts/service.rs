@@ -49,6 +49,7 @@ impl From<store::UserRow> for User {
 pub const MIN_PASSWORD_CHARS: usize = super::passwords::MIN_CHARS;
 
 /// Adds an account, or updates the name, roles and password of an existing one with that email.
+/// A new role or password ends the account's browser sessions; a new password also its API tokens.
 pub fn add_user(
     conn: &mut Conn,
     settings: &AuthSettings,
@@ -92,16 +93,30 @@ pub fn add_user(
             active: true,
             created_at: existing.as_ref().map(|r| r.created_at).unwrap_or(now),
             updated_at: now,
+            session_generation: existing.as_ref().map_or(0, |r| r.session_generation),
         };
-        let action = if existing.is_some() {
-            store::update_account(conn, &row)?;
-            "user.updated"
-        } else {
-            store::insert(conn, &row)?;
-            "user.created"
+        let (action, tokens) = match &existing {
+            Some(old) => {
+                let new_password = password_hash.is_some();
+                let ends_sessions = new_password || old.roles != row.roles;
+                store::update_account(conn, &row, ends_sessions)?;
+                let tokens = if new_password {
+                    store::delete_tokens_of(conn, &row.id)?
+                } else {
+                    0
+                };
+                ("user.updated", tokens)
+            }
+            None => {
+                store::insert(conn, &row)?;
+                ("user.created", 0)
+            }
         };
-        let changes = json!({"email": row.email, "name": row.name, "roles": row.roles,
+        let mut changes = json!({"email": row.email, "name": row.name, "roles": row.roles,
             "focal_point_country": row.focal_point_country, "focal_point_entity": row.focal_point_entity});
+        if tokens > 0 {
+            changes["api_tokens_revoked"] = json!(tokens);
+        }
         audit::store::record(conn, actor, action, "user", &row.id, changes)?;
         Ok(User::from(row))
     })
@@ -132,6 +147,42 @@ pub fn scope_columns(
         }
         Some(FocalScope::Entity(name)) => (None, Some(name)),
         None => (None, None),
+    })
+}
+
+/// Signs an account out: ends every browser session of it, on every instance (a per-account
+/// generation, so a copied cookie stops working too).
+pub fn sign_out(conn: &mut Conn, user_id: &str) -> Result<(), AppError> {
+    db::write(conn, |conn| {
+        store::end_sessions(conn, user_id)?;
+        let changes = json!({"session": "ended"});
+        let actor = Actor::User(user_id.to_string());
+        audit::store::record(conn, &actor, "user.signed_out", "user", user_id, changes)?;
+        Ok(())
+    })
+}
+
+/// An admin's "sign out everywhere": ends every browser session and revokes every API token of
+/// an account; the account itself stays as it is.
+pub fn sign_out_everywhere(
+    conn: &mut Conn,
+    actor: &Actor,
+    user_id: &str,
+) -> Result<super::users::Listed, AppError> {
+    db::write(conn, |conn| {
+        let row = store::find(conn, user_id)?.ok_or(AppError::NotFound)?;
+        store::end_sessions(conn, &row.id)?;
+        let tokens = store::delete_tokens_of(conn, &row.id)?;
+        let changes = json!({"sessions": "ended", "api_tokens_revoked": tokens});
+        audit::store::record(
+            conn,
+            actor,
+            "user.signed_out_everywhere",
+            "user",
+            &row.id,
+            changes,
+        )?;
+        Ok(super::users::Listed::of(row))
     })
 }
 

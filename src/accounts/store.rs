@@ -20,6 +20,8 @@ pub struct UserRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Browser sessions carry the value they started with; raising it ends them all.
+    pub session_generation: i32,
 }
 
 /// An API token as stored (the token itself is never stored).
@@ -56,15 +58,25 @@ pub fn insert(conn: &mut Conn, row: &UserRow) -> QueryResult<usize> {
     diesel::insert_into(users::table).values(row).execute(conn)
 }
 
-/// Replaces name, roles and password of an existing account.
-pub fn update_account(conn: &mut Conn, row: &UserRow) -> QueryResult<usize> {
+/// Replaces name, roles and password of an existing account; `end_sessions` also ends every
+/// browser session of it (a new role or password must not ride on an old session).
+pub fn update_account(conn: &mut Conn, row: &UserRow, end_sessions: bool) -> QueryResult<usize> {
     diesel::update(users::table.find(&row.id))
         .set((
             users::name.eq(&row.name),
             users::roles.eq(&row.roles),
             users::password_hash.eq(&row.password_hash),
             users::updated_at.eq(row.updated_at),
+            users::session_generation.eq(users::session_generation + i32::from(end_sessions)),
         ))
+        .execute(conn)
+}
+
+/// Ends every browser session of an account, on every instance: the sessions carry the old
+/// generation, which no longer matches.
+pub fn end_sessions(conn: &mut Conn, id: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(users::session_generation.eq(users::session_generation + 1))
         .execute(conn)
 }
 
@@ -123,7 +135,7 @@ pub fn set_scope(
         .execute(conn)
 }
 
-/// Replaces an account's password hash.
+/// Replaces an account's password hash and ends every browser session of the account.
 pub fn set_password(
     conn: &mut Conn,
     id: &str,
@@ -131,11 +143,15 @@ pub fn set_password(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
-        .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .set((
+            users::password_hash.eq(hash),
+            users::updated_at.eq(now),
+            users::session_generation.eq(users::session_generation + 1),
+        ))
         .execute(conn)
 }
 
-/// Removes every API token of an account (after a password reset).
+/// Removes every API token of an account (after a password change or "sign out everywhere").
 pub fn delete_tokens_of(conn: &mut Conn, user_id: &str) -> QueryResult<usize> {
     diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(user_id))).execute(conn)
 }

@@ -89,6 +89,7 @@ pub fn invite(
             active: true,
             created_at: db::micros(now),
             updated_at: db::micros(now),
+            session_generation: 0,
         };
         store::insert(conn, &row)?;
         let token = links::store::issue(conn, Purpose::AccountSetup, &row.id, Some(ttl), now)?;
@@ -163,7 +164,7 @@ pub fn holder_of(conn: &mut Conn, purpose: Purpose, token: &str) -> Result<Optio
 
 /// Sets the password of the account a live link opens, and uses the link up. Every other set-up
 /// and reset link of the account is revoked, and so are its API tokens; its browser sessions end
-/// because they are bound to the old password.
+/// (the store raises the account's session generation with the password).
 pub fn set_password(
     conn: &mut Conn,
     settings: &Settings,
@@ -204,14 +205,7 @@ pub fn set_password(
 /// A page of accounts, by email.
 pub fn list(conn: &mut Conn, limit: i64, offset: i64) -> Result<(Vec<Listed>, i64), AppError> {
     let (rows, total) = store::list(conn, limit, offset)?;
-    let items = rows
-        .into_iter()
-        .map(|row| Listed {
-            has_password: row.password_hash.is_some(),
-            active: row.active,
-            user: User::from(row),
-        })
-        .collect();
+    let items = rows.into_iter().map(Listed::of).collect();
     Ok((items, total))
 }
 
@@ -221,4 +215,15 @@ pub struct Listed {
     pub user: User,
     pub has_password: bool,
     pub active: bool,
+}
+
+impl Listed {
+    /// The listed view of a stored account.
+    pub fn of(row: store::UserRow) -> Listed {
+        Listed {
+            has_password: row.password_hash.is_some(),
+            active: row.active,
+            user: User::from(row),
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! JSON handlers for accounts: admins invite users and list them.
+//! JSON handlers for accounts: admins invite users, list them, and sign them out everywhere.
 
 use std::collections::BTreeSet;
 
@@ -135,4 +135,27 @@ pub async fn list(
         .map(|l| UserView::of(&l.user, l.has_password, l.active))
         .collect();
     Ok(HttpResponse::Ok().json(ListOf { items, total }))
+}
+
+/// Ends every browser session of an account, on every instance, and revokes its API tokens
+/// (a lost laptop, a leaked token). The account keeps its password and roles.
+#[utoipa::path(post, path = "/api/v1/users/{id}/sign-out-everywhere", tag = "accounts",
+    params(("id" = String, Path)),
+    responses((status = 200, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+pub async fn sign_out_everywhere(
+    state: web::Data<AppState>,
+    Admin(admin): Admin,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let actor = Actor::User(admin.id);
+    let listed = db::run(&state.pool, move |conn| {
+        super::service::sign_out_everywhere(conn, &actor, &id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(UserView::of(
+        &listed.user,
+        listed.has_password,
+        listed.active,
+    )))
 }

@@ -1,4 +1,4 @@
-//! The admin page of accounts: the list, and the form that invites a user.
+//! The admin page of accounts: the list, the form that invites a user, and "sign out everywhere".
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -22,6 +22,7 @@ use crate::web::PageError;
 /// The page of the accounts list.
 pub struct ListQuery {
     invited: Option<String>,
+    signed_out: Option<String>,
 }
 
 async fn page(
@@ -68,7 +69,7 @@ pub async fn users_page(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
-    let form = json!({"invited": query.invited, "email": "", "name": "", "roles": [], "scope_kind": "", "scope_value": ""});
+    let form = json!({"invited": query.invited, "signed_out": query.signed_out, "email": "", "name": "", "roles": [], "scope_kind": "", "scope_value": ""});
     page(
         &state,
         &req,
@@ -154,4 +155,20 @@ pub async fn invite(
     let mut response = page(&state, &req, 0, echo, errors).await?;
     *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)
+}
+
+/// Signs an account out everywhere from its button on the list, and says so above it.
+pub async fn sign_out_everywhere(
+    state: web::Data<AppState>,
+    Admin(admin): Admin,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let actor = Actor::User(admin.id);
+    let listed = db::run(&state.pool, move |conn| {
+        super::service::sign_out_everywhere(conn, &actor, &id)
+    })
+    .await?;
+    let email: String =
+        url::form_urlencoded::byte_serialize(listed.user.email.as_bytes()).collect();
+    Ok(see_other(&format!("/admin/users?signed_out={email}")))
 }

@@ -90,12 +90,16 @@ pub fn connect(settings: &DatabaseSettings) -> Result<Pool, String> {
         busy_timeout_ms: settings.busy_timeout_ms,
         synchronous: settings.sqlite_synchronous.clone(),
     };
-    R2d2Pool::builder()
+    // Requests wait for a connection only briefly (503 while the database is away); start-up
+    // waits up to `connect_timeout_secs` for the first one.
+    let pool = R2d2Pool::builder()
         .max_size(settings.pool_size)
         .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(settings.connect_timeout_secs))
-        .build(manager)
-        .map_err(|e| format!("cannot connect to the database: {e}"))
+        .connection_timeout(Duration::from_millis(settings.checkout_timeout_ms))
+        .build_unchecked(manager);
+    pool.get_timeout(Duration::from_secs(settings.connect_timeout_secs))
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    Ok(pool)
 }
 
 /// Applies every pending migration of the connection's backend.
@@ -137,13 +141,33 @@ where
 {
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        let mut conn = checkout(&pool)?;
         work(&mut conn)
     })
     .await
     .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+}
+
+/// Longest a request keeps its place while every connection is busy with other requests.
+pub const BUSY_WAIT: Duration = Duration::from_secs(30);
+
+/// Borrows a connection. While the pool cannot open one (the database is away) the wait ends
+/// after `database.checkout_timeout_ms` with 503; while every connection is busy serving other
+/// requests (a rush of registrations) the request keeps waiting, up to `BUSY_WAIT`.
+pub fn checkout(pool: &Pool) -> Result<diesel::r2d2::PooledConnection<Manager>, AppError> {
+    let started = std::time::Instant::now();
+    loop {
+        match pool.get() {
+            Ok(conn) => return Ok(conn),
+            Err(e) => {
+                let state = pool.state();
+                let busy = state.connections >= pool.max_size() && state.idle_connections == 0;
+                if !busy || started.elapsed() >= BUSY_WAIT {
+                    return Err(AppError::Unavailable(e.to_string()));
+                }
+            }
+        }
+    }
 }
 
 /// Runs `work` in one write transaction, retried on lock, serialization and deadlock errors.

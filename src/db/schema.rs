@@ -12,6 +12,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        session_generation -> Integer,
     }
 }
 
@@ -231,6 +232,7 @@ diesel::table! {
         key -> Text,
         window_start -> Timestamp,
         count -> Integer,
+        blocked_until -> Nullable<Timestamp>,
     }
 }
 

@@ -15,6 +15,7 @@ use diesel::prelude::*;
 use rand::Rng;
 
 use super::outbox::{OutboxRow, Status};
+use super::redact;
 use crate::db::schema::outbox;
 use crate::db::{self, Conn};
 use crate::error::AppError;
@@ -95,20 +96,31 @@ pub fn give_up_abandoned(
 }
 
 /// Marks a claimed message sent; false if the claim was lost (its lease ran out and another took it).
+/// The same UPDATE blanks the secret links in the stored bodies: the recipient has them now, and
+/// the outbox keeps only what staff need (subject, recipient, wording).
 pub fn mark_sent(
     conn: &mut Conn,
-    id: &str,
+    row: &OutboxRow,
     claimant: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let now = db::micros(now);
+    let text = redact::without_secret_links(&row.text_body);
+    let html = redact::without_secret_links(&row.html_body);
+    let calendar = row
+        .calendar
+        .as_deref()
+        .map(redact::calendar_without_secret_links);
     let changed = db::write(conn, |conn| {
-        Ok(diesel::update(mine(id, claimant))
+        Ok(diesel::update(mine(&row.id, claimant))
             .set((
                 outbox::status.eq(Status::Sent.as_str()),
                 outbox::sent_at.eq(now),
                 outbox::lease_until.eq(None::<NaiveDateTime>),
                 outbox::last_error.eq(None::<String>),
+                outbox::text_body.eq(&text),
+                outbox::html_body.eq(&html),
+                outbox::calendar.eq(&calendar),
             ))
             .execute(conn)?)
     })?;

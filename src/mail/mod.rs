@@ -5,6 +5,7 @@ pub mod delivery;
 pub mod message;
 pub mod notice;
 pub mod pages;
+pub mod redact;
 pub mod service;
 pub mod store;
 pub mod transport;

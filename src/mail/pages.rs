@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::api::status_filter;
 use super::service;
 use super::store::OutboxRow;
-use crate::access::Staff;
+use crate::access::Organiser;
 use crate::db;
 use crate::input::Paging;
 use crate::state::AppState;
@@ -72,7 +72,7 @@ fn page_link(status: &str, limit: i64, offset: i64) -> String {
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _staff: Staff,
+    _organiser: Organiser,
     query: web::Query<OutboxPageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();

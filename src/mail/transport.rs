@@ -97,7 +97,7 @@ fn smtp(mail: &MailSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, Strin
 
 /// The file of a Message-ID (`<local@host>` → `local@host.eml`): only letters, digits, `-`, `.`
 /// and `@` reach the file system, and never a leading dot, whatever the id holds.
-fn file_name(message_id: &str) -> String {
+pub fn file_name(message_id: &str) -> String {
     let safe: String = message_id
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '@'))

@@ -264,12 +264,12 @@ impl Worker {
                 permanent: true,
             }),
         };
-        let (id, claimant) = (row.id.clone(), claimant.to_string());
+        let claimant = claimant.to_string();
         match result {
             Ok(()) => {
-                let sent_at = at();
+                let (sent, sent_at) = (row.clone(), at());
                 let kept = db::run(&self.pool, move |conn| {
-                    delivery::mark_sent(conn, &id, &claimant, sent_at)
+                    delivery::mark_sent(conn, &sent, &claimant, sent_at)
                 })
                 .await?;
                 if !kept {

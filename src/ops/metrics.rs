@@ -118,3 +118,72 @@ where
     }
     .instrument(span)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use actix_web::{test, web, App, HttpResponse};
+
+    use super::*;
+
+    /// A log sink the test can read back.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+        type Writer = Captured;
+
+        fn make_writer(&'a self) -> Captured {
+            self.clone()
+        }
+    }
+
+    #[actix_web::test]
+    async fn the_request_log_and_metrics_name_the_route_pattern_never_a_secret_token() {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(captured.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let metrics = Arc::new(Metrics::new().unwrap());
+        let observed = metrics.clone();
+        let app = test::init_service(
+            App::new()
+                .wrap_fn(move |req, srv| observe(observed.clone(), req, srv))
+                .route(
+                    "/api/v1/registrations/{token}",
+                    web::get().to(HttpResponse::Ok),
+                ),
+        )
+        .await;
+        let token = "5e".repeat(32);
+        for path in [
+            format!("/api/v1/registrations/{token}"),
+            format!("/no/such/route/{token}"),
+        ] {
+            let req = test::TestRequest::get().uri(&path).to_request();
+            test::call_service(&app, req).await;
+        }
+        let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            logs.contains("http.route=/api/v1/registrations/{token}"),
+            "{logs}"
+        );
+        assert!(logs.contains("http.route=unmatched"), "{logs}");
+        assert!(!logs.contains(&token), "{logs}");
+        assert!(!metrics.render().contains(&token));
+    }
+}

@@ -9,7 +9,6 @@ use actix_web::{web, HttpResponse};
 
 use crate::capability::Capability;
 use crate::db;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::routes::{Access, Routes};
 
@@ -31,21 +30,24 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok\n")
 }
 
-/// Longest wait of `/readyz` for a connection: a load balancer's probe needs its answer within
-/// its own timeout, while requests may wait the pool's longer `database.connect_timeout_secs`.
-const READY_CHECKOUT: Duration = Duration::from_secs(2);
+/// Longest `/readyz` waits for the database: a load balancer asks often and must hear at once.
+const READY_WITHIN: Duration = Duration::from_millis(500);
 
-/// The database answers and its schema is at this binary's newest migration.
+/// The database answers and its schema is at this binary's newest migration; 503 within about
+/// half a second otherwise.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
-    let ready = web::block(move || {
-        let mut conn = pool
-            .get_timeout(READY_CHECKOUT)
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
-        Ok::<_, AppError>(db::is_migrated(&mut conn))
-    })
-    .await
-    .unwrap_or_else(|e| Err(AppError::Internal(e.to_string())));
+    let checkout = Duration::from_millis(state.settings.database.checkout_timeout_ms);
+    let wait = checkout.min(READY_WITHIN);
+    let check = web::block(move || {
+        let mut conn = pool.get_timeout(wait).map_err(|e| e.to_string())?;
+        Ok::<_, String>(db::is_migrated(&mut conn))
+    });
+    let ready = match tokio::time::timeout(wait * 2, check).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("no answer in time".to_string()),
+    };
     match ready {
         Ok(true) => HttpResponse::Ok()
             .content_type("text/plain")

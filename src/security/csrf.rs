@@ -96,7 +96,8 @@ pub async fn check(
             .await
             .map(ServiceResponse::map_into_left_body);
     }
-    tracing::info!(path = %req.path(), "request refused: missing or wrong CSRF token");
+    // No path: a path may carry a secret token, and the route is not matched yet here.
+    tracing::info!(http.method = %req.method(), "request refused: missing or wrong CSRF token");
     let error: actix_web::Error = if req.path().starts_with("/api/") {
         AppError::Forbidden.into()
     } else {

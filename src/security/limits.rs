@@ -4,6 +4,11 @@
 //! one while the count is below the limit, and a hit at the limit answers 429 with the seconds
 //! left in the window. The increment is one conditional UPDATE (`count < limit`), which both
 //! backends apply atomically, so concurrent requests can never pass more than `limit` hits.
+//!
+//! Sign-in is not locked that way, or anyone could lock anyone out: attempts are counted per
+//! account and client address together, and past a few free ones each further attempt from that
+//! address at that account waits longer (`Backoff`), while the right password from elsewhere is
+//! never refused. A per-address limit still stops one client spraying guesses over accounts.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -12,12 +17,20 @@ use crate::config::LimitSettings;
 use crate::db::schema::rate_counters;
 use crate::db::{self, Conn};
 use crate::error::AppError;
+use crate::security::proxies::TrustedProxies;
 use crate::state::AppState;
 
-/// Bucket of sign-in attempts per account (keyed by the normalised email).
-pub const SIGN_IN_ACCOUNT: &str = "sign_in_account";
+/// Bucket of sign-in attempts per account and client address together (see `pair`).
+pub const SIGN_IN_PAIR: &str = "sign_in_pair";
 /// Bucket of sign-in attempts per client address.
 pub const SIGN_IN_ADDRESS: &str = "sign_in_address";
+/// Bucket of public registrations (and focal points' decision links) per client address.
+pub const REGISTRATION: &str = "registration";
+
+/// The key of an account (normalised email) and a client address together.
+pub fn pair(email: &str, address: &str) -> String {
+    format!("{address} {email}")
+}
 
 /// A limit: at most `max` hits per `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,14 +40,6 @@ pub struct Limit {
 }
 
 impl Limit {
-    /// Failed sign-ins allowed per account.
-    pub fn sign_in_account(settings: &LimitSettings) -> Limit {
-        Limit {
-            max: settings.sign_in_per_account,
-            window: Duration::seconds(settings.window_secs as i64),
-        }
-    }
-
     /// Failed sign-ins allowed per client address.
     pub fn sign_in_address(settings: &LimitSettings) -> Limit {
         Limit {
@@ -50,6 +55,62 @@ impl Limit {
             window: Duration::minutes(1),
         }
     }
+
+    /// Registrations per client address per minute: generous, since the delegates at one venue
+    /// often share one address.
+    pub fn registration(settings: &LimitSettings) -> Limit {
+        Limit {
+            max: settings.registration_per_address_per_minute,
+            window: Duration::minutes(1),
+        }
+    }
+
+    /// The limit a public bucket counts against.
+    pub fn of_bucket(settings: &LimitSettings, bucket: &str) -> Limit {
+        match bucket {
+            REGISTRATION => Limit::registration(settings),
+            _ => Limit::public(settings),
+        }
+    }
+}
+
+/// How repeated attempts slow down: `free` attempts within the window pass at once; after each
+/// further one the next must wait `first`, doubling, at most `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub free: u32,
+    pub first: Duration,
+    pub max: Duration,
+    pub window: Duration,
+}
+
+impl Backoff {
+    /// Sign-in attempts per account and address.
+    pub fn sign_in(settings: &LimitSettings) -> Backoff {
+        Backoff {
+            free: settings.sign_in_per_account,
+            first: Duration::seconds(settings.sign_in_delay_secs as i64),
+            max: Duration::seconds(settings.sign_in_max_delay_secs as i64),
+            window: Duration::seconds(settings.window_secs as i64),
+        }
+    }
+
+    /// How long the attempt after the `attempt`th (counting from 1) must wait, if at all.
+    pub fn wait_after(&self, attempt: u32) -> Option<Duration> {
+        if attempt < self.free.max(1) || self.first <= Duration::zero() {
+            return None;
+        }
+        let doublings = (attempt - self.free.max(1)).min(20);
+        let wait = self.first * 2i32.pow(doublings);
+        Some(wait.min(self.max.max(self.first)))
+    }
+}
+
+/// Seconds until `until` (at least 1).
+fn seconds_until(until: NaiveDateTime, now: NaiveDateTime) -> u64 {
+    let left = until - now;
+    let whole = left.num_seconds() + i64::from(left.subsec_nanos() > 0);
+    whole.max(1) as u64
 }
 
 /// Seconds until a window that opened at `start` closes (at least 1).
@@ -98,7 +159,7 @@ pub fn hit(
                     retry_after_secs: limit.window.num_seconds().max(1) as u64,
                 });
             }
-            open_window(conn, bucket, key, now)
+            open_window(conn, bucket, key, now, None)
         });
         match result {
             Err(e) if e.is_unique_violation() && attempt < 3 && !db::in_transaction(conn) => {
@@ -109,6 +170,69 @@ pub fn hit(
     }
 }
 
+/// Counts one attempt of `key` in `bucket` under a backoff: 429 with the seconds left while the
+/// wait set by the previous attempt runs; otherwise the attempt is counted and sets the wait of
+/// the next one. Each attempt is counted before it is checked, with a compare-and-set on the
+/// count, so concurrent attempts cannot slip past the wait. Joins an open transaction.
+pub fn attempt(
+    conn: &mut Conn,
+    bucket: &str,
+    key: &str,
+    backoff: Backoff,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let now = db::micros(now);
+    let opened_after = now - backoff.window;
+    for _ in 0..8 {
+        let result = db::write_or_join(conn, |conn| {
+            let counter: Option<(NaiveDateTime, i32, Option<NaiveDateTime>)> = rate_counters::table
+                .filter(rate_counters::bucket.eq(bucket))
+                .filter(rate_counters::key.eq(key))
+                .select((
+                    rate_counters::window_start,
+                    rate_counters::count,
+                    rate_counters::blocked_until,
+                ))
+                .first(conn)
+                .optional()?;
+            let Some((start, count, blocked)) = counter.filter(|c| c.0 > opened_after) else {
+                let wait = backoff.wait_after(1).map(|w| now + w);
+                open_window(conn, bucket, key, now, wait)?;
+                return Ok(true);
+            };
+            if let Some(until) = blocked.filter(|until| *until > now) {
+                let retry_after_secs = seconds_until(until, now);
+                return Err(AppError::TooManyRequests { retry_after_secs });
+            }
+            let next = count.saturating_add(1);
+            let wait = backoff.wait_after(next.max(1) as u32).map(|w| now + w);
+            let counted = diesel::update(
+                rate_counters::table
+                    .filter(rate_counters::bucket.eq(bucket))
+                    .filter(rate_counters::key.eq(key))
+                    .filter(rate_counters::window_start.eq(start))
+                    .filter(rate_counters::count.eq(count)),
+            )
+            .set((
+                rate_counters::count.eq(next),
+                rate_counters::blocked_until.eq(wait),
+            ))
+            .execute(conn)?;
+            Ok(counted == 1)
+        });
+        match result {
+            Ok(true) => return Ok(()),
+            // Another attempt changed the counter first: look again.
+            Ok(false) => {}
+            Err(e) if e.is_unique_violation() && !db::in_transaction(conn) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Err(AppError::TooManyRequests {
+        retry_after_secs: 1,
+    })
+}
+
 /// Replaces a closed window with a new one holding this first hit; an instance that races us
 /// to the insert makes ours fail as a duplicate, and `hit` then counts against its window.
 fn open_window(
@@ -116,6 +240,7 @@ fn open_window(
     bucket: &str,
     key: &str,
     now: NaiveDateTime,
+    blocked_until: Option<NaiveDateTime>,
 ) -> Result<(), AppError> {
     diesel::delete(
         rate_counters::table
@@ -133,6 +258,7 @@ fn open_window(
             rate_counters::key.eq(key),
             rate_counters::window_start.eq(now),
             rate_counters::count.eq(1),
+            rate_counters::blocked_until.eq(blocked_until),
         ))
         .execute(conn)?;
     Ok(())
@@ -161,8 +287,9 @@ pub fn clear(conn: &mut Conn, bucket: &str, key: &str) -> QueryResult<usize> {
 }
 
 /// The reusable limit for public routes: counts one request of `key` (normally the client
-/// address, see `address`) in `bucket` against `limits.public_per_address_per_minute`, and
-/// answers `AppError::TooManyRequests` (429 with Retry-After) past it. Does nothing when
+/// address, see `address`) in `bucket` against the bucket's limit (`REGISTRATION`:
+/// `limits.registration_per_address_per_minute`; any other: `limits.public_per_address_per_minute`),
+/// and answers `AppError::TooManyRequests` (429 with Retry-After) past it. Does nothing when
 /// `limits.enabled` is false.
 ///
 /// ```ignore
@@ -173,7 +300,7 @@ pub async fn check(state: &AppState, bucket: &str, key: &str) -> Result<(), AppE
     if !settings.enabled {
         return Ok(());
     }
-    let limit = Limit::public(settings);
+    let limit = Limit::of_bucket(settings, bucket);
     let (bucket, key) = (bucket.to_string(), key.to_string());
     db::run(&state.pool, move |conn| {
         hit(conn, &bucket, &key, limit, Utc::now())
@@ -181,12 +308,22 @@ pub async fn check(state: &AppState, bucket: &str, key: &str) -> Result<(), AppE
     .await
 }
 
-/// The client address a limit is keyed by: the peer of the TCP connection. Forwarded headers are
-/// not trusted, since any client can write them.
+/// The client address a limit is keyed by: the peer of the TCP connection, or, when the peer is
+/// one of `server.trusted_proxies`, the client it forwarded for (see `proxies`).
 pub fn address(req: &actix_web::HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let proxies = req
+        .app_data::<actix_web::web::Data<AppState>>()
+        .map(|state| state.proxies.clone())
+        .unwrap_or_else(|| std::sync::Arc::new(TrustedProxies::default()));
+    proxies.client(peer, &forwarded).to_string()
 }
 
 #[cfg(test)]
@@ -205,5 +342,42 @@ mod tests {
             retry_after(start, window, start + Duration::seconds(900)),
             1
         );
+    }
+
+    #[test]
+    fn attempts_pass_freely_then_wait_twice_as_long_each_time_up_to_the_cap() {
+        let backoff = Backoff {
+            free: 5,
+            first: Duration::seconds(2),
+            max: Duration::seconds(60),
+            window: Duration::seconds(900),
+        };
+        let waits: Vec<_> = (1..=11)
+            .map(|n| backoff.wait_after(n).map(|w| w.num_seconds()))
+            .collect();
+        assert_eq!(
+            waits,
+            [
+                None,
+                None,
+                None,
+                None,
+                Some(2),
+                Some(4),
+                Some(8),
+                Some(16),
+                Some(32),
+                Some(60),
+                Some(60)
+            ]
+        );
+        assert_eq!(backoff.wait_after(u32::MAX), Some(Duration::seconds(60)));
+    }
+
+    #[test]
+    fn a_wait_is_rounded_up_to_whole_seconds() {
+        let now = Utc::now().naive_utc();
+        assert_eq!(seconds_until(now + Duration::milliseconds(1500), now), 2);
+        assert_eq!(seconds_until(now, now), 1);
     }
 }

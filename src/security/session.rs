@@ -1,15 +1,16 @@
 //! Browser sessions: the private cookie that carries who signed in, when, and the CSRF token.
 //!
 //! The cookie is encrypted and signed (actix-session's private cookie store), so nothing in it can
-//! be read or forged without the key; the service keeps no session rows, and every instance that
-//! shares `auth.session_key` accepts the same cookies.
+//! be read or forged without the key; every instance that shares `auth.session_key` accepts the
+//! same cookies. A cookie cannot be revoked by itself, so it also carries the account's session
+//! generation at sign-in: raising the generation in the database (sign-out, password or role
+//! change, "sign out everywhere") ends every session of the account, copied cookies included.
 
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::{time, Key, SameSite};
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use crate::config::Settings;
 
@@ -19,7 +20,7 @@ pub const COOKIE: &str = "seminars_session";
 const USER: &str = "uid";
 const SIGNED_IN_AT: &str = "signed_in_at";
 const SEEN_AT: &str = "seen_at";
-const FINGERPRINT: &str = "pw";
+const GENERATION: &str = "gen";
 
 /// The configured cookie key; None when the setting is empty.
 pub fn configured_key(settings: &Settings) -> Result<Option<Key>, String> {
@@ -62,20 +63,15 @@ pub fn middleware(settings: &Settings, key: Key) -> SessionMiddleware<CookieSess
         .build()
 }
 
-/// A short digest of the stored password hash: a session ends when the password changes.
-pub fn fingerprint(password_hash: Option<&str>) -> String {
-    let digest = Sha256::digest(password_hash.unwrap_or("").as_bytes());
-    hex::encode(&digest[..8])
-}
-
-/// Starts a signed-in session for a user (a fresh session, so no earlier state carries over).
-pub fn start(session: &Session, user_id: &str, password_hash: Option<&str>, now: DateTime<Utc>) {
+/// Starts a signed-in session for a user (a fresh session, so no earlier state carries over),
+/// bound to the account's current session generation.
+pub fn start(session: &Session, user_id: &str, generation: i32, now: DateTime<Utc>) {
     session.clear();
     session.renew();
     let _ = session.insert(USER, user_id);
     let _ = session.insert(SIGNED_IN_AT, now.timestamp());
     let _ = session.insert(SEEN_AT, now.timestamp());
-    let _ = session.insert(FINGERPRINT, fingerprint(password_hash));
+    let _ = session.insert(GENERATION, i64::from(generation));
     super::csrf::rotate(session);
 }
 
@@ -85,7 +81,8 @@ pub struct Claim {
     pub user_id: String,
     pub signed_in_at: i64,
     pub seen_at: i64,
-    pub fingerprint: String,
+    /// The account's session generation when the session started.
+    pub generation: i64,
 }
 
 /// The claim of a session, if it names a user.
@@ -94,8 +91,13 @@ pub fn claim(session: &Session) -> Option<Claim> {
         user_id: session.get::<String>(USER).ok()??,
         signed_in_at: session.get::<i64>(SIGNED_IN_AT).ok()??,
         seen_at: session.get::<i64>(SEEN_AT).ok()??,
-        fingerprint: session.get::<String>(FINGERPRINT).ok()??,
+        generation: session.get::<i64>(GENERATION).ok()??,
     })
+}
+
+/// True while the account has not ended its sessions since this one started.
+pub fn is_current(claim: &Claim, account_generation: i32) -> bool {
+    claim.generation == i64::from(account_generation)
 }
 
 /// True while a session is within both its idle and its absolute lifetime.
@@ -129,7 +131,7 @@ mod tests {
             user_id: "u".into(),
             signed_in_at: signed_in,
             seen_at: seen,
-            fingerprint: String::new(),
+            generation: 3,
         }
     }
 
@@ -158,10 +160,9 @@ mod tests {
     }
 
     #[test]
-    fn a_password_change_changes_the_fingerprint() {
-        assert_ne!(
-            fingerprint(Some("$argon2id$a")),
-            fingerprint(Some("$argon2id$b"))
-        );
+    fn a_session_started_before_the_account_ended_its_sessions_is_not_current() {
+        let claim = claim_at(0, 0);
+        assert!(is_current(&claim, 3));
+        assert!(!is_current(&claim, 4));
     }
 }

@@ -32,5 +32,6 @@ mod locks;
 mod permissions;
 mod permissions_table;
 mod signin;
+mod signout;
 mod skips;
 mod users;

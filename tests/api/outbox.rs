@@ -5,14 +5,20 @@ use serde_json::{json, Value};
 
 use crate::on_both_backends;
 use crate::support::mail::{hold, recipient};
+use crate::support::smtp::Received;
 use crate::support::TestApp;
 use seminars::access::Role;
+use seminars::accounts::users::{self, Invitation};
+use seminars::audit::Actor;
 use seminars::db::{self, schema::outbox};
+use seminars::links::{self, Purpose};
+use seminars::mail::outbox::OutboxRow;
 
 on_both_backends!(
     organisers_list_the_outbox_without_bodies_filtered_by_status_and_paged,
     retrying_a_failed_message_queues_it_now_and_keeps_its_attempts,
     the_outbox_page_shows_status_and_errors_with_a_filter_pages_and_an_empty_state,
+    delivered_mail_keeps_no_secret_link_that_works_and_the_recipient_still_has_it,
 );
 
 /// Three invitations, the oldest marked sent and the newest failed with an error.
@@ -245,4 +251,157 @@ async fn the_outbox_page_shows_status_and_errors_with_a_filter_pages_and_an_empt
         .unwrap()
         .starts_with("/sign-in?next="));
     assert_eq!(page(&app, &token, "/outbox?status=lost").await.0, 422);
+}
+
+/// Every run of 64 hex characters in a text: the shape of a secret token.
+fn token_like(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+        } else {
+            if run.len() >= 64 {
+                found.push(run[..64].to_string());
+            }
+            run.clear();
+        }
+    }
+    found
+}
+
+/// The tokens in `texts` that open a live link of any purpose.
+async fn live_tokens(app: &TestApp, texts: Vec<String>) -> Vec<String> {
+    let tokens: Vec<String> = texts.iter().flat_map(|t| token_like(t)).collect();
+    db::run(&app.pool, move |conn| {
+        let mut live = Vec::new();
+        for token in tokens {
+            for purpose in [
+                Purpose::Registration,
+                Purpose::SpeakerInvitation,
+                Purpose::AccountSetup,
+                Purpose::PasswordReset,
+                Purpose::FocalPointDecision,
+            ] {
+                let now = chrono::Utc::now();
+                if links::store::resolve(conn, purpose, &token, now)?.is_some() {
+                    live.push(token.clone());
+                }
+            }
+        }
+        Ok(live)
+    })
+    .await
+    .unwrap()
+}
+
+fn bodies(rows: &[OutboxRow]) -> Vec<String> {
+    rows.iter()
+        .flat_map(|r| {
+            [
+                r.text_body.clone(),
+                r.html_body.clone(),
+                r.calendar.clone().unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+async fn delivered_mail_keeps_no_secret_link_that_works_and_the_recipient_still_has_it(
+    app: TestApp,
+) {
+    let token = app.organiser().await;
+    let session = crate::registrations::open_session(&app, &token, json!({})).await;
+    let delegate = crate::registrations::delegate("kept.safe@example.org", "JP");
+    assert_eq!(
+        crate::registrations::register(&app, &session, delegate)
+            .await
+            .0,
+        201
+    );
+    let (admin, _) = app.account(&[Role::Admin]).await;
+    let settings = app.settings.clone();
+    db::run(&app.pool, move |conn| {
+        let invitation = Invitation {
+            email: "new.colleague@example.org".into(),
+            name: "New Colleague".into(),
+            roles: [Role::Organiser].into(),
+            scope: None,
+        };
+        users::invite(conn, &settings, &Actor::Cli, invitation)?;
+        users::request_reset(conn, &settings, &admin)
+    })
+    .await
+    .unwrap();
+    let all = |app: &TestApp| {
+        let pool = app.pool.clone();
+        async move {
+            db::run(&pool, |conn| {
+                Ok(seminars::mail::outbox::list(conn, None, 100, 0)?.0)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let before = all(&app).await;
+    let live_before = live_tokens(&app, bodies(&before)).await;
+    assert!(
+        live_before.len() >= 3,
+        "the queued mail carries the registration, set-up and reset links: {live_before:?}"
+    );
+    assert_eq!(app.deliver_mail().await, before.len());
+    let after = all(&app).await;
+    assert!(after.iter().all(|r| r.status == "sent"));
+    assert_eq!(
+        live_tokens(&app, bodies(&after)).await,
+        Vec::<String>::new(),
+        "no stored message holds a token that opens anything"
+    );
+    for row in &after {
+        let was = before.iter().find(|b| b.id == row.id).unwrap();
+        assert_eq!((&row.subject, &row.to_email), (&was.subject, &was.to_email));
+        if token_like(&was.text_body)
+            .iter()
+            .any(|t| live_before.contains(t))
+        {
+            assert!(
+                row.text_body.contains("[link removed after delivery]"),
+                "{}",
+                row.text_body
+            );
+            assert!(row.html_body.contains("[link removed after delivery]"));
+        }
+        let data = std::fs::read(
+            app.settings
+                .mail
+                .outbox_dir
+                .join(seminars::mail::transport::file_name(&row.message_id)),
+        )
+        .unwrap();
+        let sent = crate::support::mail::parse(&Received {
+            from: String::new(),
+            to: Vec::new(),
+            data,
+        });
+        for token in token_like(&was.text_body) {
+            assert!(
+                sent.text.contains(&token),
+                "the recipient's copy keeps its link"
+            );
+        }
+    }
+    let page: Value = app
+        .get_as(&token, "/api/v1/outbox?status=sent")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], after.len());
+    let listed = page["items"].as_array().unwrap();
+    assert!(listed.iter().any(|i| i["to"] == "kept.safe@example.org"));
+    assert_eq!(
+        live_tokens(&app, live_before.clone()).await,
+        live_before,
+        "the links still work for whoever received them"
+    );
 }

@@ -1,14 +1,22 @@
-//! Who may call what: one row per route of the API and of the pages, with the status each kind
-//! of caller gets. `permissions.rs` walks every row and fails on a route of src/ without a row.
+//! Who may call what: one row per route of the API, or per API route and its page twin(s), with
+//! the status each kind of caller gets. `permissions.rs` walks every row and fails on a route the
+//! app mounts without a row (or a row no route), and checks each route's declared `Access`
+//! against the statuses its row expects.
 //!
-//! To add a route: add a row (method, path exactly as in the route attribute, body, statuses).
-//! If its path has a placeholder no rule in `FILLS` knows, add a rule there too. Rows run in
-//! this order, each caller in column order; `POST /sign-out` stays last, since it ends sessions.
+//! To add a route: add it to a row (method, path exactly as mounted, body), next to its twin if it
+//! has one. If its path has a placeholder no rule in `FILLS` knows, add a rule there too. Rows run
+//! in this order, each call of a row for every caller in column order; `POST /sign-out` stays
+//! last, since it ends sessions.
 //!
+//! Statuses are written as the API answers them: for a page that needs an account, 401 ("not
+//! signed in") is expected as a 303 to the sign-in page, and a call marked `redirecting` answers
+//! 303 where the row says 200.
 //! Body: "" sends none, "{...}" sends JSON, "form:a=1&b=2" sends a form. Unsafe requests carry
-//! the caller's session cookie and CSRF token (the CSRF test checks the token itself). Bodies
-//! are chosen so that an allowed caller gets a harmless answer (often 422), never a change that
-//! would alter the next caller's answer.
+//! the caller's session cookie and CSRF token; each is also sent once without the token first,
+//! and must answer the row's `no_csrf` status (403) and change nothing. Bodies are chosen so
+//! that an allowed caller gets a harmless answer (often 422), never a change that would alter
+//! the next caller's answer. Where scope matters, `seeing` names a text and, per caller, whether
+//! a 200 must contain it ('y'), must not ('n'), or is not checked ('-').
 
 /// The kinds of caller, in column order.
 pub const CALLERS: [&str; 9] = [
@@ -23,13 +31,49 @@ pub const CALLERS: [&str; 9] = [
     "admin",
 ];
 
-/// One route and the status each kind of caller gets.
-pub struct Row {
+/// One request of a row.
+#[derive(Debug, Clone, Copy)]
+pub struct Call {
     pub method: &'static str,
     pub path: &'static str,
     pub body: &'static str,
-    pub expect: [u16; 9],
+    /// What this call answers where the row expects 200 (a page that redirects after its work).
+    pub ok: u16,
 }
+
+/// A route and its twins, asked the same way, and the status each kind of caller gets.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    pub calls: [Option<Call>; 3],
+    pub expect: [u16; 9],
+    /// What an unsafe call answers every caller without the CSRF token.
+    pub no_csrf: u16,
+    /// A text and, per caller, 'y' (a 200 contains it), 'n' (it does not) or '-'.
+    pub sees: Option<(&'static str, &'static str)>,
+}
+
+/// A call whose success is the row's status.
+pub const fn call(method: &'static str, path: &'static str, body: &'static str) -> Call {
+    Call {
+        method,
+        path,
+        body,
+        ok: 200,
+    }
+}
+
+/// A page call that answers 303 where the row says 200.
+pub const fn redirecting(method: &'static str, path: &'static str, body: &'static str) -> Call {
+    Call {
+        method,
+        path,
+        body,
+        ok: 303,
+    }
+}
+
+/// The status unsafe requests without the CSRF token get.
+pub const NO_CSRF: u16 = 403;
 
 const fn row(
     method: &'static str,
@@ -38,10 +82,30 @@ const fn row(
     expect: [u16; 9],
 ) -> Row {
     Row {
-        method,
-        path,
-        body,
+        calls: [Some(call(method, path, body)), None, None],
         expect,
+        no_csrf: NO_CSRF,
+        sees: None,
+    }
+}
+
+/// An API route and its page twin, held to one expectation.
+const fn twins(api: Call, page: Call, expect: [u16; 9]) -> Row {
+    Row {
+        calls: [Some(api), Some(page), None],
+        expect,
+        no_csrf: NO_CSRF,
+        sees: None,
+    }
+}
+
+impl Row {
+    /// Checks what a 200 contains, per caller: `sees` is nine of 'y', 'n' or '-'.
+    const fn seeing(self, text: &'static str, sees: &'static str) -> Row {
+        Row {
+            sees: Some((text, sees)),
+            ..self
+        }
     }
 }
 
@@ -65,23 +129,8 @@ const fn admins(allowed: u16) -> [u16; 9] {
     [401, 401, 401, 403, 403, 403, 403, 403, allowed]
 }
 
-/// A page for any staff: anonymous visitors are sent to sign in (303).
-const fn staff_page(allowed: u16) -> [u16; 9] {
-    [
-        303, 303, 303, allowed, allowed, allowed, allowed, allowed, allowed,
-    ]
-}
-
-/// A page for organisers (and admins): anonymous visitors are sent to sign in (303), other
-/// roles refused (403), like the API twin.
-const fn organiser_page(allowed: u16) -> [u16; 9] {
-    [303, 303, 303, 403, 403, 403, 403, allowed, allowed]
-}
-
-/// A staff page: anonymous visitors are sent to sign in (303), other roles refused (403).
-const fn admin_page(allowed: u16) -> [u16; 9] {
-    [303, 303, 303, 403, 403, 403, 403, 403, allowed]
-}
+/// The Kenyan delegate who holds the delegate link; "this administration" is Kenya.
+const DELEGATE: &str = "Wanjiru Kamau";
 
 /// Every route and page. Records: `{id}` is a scheduled session (or its meeting), to which "this"
 /// rapporteur is assigned; see `FILLS`.
@@ -91,19 +140,38 @@ pub const ROWS: &[Row] = &[
     row("GET", "/metrics", "", all(200)),
     row("GET", "/static/app.css", "", all(200)),
     row("GET", "/api/v1/openapi.json", "", all(200)),
-    row(
-        "POST",
-        "/api/v1/auth/token",
-        r#"{"email":"nobody@example.org","password":"not the password"}"#,
+    twins(
+        call(
+            "POST",
+            "/api/v1/auth/token",
+            r#"{"email":"nobody@example.org","password":"not the password"}"#,
+        ),
+        call(
+            "POST",
+            "/sign-in",
+            "form:email=nobody%40example.org&password=not+the+password",
+        ),
         all(401),
     ),
-    row("GET", "/api/v1/me", "", staff(200)),
+    twins(
+        call("GET", "/api/v1/me", ""),
+        call("GET", "/staff", ""),
+        staff(200),
+    ),
     row("POST", "/api/v1/meetings", "{}", organisers(422)),
-    row("GET", "/api/v1/meetings", "", all(200)),
+    twins(
+        call("GET", "/api/v1/meetings", ""),
+        call("GET", "/", ""),
+        all(200),
+    ),
     row("GET", "/api/v1/meetings/{id}", "", all(200)),
     row("POST", "/api/v1/sessions", "{}", organisers(422)),
     row("GET", "/api/v1/sessions", "", all(200)),
-    row("GET", "/api/v1/sessions/{id}", "", all(200)),
+    twins(
+        call("GET", "/api/v1/sessions/{id}", ""),
+        call("GET", "/sessions/{id}", ""),
+        all(200),
+    ),
     row(
         "PATCH",
         "/api/v1/sessions/{id}",
@@ -123,8 +191,21 @@ pub const ROWS: &[Row] = &[
         r#"{"user_ids":["no-such-user"]}"#,
         organisers(422),
     ),
-    row("POST", "/api/v1/users", "{}", admins(422)),
-    row("GET", "/api/v1/users", "", admins(200)),
+    twins(
+        call("POST", "/api/v1/users", "{}"),
+        call("POST", "/admin/users", "form:email=not-an-email"),
+        admins(422),
+    ),
+    twins(
+        call("GET", "/api/v1/users", ""),
+        call("GET", "/admin/users", ""),
+        admins(200),
+    ),
+    twins(
+        call("POST", "/api/v1/users/{id}/sign-out-everywhere", ""),
+        redirecting("POST", "/admin/users/{id}/sign-out-everywhere", ""),
+        admins(200),
+    ),
     row(
         "POST",
         "/api/v1/links/{purpose}/{record_id}/reissue",
@@ -137,22 +218,12 @@ pub const ROWS: &[Row] = &[
         "",
         organisers(200),
     ),
-    row("GET", "/api/v1/audit", "", admins(200)),
-    row("GET", "/", "", all(200)),
-    row("GET", "/sessions/{id}", "", all(200)),
+    twins(
+        call("GET", "/api/v1/audit", ""),
+        call("GET", "/admin/audit", ""),
+        admins(200),
+    ),
     row("GET", "/sign-in", "", all(200)),
-    row(
-        "POST",
-        "/sign-in",
-        "form:email=nobody%40example.org&password=not+the+password",
-        all(401),
-    ),
-    row(
-        "GET",
-        "/staff",
-        "",
-        [303, 303, 303, 200, 200, 200, 200, 200, 200],
-    ),
     row("GET", "/account/setup/{token}", "", all(200)),
     row(
         "POST",
@@ -174,21 +245,21 @@ pub const ROWS: &[Row] = &[
         "form:password=short&confirm=short",
         all(422),
     ),
-    row("GET", "/admin/users", "", admin_page(200)),
-    row(
-        "POST",
-        "/admin/users",
-        "form:email=not-an-email",
-        admin_page(422),
-    ),
-    row("GET", "/admin/audit", "", admin_page(200)),
     // rooms
-    row("POST", "/api/v1/rooms", "{}", admins(422)),
+    twins(
+        call("POST", "/api/v1/rooms", "{}"),
+        call("POST", "/admin/rooms", "form:name="),
+        admins(422),
+    ),
     row("GET", "/api/v1/rooms", "", staff(200)),
     row("GET", "/api/v1/rooms/{id}", "", staff(404)),
     row("PATCH", "/api/v1/rooms/{id}", "{}", admins(404)),
     row("GET", "/api/v1/rooms/{id}/availability", "", staff(422)),
-    row("POST", "/api/v1/equipment", "{}", admins(422)),
+    twins(
+        call("POST", "/api/v1/equipment", "{}"),
+        call("POST", "/admin/equipment", "form:name="),
+        admins(422),
+    ),
     row("GET", "/api/v1/equipment", "", staff(200)),
     row("GET", "/api/v1/equipment/{id}", "", staff(404)),
     row("PATCH", "/api/v1/equipment/{id}", "{}", admins(404)),
@@ -205,16 +276,18 @@ pub const ROWS: &[Row] = &[
         "",
         organisers(404),
     ),
-    row("GET", "/meetings/{id}/rooms", "", staff_page(200)),
-    row("GET", "/meetings/{id}/equipment", "", staff_page(200)),
-    row("GET", "/admin/rooms", "", admin_page(200)),
-    row("POST", "/admin/rooms", "form:name=", admin_page(422)),
-    row("GET", "/admin/equipment", "", admin_page(200)),
-    row("POST", "/admin/equipment", "form:name=", admin_page(422)),
+    row("GET", "/meetings/{id}/rooms", "", staff(200)),
+    row("GET", "/meetings/{id}/equipment", "", staff(200)),
+    row("GET", "/admin/rooms", "", admins(200)),
+    row("GET", "/admin/equipment", "", admins(200)),
     // mail and calendar
-    row("GET", "/api/v1/outbox", "", organisers(200)),
+    twins(
+        call("GET", "/api/v1/outbox", ""),
+        call("GET", "/outbox", ""),
+        organisers(200),
+    )
+    .seeing("wanjiru@ca.go.ke", "-------yy"),
     row("POST", "/api/v1/outbox/{id}/retry", "", organisers(404)),
-    row("GET", "/outbox", "", organiser_page(200)),
     row("GET", "/sessions/{id}/calendar.ics", "", all(200)),
     row(
         "GET",
@@ -223,51 +296,51 @@ pub const ROWS: &[Row] = &[
         [404, 200, 404, 404, 404, 404, 404, 404, 404],
     ),
     // registrations: "this administration" is Kenya, whose delegate holds the delegate link
-    row(
-        "POST",
-        "/api/v1/sessions/{id}/registrations",
-        "{}",
+    twins(
+        call("POST", "/api/v1/sessions/{id}/registrations", "{}"),
+        call("POST", "/sessions/{id}/register", "form:name="),
         all(422),
     ),
-    row("GET", "/api/v1/registrations/{token}", "", DELEGATE_ONLY),
-    // The delegate cancels here, so every decision below meets a cancelled registration (409).
-    row(
-        "POST",
-        "/api/v1/registrations/{token}/cancel",
-        "",
+    twins(
+        call("GET", "/api/v1/registrations/{token}", ""),
+        call("GET", "/registrations/{token}", ""),
         DELEGATE_ONLY,
-    ),
-    // The page answers a second cancellation with the registration as it is.
-    row("POST", "/registrations/{token}/cancel", "", DELEGATE_ONLY),
-    row(
-        "GET",
-        "/api/v1/sessions/{id}/registrations",
-        "",
+    )
+    .seeing(DELEGATE, "-y-------"),
+    // Focal points see their own administration's delegates, and nobody else's.
+    twins(
+        call("GET", "/api/v1/sessions/{id}/registrations", ""),
+        call("GET", "/sessions/{id}/registrations", ""),
         FOCAL_OR_ORGANISER,
-    ),
+    )
+    .seeing(DELEGATE, "---ny--yy"),
     row(
         "GET",
         "/api/v1/sessions/{id}/registrations.csv",
         "",
         organisers(200),
+    )
+    .seeing(DELEGATE, "-------yy"),
+    // The delegate cancels here, so every decision below meets a cancelled registration (409);
+    // the page answers a second cancellation with the registration as it is.
+    twins(
+        call("POST", "/api/v1/registrations/{token}/cancel", ""),
+        call("POST", "/registrations/{token}/cancel", ""),
+        DELEGATE_ONLY,
     ),
-    row(
-        "GET",
-        "/api/v1/sessions/{id}/registrations/stats",
-        "",
+    twins(
+        call("GET", "/api/v1/sessions/{id}/registrations/stats", ""),
+        call("GET", "/sessions/{id}/registrations/stats", ""),
         organisers(200),
     ),
     row("POST", "/api/v1/registrations/{id}/approve", "{}", DECIDERS),
     row("POST", "/api/v1/registrations/{id}/reject", "{}", DECIDERS),
-    row(
-        "POST",
-        "/api/v1/sessions/{id}/registrations/bulk",
-        "{}",
+    twins(
+        call("POST", "/api/v1/sessions/{id}/registrations/bulk", "{}"),
+        call("POST", "/sessions/{id}/registrations/bulk", "form:action="),
         [401, 401, 401, 422, 422, 422, 422, 422, 422],
     ),
     row("GET", "/sessions/{id}/register", "", all(200)),
-    row("POST", "/sessions/{id}/register", "form:name=", all(422)),
-    row("GET", "/registrations/{token}", "", DELEGATE_ONLY),
     row("GET", "/decisions/{token}", "", all(404)),
     row(
         "POST",
@@ -277,33 +350,18 @@ pub const ROWS: &[Row] = &[
     ),
     row(
         "GET",
-        "/sessions/{id}/registrations",
-        "",
-        [303, 303, 303, 200, 200, 403, 403, 200, 200],
-    ),
-    row(
-        "POST",
-        "/sessions/{id}/registrations/bulk",
-        "form:action=",
-        [303, 303, 303, 422, 422, 422, 422, 422, 422],
-    ),
-    row(
-        "GET",
-        "/sessions/{id}/registrations/stats",
-        "",
-        [303, 303, 303, 403, 403, 403, 403, 200, 200],
-    ),
-    row(
-        "GET",
         "/sessions/{id}/directory",
         "",
         [404, 404, 404, 200, 200, 200, 200, 200, 200],
     ),
     // countries
     row("GET", "/api/v1/countries", "", all(200)),
-    row("POST", "/api/v1/countries/import", "", admins(422)),
-    row("GET", "/admin/countries", "", admin_page(200)),
-    row("POST", "/admin/countries", "form:csv=", admin_page(422)),
+    twins(
+        call("POST", "/api/v1/countries/import", ""),
+        call("POST", "/admin/countries", "form:csv="),
+        admins(422),
+    ),
+    row("GET", "/admin/countries", "", admins(200)),
     // Re-sending revokes the delegate's link, so it comes after every row that uses it.
     row(
         "POST",
@@ -387,65 +445,60 @@ pub const ROWS: &[Row] = &[
         "GET",
         "/sessions/{id}/agenda",
         "",
-        [303, 303, 303, 404, 404, 404, 200, 200, 200],
+        [401, 401, 401, 404, 404, 404, 200, 200, 200],
     ),
     row(
         "POST",
         "/sessions/{id}/agenda/items",
         "form:title=x",
-        organiser_page(422),
+        organisers(422),
     ),
     row(
         "GET",
         "/sessions/{id}/agenda/items/{item_id}",
         "",
-        organiser_page(404),
+        organisers(404),
     ),
     row(
         "POST",
         "/sessions/{id}/agenda/items/{item_id}",
         "form:title=x",
-        organiser_page(404),
+        organisers(404),
     ),
     row(
         "POST",
         "/sessions/{id}/agenda/items/{item_id}/delete",
         "",
-        organiser_page(404),
+        organisers(404),
     ),
-    row(
-        "POST",
-        "/sessions/{id}/agenda/submit",
-        "",
-        organiser_page(409),
-    ),
+    row("POST", "/sessions/{id}/agenda/submit", "", organisers(409)),
     row(
         "POST",
         "/sessions/{id}/agenda/withdraw",
         "",
-        organiser_page(409),
+        organisers(409),
     ),
     row(
         "POST",
         "/sessions/{id}/agenda/start-from",
         "form:",
-        organiser_page(422),
+        organisers(422),
     ),
     row(
         "GET",
         "/sessions/{id}/agenda/review",
         "",
-        [303, 303, 303, 404, 404, 404, 200, 200, 200],
+        [401, 401, 401, 404, 404, 404, 200, 200, 200],
     ),
     row(
         "POST",
         "/sessions/{id}/agenda/review",
         "form:action=approve",
-        [303, 303, 303, 404, 404, 404, 409, 403, 403],
+        [401, 401, 401, 404, 404, 404, 409, 403, 403],
     ),
-    row("GET", "/reviews", "", staff_page(200)),
-    row("GET", "/sessions/{id}/copy", "", organiser_page(200)),
-    row("POST", "/sessions/{id}/copy", "form:", organiser_page(422)),
+    row("GET", "/reviews", "", staff(200)),
+    row("GET", "/sessions/{id}/copy", "", organisers(200)),
+    row("POST", "/sessions/{id}/copy", "form:", organisers(422)),
     row("POST", "/sign-out", "", all(303)),
 ];
 
@@ -482,6 +535,8 @@ pub enum Fixture {
     Unknown,
     /// The registration of the Kenyan delegate who holds the delegate link.
     Registration,
+    /// An account that is none of the callers (signed out everywhere freely).
+    SpareAccount,
 }
 
 /// How placeholders are filled: the first rule whose path prefix matches wins.
@@ -516,4 +571,6 @@ pub const FILLS: &[(&str, &str, Fixture)] = &[
     ("/sessions/", "{item_id}", Fixture::Unknown),
     ("/api/v1/sessions/", "{n}", Fixture::Unknown),
     ("/api/v1/sessions/", "{m}", Fixture::Unknown),
+    ("/api/v1/users/", "{id}", Fixture::SpareAccount),
+    ("/admin/users/", "{id}", Fixture::SpareAccount),
 ];
