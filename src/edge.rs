@@ -16,22 +16,9 @@ use actix_web::{FromRequest, HttpRequest};
 use serde_json::Value;
 
 use crate::error::AppError;
-use crate::input::Check;
+use crate::input::{has_forbidden, Check, MESSAGE};
 use crate::state::AppState;
 use crate::web::errors::PageError;
-
-/// What a refused field or parameter is told.
-pub const MESSAGE: &str = "must not contain control characters";
-
-/// True for a control character that text fields may not hold: any but TAB, LF and CR.
-pub fn is_forbidden(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
-}
-
-/// True when a text holds a control character other than TAB, LF and CR.
-pub fn has_forbidden(text: &str) -> bool {
-    text.chars().any(is_forbidden)
-}
 
 /// The middleware; see the module's comment.
 pub async fn refuse_control_characters(

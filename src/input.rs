@@ -25,6 +25,19 @@ impl Invalid {
     }
 }
 
+/// What a refused field or parameter is told.
+pub const MESSAGE: &str = "must not contain control characters";
+
+/// True for a control character that text fields may not hold: any but TAB, LF and CR.
+pub fn is_forbidden(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// True when a text holds a control character other than TAB, LF and CR.
+pub fn has_forbidden(text: &str) -> bool {
+    text.chars().any(is_forbidden)
+}
+
 /// One field of a JSON body: absent, null, a value, or a value of the wrong shape.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum Field<T> {
@@ -151,8 +164,8 @@ impl Check {
         if text.is_empty() {
             self.fail(field, "must not be empty");
             None
-        } else if crate::edge::has_forbidden(&text) {
-            self.fail(field, crate::edge::MESSAGE);
+        } else if has_forbidden(&text) {
+            self.fail(field, MESSAGE);
             None
         } else if text.chars().count() > max {
             self.fail(field, format!("must be at most {max} characters"));

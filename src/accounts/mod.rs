@@ -9,7 +9,6 @@ pub mod service;
 pub mod signin;
 pub mod store;
 pub mod users;
-pub mod users_api;
 pub mod users_pages;
 
 use actix_web::http::Method;
@@ -69,9 +68,9 @@ fn mount(r: &mut Routes) {
         Access::Anyone,
         password_pages::reset,
     );
-    api!(r, Access::Admin, users_api::create);
-    api!(r, Access::Admin, users_api::list);
-    api!(r, Access::Admin, users_api::sign_out_everywhere);
+    api!(r, Access::Admin, api::create);
+    api!(r, Access::Admin, api::list);
+    api!(r, Access::Admin, api::sign_out_everywhere);
     r.page(
         Method::GET,
         "/admin/users",

@@ -11,10 +11,10 @@ use super::signin;
 use crate::access::domain::Role;
 use crate::access::Caller;
 use crate::access::Staff;
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db;
 use crate::error::AppError;
-use crate::security::{limits, session};
+use crate::security::{csrf, limits, session};
 use crate::state::AppState;
 use crate::web::PageError;
 use crate::web::{render_form, see_other};
@@ -80,7 +80,7 @@ pub async fn sign_in(
     let checked = db::run(&state.pool, move |conn| {
         let row = signin::verify(conn, &settings, &decoy, &email, &password, &address)?;
         let changes = json!({"session": "started"});
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             &Actor::User(row.id.clone()),
             "user.signed_in",
@@ -95,12 +95,9 @@ pub async fn sign_in(
         |error: &str| json!({"next": safe_next(&form.next), "email": form.email, "error": error});
     match checked {
         Ok(row) => {
-            session::start(
-                &req.get_session(),
-                &row.id,
-                row.session_generation,
-                Utc::now(),
-            );
+            let cookie = req.get_session();
+            session::start(&cookie, &row.id, row.session_generation, Utc::now());
+            csrf::rotate(&cookie);
             Ok(see_other(safe_next(&form.next)))
         }
         Err(AppError::Unauthorized) => {

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::store;
 use crate::access::domain::{self, format_roles, parse_roles, FocalScope, Role, User};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::config::AuthSettings;
 use crate::db::{self, Conn};
 use crate::error::AppError;
@@ -117,7 +117,7 @@ pub fn add_user(
         if tokens > 0 {
             changes["api_tokens_revoked"] = json!(tokens);
         }
-        audit::store::record(conn, actor, action, "user", &row.id, changes)?;
+        crate::audit::store::record(conn, actor, action, "user", &row.id, changes)?;
         Ok(User::from(row))
     })
 }
@@ -157,7 +157,7 @@ pub fn sign_out(conn: &mut Conn, user_id: &str) -> Result<(), AppError> {
         store::end_sessions(conn, user_id)?;
         let changes = json!({"session": "ended"});
         let actor = Actor::User(user_id.to_string());
-        audit::store::record(conn, &actor, "user.signed_out", "user", user_id, changes)?;
+        crate::audit::store::record(conn, &actor, "user.signed_out", "user", user_id, changes)?;
         Ok(())
     })
 }
@@ -174,7 +174,7 @@ pub fn sign_out_everywhere(
         store::end_sessions(conn, &row.id)?;
         let tokens = store::delete_tokens_of(conn, &row.id)?;
         let changes = json!({"sessions": "ended", "api_tokens_revoked": tokens});
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             actor,
             "user.signed_out_everywhere",

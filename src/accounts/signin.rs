@@ -50,8 +50,8 @@ pub fn verify(
     match row {
         Some(row) if matches && stored.is_some() => {
             if limited {
-                limits::clear(conn, limits::SIGN_IN_PAIR, &pair)?;
-                limits::give_back(conn, limits::SIGN_IN_ADDRESS, address)?;
+                crate::security::store::clear(conn, limits::SIGN_IN_PAIR, &pair)?;
+                crate::security::store::give_back(conn, limits::SIGN_IN_ADDRESS, address)?;
             }
             Ok(row)
         }

@@ -10,12 +10,12 @@ use uuid::Uuid;
 use super::notices::{AccountSetup, PasswordReset};
 use super::{passwords, store};
 use crate::access::domain::{self, format_roles, FocalScope, Role, User};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::config::Settings;
 use crate::db::{self, Conn};
 use crate::error::AppError;
 use crate::input::Check;
-use crate::links::{self, Purpose};
+use crate::links::Purpose;
 use crate::mail::notice::{self, Notice};
 use crate::mail::outbox::{self, Email, RecordKind};
 use crate::security::secrets;
@@ -92,13 +92,14 @@ pub fn invite(
             session_generation: 0,
         };
         store::insert(conn, &row)?;
-        let token = links::store::issue(conn, Purpose::AccountSetup, &row.id, Some(ttl), now)?;
+        let token =
+            crate::links::store::issue(conn, Purpose::AccountSetup, &row.id, Some(ttl), now)?;
         let url = format!("{}/account/setup/{token}", settings.base_url());
         let (name, hours) = (row.name.clone(), ttl.num_hours());
         send(conn, settings, &row, &AccountSetup { name, url, hours })?;
         let changes = json!({"email": row.email, "name": row.name, "roles": row.roles,
             "focal_point_country": row.focal_point_country, "focal_point_entity": row.focal_point_entity});
-        audit::store::record(conn, actor, "user.invited", "user", &row.id, changes)?;
+        crate::audit::store::record(conn, actor, "user.invited", "user", &row.id, changes)?;
         Ok(User::from(row))
     })
 }
@@ -135,12 +136,13 @@ pub fn request_reset(conn: &mut Conn, settings: &Settings, email: &str) -> Resul
             return Ok(());
         };
         let now = Utc::now();
-        let token = links::store::reissue(conn, Purpose::PasswordReset, &row.id, Some(ttl), now)?;
+        let token =
+            crate::links::store::reissue(conn, Purpose::PasswordReset, &row.id, Some(ttl), now)?;
         let url = format!("{}/password-reset/{token}", settings.base_url());
         let (name, hours) = (row.name.clone(), ttl.num_hours());
         send(conn, settings, &row, &PasswordReset { name, url, hours })?;
         let changes = json!({"fields": ["password_reset_link"]});
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             &Actor::System,
             "user.password_reset_requested",
@@ -154,7 +156,7 @@ pub fn request_reset(conn: &mut Conn, settings: &Settings, email: &str) -> Resul
 
 /// The account a live set-up or reset link opens; None (→ 404) for any bad token.
 pub fn holder_of(conn: &mut Conn, purpose: Purpose, token: &str) -> Result<Option<User>, AppError> {
-    let Some(link) = links::store::resolve(conn, purpose, token, Utc::now())? else {
+    let Some(link) = crate::links::store::resolve(conn, purpose, token, Utc::now())? else {
         return Ok(None);
     };
     Ok(store::find(conn, &link.record_id)?
@@ -184,20 +186,21 @@ pub fn set_password(
     let hash = secrets::hash_password(&settings.auth, password).map_err(AppError::Internal)?;
     db::write(conn, |conn| {
         let now = Utc::now();
-        let link = links::store::resolve(conn, purpose, token, now)?.ok_or(AppError::NotFound)?;
-        if links::store::consume(conn, &link.id, now)? != 1 {
+        let link =
+            crate::links::store::resolve(conn, purpose, token, now)?.ok_or(AppError::NotFound)?;
+        if crate::links::store::consume(conn, &link.id, now)? != 1 {
             return Err(AppError::NotFound);
         }
         let row = store::find(conn, &link.record_id)?
             .filter(|r| r.active)
             .ok_or(AppError::NotFound)?;
         store::set_password(conn, &row.id, &hash, db::micros(now))?;
-        links::store::revoke(conn, Purpose::AccountSetup, &row.id, now)?;
-        links::store::revoke(conn, Purpose::PasswordReset, &row.id, now)?;
+        crate::links::store::revoke(conn, Purpose::AccountSetup, &row.id, now)?;
+        crate::links::store::revoke(conn, Purpose::PasswordReset, &row.id, now)?;
         let tokens = store::delete_tokens_of(conn, &row.id)?;
         let actor = Actor::Link(purpose.as_str(), link.id.clone());
         let changes = json!({"fields": ["password"], "api_tokens_revoked": tokens});
-        audit::store::record(conn, &actor, "user.password_set", "user", &row.id, changes)?;
+        crate::audit::store::record(conn, &actor, "user.password_set", "user", &row.id, changes)?;
         Ok(User::from(row))
     })
 }

@@ -5,8 +5,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::api::{parse_role_names, UserView};
 use super::users::{self, Invitation};
-use super::users_api::{parse_role_names, UserView};
 use crate::access::domain::{FocalScope, Role};
 use crate::access::Admin;
 use crate::audit::Actor;

@@ -2,6 +2,7 @@
 //! approved versions kept whole, and the public programme. Approval, versions and reuse live in
 //! the sub-capabilities below.
 
+pub mod agenda_page;
 pub mod api;
 pub mod approval;
 pub mod domain;

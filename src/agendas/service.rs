@@ -11,7 +11,7 @@ use super::views::{self, ProgrammeView};
 use crate::access::domain::{may_review_agenda, may_see_session_work, User};
 use crate::agendas::versions::domain::{SnapshotItem, VersionInfo};
 use crate::agendas::versions::store as vstore;
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
@@ -113,7 +113,7 @@ pub fn agenda_page(conn: &mut Conn, user: &User, session_id: &str) -> Result<Age
     let copy = working_copy(conn, user, session_id)?;
     let versions = vstore::versions_of(conn, session_id)?;
     let sources = match copy.editor && copy.items.is_empty() {
-        true => super::reuse::service::sources(conn)?,
+        true => sources(conn)?,
         false => Vec::new(),
     };
     Ok(AgendaPage {
@@ -190,7 +190,7 @@ fn edit(
         save_items(conn, &agenda, &before, &after, ctx.now)?;
         agenda.updated_at = ctx.now;
         store::update(conn, &agenda)?;
-        audit::store::record(conn, actor, action, "agenda", session_id, changes)?;
+        crate::audit::store::record(conn, actor, action, "agenda", session_id, changes)?;
         Ok(after)
     })
 }
@@ -326,4 +326,19 @@ pub fn public_programme(
         &frame_of(&session, &meeting),
         lang,
     )))
+}
+
+/// the most recent first.
+pub fn sources(conn: &mut Conn) -> Result<Vec<(Session, i32)>, AppError> {
+    let latest = vstore::sessions_with_versions(conn)?;
+    let ids = latest.iter().map(|(id, _)| id.clone()).collect();
+    let mut found: Vec<(Session, i32)> = crate::sessions::store::many(conn, ids)?
+        .into_iter()
+        .filter_map(|s| {
+            let number = latest.iter().find(|(id, _)| *id == s.id)?.1;
+            Some((s, number))
+        })
+        .collect();
+    found.reverse();
+    Ok(found)
 }

@@ -1,7 +1,6 @@
 //! Use cases of the audit trail: read it, newest first.
 
 use super::store::{AuditEvent, AuditFilter};
-use crate::audit;
 use crate::db::Conn;
 use crate::error::AppError;
 
@@ -12,5 +11,5 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<AuditEvent>, i64), AppError> {
-    Ok(audit::store::list(conn, filter, limit, offset)?)
+    Ok(crate::audit::store::list(conn, filter, limit, offset)?)
 }

@@ -4,8 +4,10 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::domain::{Booking, BookingId, BookingInput, Reservation};
-use super::{service, ClashProblem};
+use super::domain::ClashProblem;
+use super::domain::{Booking, BookingId, Reservation};
+use super::request::BookingInput;
+use super::service;
 use crate::access::{Organiser, Staff};
 use crate::audit::Actor;
 use crate::db;

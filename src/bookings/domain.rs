@@ -13,10 +13,6 @@ use crate::input::{Check, Invalid};
 use crate::rooms::domain::{Equipment, EquipmentId, Room, RoomId};
 use crate::sessions::domain::{Session, SessionId, SessionStatus};
 
-mod request;
-
-pub use request::{BookingInput, BookingRequest, EquipmentLine, MAX_BUFFER_MINUTES};
-
 crate::typed_id!(
     /// A room booking's id.
     BookingId
@@ -313,6 +309,14 @@ pub fn room_per_session(rows: Vec<(SessionId, Room)>) -> SessionRooms {
         rooms.entry(session).or_insert(room);
     }
     rooms
+}
+
+/// The 409 body of a refused booking, as clients read it: `{conflicts: [...]}`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ClashProblem {
+    pub status: u16,
+    pub detail: String,
+    pub conflicts: Vec<Clash>,
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@ use chrono::{NaiveDateTime, TimeZone};
 use serde_json::json;
 
 use super::*;
+use crate::bookings::request::BookingInput;
 use crate::rooms::domain::{EquipmentKind, Feature};
 use crate::sessions::domain::{SessionFields, SessionKind};
 

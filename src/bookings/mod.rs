@@ -4,10 +4,9 @@
 pub mod api;
 pub mod availability;
 pub mod domain;
+pub mod request;
 pub mod service;
 pub mod store;
-
-use serde::Serialize;
 
 use crate::api;
 use crate::capability::Capability;
@@ -28,14 +27,6 @@ fn mount(r: &mut Routes) {
     api!(r, Access::Staff, api::list_bookings);
     api!(r, Access::Organiser, api::unbook);
     availability::mount(r);
-}
-
-/// The 409 body of a refused booking, as clients read it: `{conflicts: [...]}`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ClashProblem {
-    pub status: u16,
-    pub detail: String,
-    pub conflicts: Vec<Clash>,
 }
 
 fn conflicts(detail: String, clashes: &[Clash]) -> AppError {

@@ -6,18 +6,16 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::domain::{
-    self, Booking, BookingChange, BookingError, BookingEvent, BookingId, BookingInput,
-    BookingRequest, SessionRooms, Taken,
+    self, Booking, BookingChange, BookingError, BookingEvent, BookingId, SessionRooms, Taken,
 };
-use crate::audit::{self, Actor};
-use crate::bookings;
+use super::request::{BookingInput, BookingRequest};
+use crate::audit::Actor;
 use crate::db::failure::DbError;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::rooms::{self, domain::EquipmentId};
+use crate::rooms::domain::EquipmentId;
 use crate::sessions::domain::{Session, SessionChange, SessionEvent, SessionId};
-use crate::sessions::{self};
 
 /// What other sessions hold against each candidate (other than `except_session`).
 fn taken(
@@ -28,12 +26,17 @@ fn taken(
     let mut taken = Vec::with_capacity(candidates.len());
     for candidate in candidates {
         let (room_id, within) = (&candidate.room_id, &candidate.interval);
-        let room =
-            bookings::store::room_bookings_overlapping(conn, room_id, within, except_session)?;
+        let room = crate::bookings::store::room_bookings_overlapping(
+            conn,
+            room_id,
+            within,
+            except_session,
+        )?;
         let mut items = Vec::with_capacity(candidate.equipment.len());
         for line in &candidate.equipment {
             let item = &line.equipment_id;
-            let held = bookings::store::held_overlapping(conn, item, within, except_session)?;
+            let held =
+                crate::bookings::store::held_overlapping(conn, item, within, except_session)?;
             items.push((item.clone(), held));
         }
         taken.push(Taken { room, items });
@@ -68,12 +71,12 @@ fn book_locked(
 ) -> Result<Booking, AppError> {
     let items: Vec<EquipmentId> = request.equipment.iter().map(|(id, _)| id.clone()).collect();
     let room_ids = std::slice::from_ref(&request.room_id);
-    bookings::store::lock(conn, Some(session_id), room_ids, &items)?;
-    let session = sessions::store::find(conn, session_id)?.ok_or(AppError::NotFound)?;
+    crate::bookings::store::lock(conn, Some(session_id), room_ids, &items)?;
+    let session = crate::sessions::store::find(conn, session_id)?.ok_or(AppError::NotFound)?;
     domain::check_bookable(&session)?;
-    let room = rooms::store::find_room(conn, &request.room_id)?
+    let room = crate::rooms::store::find_room(conn, &request.room_id)?
         .ok_or_else(|| AppError::invalid("room_id", "no room has this id"))?;
-    let stock = rooms::store::many_equipment(conn, items)?;
+    let stock = crate::rooms::store::many_equipment(conn, items)?;
     domain::check_stock(&request.equipment, &stock)?;
     domain::check_capacity(&room, session.fields.capacity, request.override_capacity)?;
     let booking = request.booking(BookingId::random(), &session, &room);
@@ -82,11 +85,11 @@ fn book_locked(
     if !found.is_empty() {
         return Err(BookingError::Clash(found).into());
     }
-    bookings::store::insert_booking(conn, &booking, db::micros(ctx.now))
+    crate::bookings::store::insert_booking(conn, &booking, db::micros(ctx.now))
         .map_err(exclusion_to_clash)?;
     let changes = json!({"room_id": booking.room_id, "interval": booking.interval,
         "equipment": booking.equipment, "capacity_overridden": booking.capacity_overridden});
-    audit::store::record(
+    crate::audit::store::record(
         conn,
         actor,
         "booking.created",
@@ -114,7 +117,7 @@ fn announce(
     session_id: &SessionId,
     change: BookingChange,
 ) -> Result<(), AppError> {
-    let rows = bookings::store::rooms_of(conn, std::slice::from_ref(session_id))?;
+    let rows = crate::bookings::store::rooms_of(conn, std::slice::from_ref(session_id))?;
     let event = BookingEvent {
         actor: actor.clone(),
         session_id: session_id.clone(),
@@ -133,13 +136,13 @@ pub fn unbook(
     booking_id: &BookingId,
 ) -> Result<(), AppError> {
     db::write(conn, |conn| {
-        let booking = bookings::store::bookings_of_session(conn, session_id)?
+        let booking = crate::bookings::store::bookings_of_session(conn, session_id)?
             .into_iter()
             .find(|b| &b.id == booking_id)
             .ok_or(AppError::NotFound)?;
-        bookings::store::delete_bookings(conn, vec![booking.id.clone()])?;
+        crate::bookings::store::delete_bookings(conn, vec![booking.id.clone()])?;
         let changes = json!({"booking_id": booking.id, "room_id": booking.room_id});
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             actor,
             "booking.deleted",
@@ -181,17 +184,17 @@ fn release_session(
     actor: &Actor,
     session_id: &SessionId,
 ) -> Result<usize, AppError> {
-    bookings::store::lock(conn, Some(session_id), &[], &[])?;
-    let ids: Vec<BookingId> = bookings::store::bookings_of_session(conn, session_id)?
+    crate::bookings::store::lock(conn, Some(session_id), &[], &[])?;
+    let ids: Vec<BookingId> = crate::bookings::store::bookings_of_session(conn, session_id)?
         .into_iter()
         .map(|b| b.id)
         .collect();
     if ids.is_empty() {
         return Ok(0);
     }
-    let released = bookings::store::delete_bookings(conn, ids.clone())?;
+    let released = crate::bookings::store::delete_bookings(conn, ids.clone())?;
     let changes = json!({"booking_ids": ids});
-    audit::store::record(
+    crate::audit::store::record(
         conn,
         actor,
         "booking.released",
@@ -212,8 +215,8 @@ fn follow_session(
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    bookings::store::lock(conn, Some(session_id), &[], &[])?;
-    let mut moving = bookings::store::bookings_of_session(conn, session_id)?;
+    crate::bookings::store::lock(conn, Some(session_id), &[], &[])?;
+    let mut moving = crate::bookings::store::bookings_of_session(conn, session_id)?;
     if moving.is_empty() {
         return Ok(());
     }
@@ -222,35 +225,37 @@ fn follow_session(
         .iter()
         .flat_map(|b| b.equipment.iter().map(|r| r.equipment_id.clone()))
         .collect();
-    bookings::store::lock(conn, Some(session_id), &rooms, &items)?;
+    crate::bookings::store::lock(conn, Some(session_id), &rooms, &items)?;
     moving.iter_mut().for_each(|b| b.follow(starts_at, ends_at));
-    let stock = rooms::store::many_equipment(conn, items)?;
+    let stock = crate::rooms::store::many_equipment(conn, items)?;
     let found = domain::clashes(&moving, &taken(conn, &moving, Some(session_id))?, &stock);
     if !found.is_empty() {
         return Err(BookingError::MoveClash(found).into());
     }
     for b in &moving {
-        bookings::store::move_booking(conn, &b.id, &b.interval)?;
+        crate::bookings::store::move_booking(conn, &b.id, &b.interval)?;
     }
     let moved: Vec<_> = moving
         .iter()
         .map(|b| json!({"booking_id": b.id, "to": b.interval}))
         .collect();
     let changes = json!({"bookings": moved});
-    audit::store::record(conn, actor, "booking.moved", "session", session_id, changes)?;
+    crate::audit::store::record(conn, actor, "booking.moved", "session", session_id, changes)?;
     announce(conn, ctx, actor, session_id, BookingChange::Moved)
 }
 
 /// The bookings of a session, with their equipment.
 pub fn bookings_of(conn: &mut Conn, session_id: &SessionId) -> Result<Vec<Booking>, AppError> {
-    sessions::store::find(conn, session_id)?.ok_or(AppError::NotFound)?;
-    Ok(bookings::store::bookings_of_session(conn, session_id)?)
+    crate::sessions::store::find(conn, session_id)?.ok_or(AppError::NotFound)?;
+    Ok(crate::bookings::store::bookings_of_session(
+        conn, session_id,
+    )?)
 }
 
 /// The room each of these sessions is held in (those with a booking), in one query.
 pub fn rooms_of(conn: &mut Conn, sessions: &[Session]) -> Result<SessionRooms, AppError> {
     let ids: Vec<SessionId> = sessions.iter().map(|s| s.id.clone()).collect();
-    Ok(domain::room_per_session(bookings::store::rooms_of(
+    Ok(domain::room_per_session(crate::bookings::store::rooms_of(
         conn, &ids,
     )?))
 }

@@ -12,15 +12,10 @@ use crate::config::Settings;
 use crate::db::{self, Conn};
 use crate::error::AppError;
 use crate::input::Field;
-use crate::meetings::{
-    self,
-    domain::{Meeting, MeetingInput},
-};
-use crate::sessions::{
-    self,
-    domain::{SessionInput, SessionStatus},
-};
-use crate::{accounts, security};
+use crate::meetings::domain::{Meeting, MeetingInput};
+use crate::security;
+use crate::sessions::domain::SessionStatus;
+use crate::sessions::input::SessionInput;
 
 const SG1_TITLE: &str = "ITU-D Study Group 1 meeting";
 const RG_TITLE: &str = "Rapporteur Group meeting, Question 22-1/1";
@@ -90,7 +85,7 @@ fn account(
     name: &str,
     role: Role,
 ) -> Result<String, String> {
-    if accounts::store::find_by_email(conn, email)
+    if crate::accounts::store::find_by_email(conn, email)
         .map_err(|e| e.to_string())?
         .is_some()
     {
@@ -99,14 +94,14 @@ fn account(
         ));
     }
     let password = security::secrets::new_token()[..20].to_string();
-    let new = accounts::service::NewUser {
+    let new = crate::accounts::service::NewUser {
         email: email.into(),
         name: name.into(),
         roles: BTreeSet::from([role]),
         password: Some(password.clone()),
         scope: None,
     };
-    accounts::service::add_user(conn, &settings.auth, &Actor::Cli, new)
+    crate::accounts::service::add_user(conn, &settings.auth, &Actor::Cli, new)
         .map_err(|e| e.one_line())?;
     Ok(format!(
         "account {email} ({}) password: {password}   <- shown once",
@@ -123,7 +118,7 @@ fn meeting(
     days: i64,
 ) -> Result<Meeting, String> {
     if let Some(existing) =
-        meetings::store::find_by_title(conn, title, first_day).map_err(|e| e.to_string())?
+        crate::meetings::store::find_by_title(conn, title, first_day).map_err(|e| e.to_string())?
     {
         return Ok(existing);
     }
@@ -137,12 +132,12 @@ fn meeting(
         first_day: Field::Value(first_day),
         last_day: Field::Value(first_day + Duration::days(days - 1)),
     };
-    meetings::service::create(conn, &app::ctx(settings), &Actor::Cli, input)
+    crate::meetings::service::create(conn, &app::ctx(settings), &Actor::Cli, input)
         .map_err(|e| e.one_line())
 }
 
 fn adhoc_session(conn: &mut Conn, settings: &Settings, sg1: &Meeting) -> Result<String, AppError> {
-    if let Some(existing) = sessions::store::find_by_title(conn, &sg1.id, SESSION_TITLE)? {
+    if let Some(existing) = crate::sessions::store::find_by_title(conn, &sg1.id, SESSION_TITLE)? {
         return Ok(existing.id.to_string());
     }
     let tz: Tz = sg1.timezone;
@@ -167,8 +162,9 @@ fn adhoc_session(conn: &mut Conn, settings: &Settings, sg1: &Meeting) -> Result<
         remote_url: Field::Value("https://meet.example.org/itu-d-q22-1-1".into()),
         ..SessionInput::default()
     };
-    let session = sessions::service::create(conn, &app::ctx(settings), &Actor::Cli, input)?;
-    let session = sessions::service::publish(conn, &app::ctx(settings), &Actor::Cli, &session.id)?;
+    let session = crate::sessions::service::create(conn, &app::ctx(settings), &Actor::Cli, input)?;
+    let session =
+        crate::sessions::service::publish(conn, &app::ctx(settings), &Actor::Cli, &session.id)?;
     debug_assert_eq!(session.status, SessionStatus::Scheduled);
     Ok(session.id.to_string())
 }

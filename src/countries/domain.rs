@@ -1,10 +1,10 @@
 //! Countries and their group (developed, developing, LDC) from the reference list shipped in the repo.
 
 use std::collections::HashSet;
-use std::fmt;
-use std::iter::Peekable;
-use std::str::Chars;
 use std::sync::OnceLock;
+
+pub use super::csv::CsvError;
+use super::csv::{records, Record};
 
 const HEADER: [&str; 4] = ["alpha2", "alpha3", "name", "group"];
 
@@ -52,30 +52,6 @@ pub struct Country {
     pub name: String,
     pub group: CountryGroup,
 }
-
-/// What is wrong with a countries CSV, and on which line (1-based) of the file.
-#[derive(Debug, PartialEq, Eq)]
-pub struct CsvError {
-    pub line: usize,
-    pub message: String,
-}
-
-impl CsvError {
-    fn new(line: usize, message: impl Into<String>) -> Self {
-        CsvError {
-            line,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for CsvError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
-}
-
-impl std::error::Error for CsvError {}
 
 /// Parses the reference CSV (header `alpha2,alpha3,name,group`, RFC 4180 quoting), validating
 /// codes (2/3 upper-case letters), groups, and duplicates; every error names its line.
@@ -130,7 +106,7 @@ fn country(record: Record) -> Result<Country, CsvError> {
     if name.trim().is_empty() {
         return Err(CsvError::new(line, "the name is empty"));
     }
-    if crate::edge::has_forbidden(&name) {
+    if crate::input::has_forbidden(&name) {
         return Err(CsvError::new(line, "the name holds a control character"));
     }
     let group = CountryGroup::parse(&group)
@@ -160,113 +136,6 @@ fn code(line: usize, column: &str, value: String, len: usize) -> Result<String, 
             format!("{column} must be {len} upper-case letters, found {value:?}"),
         ))
     }
-}
-
-/// One CSV record and the line it starts on (a quoted field may span lines).
-struct Record {
-    line: usize,
-    fields: Vec<String>,
-}
-
-type Input<'a> = Peekable<Chars<'a>>;
-
-fn records(text: &str) -> Result<Vec<Record>, CsvError> {
-    // Spreadsheets often save UTF-8 with a byte order mark, which would otherwise spoil the header.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut input = text.chars().peekable();
-    let mut line = 1;
-    let mut records = Vec::new();
-    while let Some(&c) = input.peek() {
-        let start = line;
-        if c == '\n' || c == '\r' {
-            // A blank line (such as a second trailing newline) holds no record.
-            end_of_line(&mut input, &mut line);
-            continue;
-        }
-        let fields = record(&mut input, &mut line)?;
-        records.push(Record {
-            line: start,
-            fields,
-        });
-    }
-    Ok(records)
-}
-
-fn record(input: &mut Input, line: &mut usize) -> Result<Vec<String>, CsvError> {
-    let mut fields = Vec::new();
-    loop {
-        let field = if input.peek() == Some(&'"') {
-            input.next();
-            quoted(input, line)?
-        } else {
-            unquoted(input, *line)?
-        };
-        fields.push(field);
-        match input.peek() {
-            Some(',') => {
-                input.next();
-            }
-            Some('\n' | '\r') => {
-                end_of_line(input, line);
-                return Ok(fields);
-            }
-            None => return Ok(fields),
-            Some(c) => {
-                return Err(CsvError::new(
-                    *line,
-                    format!("unexpected {c:?} after a closing quote"),
-                ))
-            }
-        }
-    }
-}
-
-fn unquoted(input: &mut Input, line: usize) -> Result<String, CsvError> {
-    let mut field = String::new();
-    while let Some(&c) = input.peek() {
-        match c {
-            ',' | '\n' | '\r' => break,
-            '"' => {
-                return Err(CsvError::new(
-                    line,
-                    "a quote inside an unquoted field (quote the whole field and double the quote)",
-                ))
-            }
-            _ => {
-                field.push(c);
-                input.next();
-            }
-        }
-    }
-    Ok(field)
-}
-
-fn quoted(input: &mut Input, line: &mut usize) -> Result<String, CsvError> {
-    let opened = *line;
-    let mut field = String::new();
-    loop {
-        match input.next() {
-            None => return Err(CsvError::new(opened, "a quoted field is never closed")),
-            Some('"') if input.peek() == Some(&'"') => {
-                input.next();
-                field.push('"');
-            }
-            Some('"') => return Ok(field),
-            Some(c) => {
-                if c == '\n' {
-                    *line += 1;
-                }
-                field.push(c);
-            }
-        }
-    }
-}
-
-fn end_of_line(input: &mut Input, line: &mut usize) {
-    if input.next() == Some('\r') && input.peek() == Some(&'\n') {
-        input.next();
-    }
-    *line += 1;
 }
 
 #[cfg(test)]

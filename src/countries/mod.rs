@@ -1,6 +1,7 @@
 //! Countries and their group (developed, developing, LDC), from reference data shipped in the repo.
 
 pub mod api;
+pub mod csv;
 pub mod domain;
 pub mod pages;
 pub mod service;

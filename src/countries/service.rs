@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::domain::{parse_csv, Country};
 use super::store;
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db::{self, Conn};
 use crate::error::AppError;
 
@@ -151,7 +151,7 @@ pub fn import(
         }
         store::replace_all(conn, &list, db::micros(Utc::now()))?;
         report.applied = true;
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             actor,
             "countries.imported",

@@ -10,9 +10,7 @@ use crate::error::AppError;
 use crate::holds::domain::Hold;
 use crate::holds::service::{online, organizer, place, session_event};
 use crate::holds::store as holds;
-use crate::links::{self, Purpose};
-use crate::meetings;
-use crate::sessions;
+use crate::links::Purpose;
 use crate::sessions::domain::{Session, SessionStatus};
 
 /// A rendered feed and its strong ETag.
@@ -34,7 +32,7 @@ impl Feed {
 
 /// The public feed of one session (drafts are not public: 404).
 pub fn session_feed(conn: &mut Conn, settings: &Settings, id: &str) -> Result<Feed, AppError> {
-    let (session, meeting) = sessions::service::get(conn, id, false)?;
+    let (session, meeting) = crate::sessions::service::get(conn, id, false)?;
     let location = place(conn, &session, &meeting)?.in_person();
     // The last change, not the time of the request, so the body (and its ETag) stays put.
     let event = session_event(settings, &session, location, session.updated_at.and_utc());
@@ -72,21 +70,21 @@ pub fn holder_feed(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Feed, AppError> {
-    let link = match links::store::resolve(conn, Purpose::Registration, token, now)? {
+    let link = match crate::links::store::resolve(conn, Purpose::Registration, token, now)? {
         Some(link) => link,
-        None => links::store::resolve(conn, Purpose::SpeakerInvitation, token, now)?
+        None => crate::links::store::resolve(conn, Purpose::SpeakerInvitation, token, now)?
             .ok_or(AppError::NotFound)?,
     };
     let holds = holds::active_of_record(conn, &link.record_id)?;
     let mut events = Vec::with_capacity(holds.len());
     for hold in &holds {
         let Some(session) =
-            sessions::store::find(conn, &hold.session_id)?.filter(|s| s.is_public())
+            crate::sessions::store::find(conn, &hold.session_id)?.filter(|s| s.is_public())
         else {
             continue;
         };
         let meeting =
-            meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
+            crate::meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
         let location =
             place(conn, &session, &meeting)?.for_attendee(hold.remote, true, &online(&hold.lang));
         let stamp = latest(hold.updated_at, session.updated_at).and_utc();

@@ -21,7 +21,6 @@ use crate::mail::outbox::{self, Email, RecordKind};
 use crate::meetings::domain::Meeting;
 use crate::sessions::domain::{Session, SessionChange, SessionEvent, SessionStatus};
 use crate::web::Lang;
-use crate::{bookings, meetings, rooms, sessions};
 
 /// Someone who receives a session's invitation: a delegate, or (for a slot) a speaker.
 #[derive(Debug, Clone)]
@@ -57,8 +56,8 @@ pub fn organizer(settings: &Settings) -> Person {
 /// Where a session takes place now: the rooms booked for it, else its meeting's venue.
 pub fn place(conn: &mut Conn, session: &Session, meeting: &Meeting) -> Result<Place, AppError> {
     let mut rooms = Vec::new();
-    for booking in bookings::store::bookings_of_session(conn, &session.id)? {
-        if let Some(room) = rooms::store::find_room(conn, &booking.room_id)? {
+    for booking in crate::bookings::store::bookings_of_session(conn, &session.id)? {
+        if let Some(room) = crate::rooms::store::find_room(conn, &booking.room_id)? {
             rooms.push(RoomLine {
                 name: room.name,
                 location: room.location,
@@ -272,14 +271,15 @@ pub fn react(conn: &mut Conn, ctx: &Ctx, event: &dyn Any) -> Result<(), AppError
 
 /// A room was booked for a session or released: its holders' place changed.
 fn room_changed(conn: &mut Conn, ctx: &Ctx, session_id: &str) -> Result<usize, AppError> {
-    let Some(session) = sessions::store::find(conn, session_id)? else {
+    let Some(session) = crate::sessions::store::find(conn, session_id)? else {
         return Ok(0);
     };
     // A cancelled session's holders have had their CANCEL; a draft has none.
     if session.status != SessionStatus::Scheduled {
         return Ok(0);
     }
-    let meeting = meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
+    let meeting =
+        crate::meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
     session_changed(conn, ctx, &session, &meeting)
 }
 

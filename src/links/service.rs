@@ -4,11 +4,10 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::domain::{self, Purpose};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::links;
 
 /// Revokes a record's links and issues a fresh one with the same lifetime as the last.
 pub fn reissue(
@@ -19,12 +18,13 @@ pub fn reissue(
     record_id: &str,
 ) -> Result<(String, Option<DateTime<Utc>>), AppError> {
     db::write(conn, |conn| {
-        let last = links::store::latest(conn, purpose, record_id)?.ok_or(AppError::NotFound)?;
+        let last =
+            crate::links::store::latest(conn, purpose, record_id)?.ok_or(AppError::NotFound)?;
         let ttl = domain::reissued_lifetime(last.created_at, last.expires_at);
-        let token = links::store::reissue(conn, purpose, record_id, ttl, ctx.now)?;
+        let token = crate::links::store::reissue(conn, purpose, record_id, ttl, ctx.now)?;
         let changes = json!({"link": {"purpose": purpose.as_str(), "action": "reissued"}});
         let kind = purpose.record_kind();
-        audit::store::record(conn, actor, "link.reissued", kind, record_id, changes)?;
+        crate::audit::store::record(conn, actor, "link.reissued", kind, record_id, changes)?;
         Ok((token, ttl.map(|ttl| ctx.now + ttl)))
     })
 }
@@ -38,11 +38,11 @@ pub fn revoke(
     record_id: &str,
 ) -> Result<usize, AppError> {
     db::write(conn, |conn| {
-        links::store::latest(conn, purpose, record_id)?.ok_or(AppError::NotFound)?;
-        let revoked = links::store::revoke(conn, purpose, record_id, ctx.now)?;
+        crate::links::store::latest(conn, purpose, record_id)?.ok_or(AppError::NotFound)?;
+        let revoked = crate::links::store::revoke(conn, purpose, record_id, ctx.now)?;
         let changes = json!({"link": {"purpose": purpose.as_str(), "revoked": revoked}});
         let kind = purpose.record_kind();
-        audit::store::record(conn, actor, "link.revoked", kind, record_id, changes)?;
+        crate::audit::store::record(conn, actor, "link.revoked", kind, record_id, changes)?;
         Ok(revoked)
     })
 }

@@ -2,15 +2,14 @@
 
 pub mod api;
 pub mod delivery;
-pub mod message;
 pub mod notice;
 pub mod pages;
 pub mod redact;
 pub mod service;
 pub mod store;
-pub mod transport;
-pub mod worker;
 
+/// The delivery machinery, as the app, the command line and the tests reach it.
+pub use delivery::{message, transport, worker};
 /// The outbox's writing end, as every capability reaches it: `mail::outbox::enqueue(..)`.
 pub use store as outbox;
 

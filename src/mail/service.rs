@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::store::{self, OutboxRow, Status};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db::{self, Conn};
 use crate::error::AppError;
 
@@ -37,7 +37,7 @@ pub fn retry(
         }
         let changes =
             json!({"status": {"from": row.status, "to": "queued"}, "attempts": row.attempts});
-        audit::store::record(conn, actor, "outbox.retried", "outbox", id, changes)?;
+        crate::audit::store::record(conn, actor, "outbox.retried", "outbox", id, changes)?;
         store::find(conn, id)?.ok_or(AppError::NotFound)
     })
 }

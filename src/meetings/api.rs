@@ -11,7 +11,7 @@ use crate::audit::Actor;
 use crate::db;
 use crate::error::{AppError, Problem};
 use crate::input::{ListOf, Paging};
-use crate::sessions::api::SessionView;
+use crate::sessions::views::SessionView;
 use crate::state::AppState;
 
 /// A meeting as the API shows it.

@@ -3,13 +3,12 @@
 use serde_json::json;
 
 use super::domain::{self, Meeting, MeetingId, MeetingInput};
-use crate::audit::{self, Actor};
-use crate::bookings::{self, domain::SessionRooms};
+use crate::audit::Actor;
+use crate::bookings::domain::SessionRooms;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::meetings;
-use crate::sessions::{self, domain::Session};
+use crate::sessions::domain::Session;
 
 /// Creates a meeting from a client's input.
 pub fn create(
@@ -22,9 +21,9 @@ pub fn create(
         .validate()?
         .into_meeting(MeetingId::random(), db::micros(ctx.now));
     db::write(conn, |conn| {
-        meetings::store::insert(conn, &meeting)?;
+        crate::meetings::store::insert(conn, &meeting)?;
         let changes = json!({"title": meeting.title, "first_day": meeting.first_day, "last_day": meeting.last_day});
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             actor,
             "meeting.created",
@@ -46,7 +45,7 @@ pub fn list(
     offset: i64,
 ) -> Result<(Vec<Meeting>, i64), AppError> {
     let from_day = upcoming.then(|| domain::upcoming_last_day(ctx.now));
-    Ok(meetings::store::list(conn, from_day, limit, offset)?)
+    Ok(crate::meetings::store::list(conn, from_day, limit, offset)?)
 }
 
 /// A meeting with the sessions the caller may see and the rooms booked for them.
@@ -58,14 +57,14 @@ pub struct MeetingSessions {
 
 /// One meeting with the sessions the caller may see, and their rooms.
 pub fn get(conn: &mut Conn, id: &MeetingId, staff: bool) -> Result<MeetingSessions, AppError> {
-    let meeting = meetings::store::find(conn, id)?.ok_or(AppError::NotFound)?;
-    let filter = sessions::store::Filter {
+    let meeting = crate::meetings::store::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let filter = crate::sessions::store::Filter {
         meeting_ids: Some(vec![meeting.id.clone()]),
-        statuses: sessions::domain::visible_statuses(staff),
+        statuses: crate::sessions::domain::visible_statuses(staff),
         ends_after: None,
     };
-    let (sessions, _) = sessions::store::list(conn, &filter, 500, 0)?;
-    let rooms = bookings::service::rooms_of(conn, &sessions)?;
+    let (sessions, _) = crate::sessions::store::list(conn, &filter, 500, 0)?;
+    let rooms = crate::bookings::service::rooms_of(conn, &sessions)?;
     Ok(MeetingSessions {
         meeting,
         sessions,
@@ -83,13 +82,13 @@ pub struct Programme {
 /// Upcoming meetings with their scheduled sessions, in three queries whatever their number.
 pub fn programme(conn: &mut Conn, ctx: &Ctx) -> Result<Programme, AppError> {
     let (meetings, _) = list(conn, ctx, true, 100, 0)?;
-    let filter = sessions::store::Filter {
+    let filter = crate::sessions::store::Filter {
         meeting_ids: Some(meetings.iter().map(|m| m.id.clone()).collect()),
-        statuses: vec![sessions::domain::SessionStatus::Scheduled],
+        statuses: vec![crate::sessions::domain::SessionStatus::Scheduled],
         ends_after: None,
     };
-    let (sessions, _) = sessions::store::list(conn, &filter, 1000, 0)?;
-    let rooms = bookings::service::rooms_of(conn, &sessions)?;
+    let (sessions, _) = crate::sessions::store::list(conn, &filter, 1000, 0)?;
+    let rooms = crate::bookings::service::rooms_of(conn, &sessions)?;
     Ok(Programme {
         meetings,
         sessions,

@@ -7,12 +7,11 @@ use serde_json::json;
 use super::domain::{self, Candidate};
 use crate::access::domain::parse_roles;
 use crate::accounts::store::{self as accounts, UserRow};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::rapporteurs;
-use crate::sessions::{self, domain::SessionId};
+use crate::sessions::domain::SessionId;
 
 fn candidates(conn: &mut Conn, user_ids: &BTreeSet<String>) -> Result<Vec<Candidate>, AppError> {
     let mut found = Vec::with_capacity(user_ids.len());
@@ -36,16 +35,16 @@ pub fn assign(
     user_ids: &BTreeSet<String>,
 ) -> Result<Vec<UserRow>, AppError> {
     db::write(conn, |conn| {
-        sessions::store::find(conn, session_id)?.ok_or(AppError::NotFound)?;
+        crate::sessions::store::find(conn, session_id)?.ok_or(AppError::NotFound)?;
         domain::check_candidates(&candidates(conn, user_ids)?)?;
-        let before: BTreeSet<String> = rapporteurs::store::of_session(conn, session_id)?
+        let before: BTreeSet<String> = crate::rapporteurs::store::of_session(conn, session_id)?
             .into_iter()
             .collect();
-        rapporteurs::store::replace(conn, session_id, user_ids, db::micros(ctx.now))?;
+        crate::rapporteurs::store::replace(conn, session_id, user_ids, db::micros(ctx.now))?;
         let (added, removed) = domain::turnover(&before, user_ids);
         let changes = json!({"rapporteurs": {"added": added, "removed": removed}});
         let action = "session.rapporteurs_set";
-        audit::store::record(conn, actor, action, "session", session_id, changes)?;
-        Ok(rapporteurs::store::accounts_of(conn, session_id)?)
+        crate::audit::store::record(conn, actor, action, "session", session_id, changes)?;
+        Ok(crate::rapporteurs::store::accounts_of(conn, session_id)?)
     })
 }

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::holds::domain::{HolderKind, Place};
 use crate::holds::notices::SessionSummary;
 use crate::holds::service::{self as holds, Recipient};
-use crate::links::{self, Purpose};
+use crate::links::Purpose;
 use crate::mail::notice::{self, Composed, Notice};
 use crate::mail::outbox::{self, Email, RecordKind, ReplyTo};
 use crate::meetings::domain::Meeting;
@@ -141,7 +141,7 @@ fn lang_of(r: &Registration) -> &'static str {
 
 /// A fresh secret link to the delegate's page; each email carries its own, all stay valid.
 fn link(conn: &mut Conn, cx: &Context, r: &Registration) -> Result<String, AppError> {
-    let token = links::store::issue(conn, Purpose::Registration, &r.id, None, cx.ctx.now)?;
+    let token = crate::links::store::issue(conn, Purpose::Registration, &r.id, None, cx.ctx.now)?;
     Ok(format!(
         "{}/registrations/{token}",
         cx.ctx.settings.base_url()
@@ -249,7 +249,7 @@ pub fn placed(
 
 /// A new link replaces the delegate's earlier ones (staff re-sending a lost email).
 pub fn link_resent(conn: &mut Conn, cx: &Context, r: &Registration) -> Result<(), AppError> {
-    links::store::revoke(conn, Purpose::Registration, &r.id, cx.ctx.now)?;
+    crate::links::store::revoke(conn, Purpose::Registration, &r.id, cx.ctx.now)?;
     let (name, link, session) = (r.delegate.name.clone(), link(conn, cx, r)?, cx.summary(r));
     plain(
         conn,
@@ -372,7 +372,7 @@ fn ask_focal_points(conn: &mut Conn, cx: &Context, r: &Registration) -> Result<(
     };
     for user in deciders {
         let token =
-            links::store::issue(conn, Purpose::FocalPointDecision, &r.id, None, cx.ctx.now)?;
+            crate::links::store::issue(conn, Purpose::FocalPointDecision, &r.id, None, cx.ctx.now)?;
         let notice = DecisionAsked {
             name: user.name.clone(),
             session: cx.summary(r),

@@ -13,7 +13,6 @@ use super::views::{form_pairs, registration_values, render_page, SessionLine};
 use crate::db;
 use crate::effects::Ctx;
 use crate::error::{AppError, FieldErrors};
-use crate::holds;
 use crate::sessions::domain::SessionStatus;
 use crate::state::AppState;
 use crate::web::{Lang, PageError};
@@ -30,7 +29,7 @@ fn form_context(
         return Err(AppError::NotFound);
     }
     let open = service::open_session(conn, ctx, id).is_ok();
-    let place = holds::service::place(conn, &session, &meeting)?.in_person();
+    let place = crate::holds::service::place(conn, &session, &meeting)?.in_person();
     let countries: Vec<Value> = crate::countries::store::all(conn)?
         .into_iter()
         .map(|c| json!({"code": c.alpha2, "name": c.name}))
@@ -116,7 +115,7 @@ async fn delegate_page(
     let (token2, ctx) = (token.clone(), state.ctx());
     let (placed, line) = db::run(&state.pool, move |conn| {
         let (placed, session, meeting) = service::by_token(conn, &ctx, &token2)?;
-        let place = holds::service::place(conn, &session, &meeting)?.in_person();
+        let place = crate::holds::service::place(conn, &session, &meeting)?.in_person();
         Ok((placed, SessionLine::of(&session, &meeting).at(place)))
     })
     .await?;

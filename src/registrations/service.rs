@@ -12,14 +12,13 @@ use super::input::RegistrationInput;
 use super::notices::{self, Context};
 use super::store;
 use crate::access::User;
-use crate::audit::{self, Actor};
-use crate::countries::{self, CountryGroup};
+use crate::audit::Actor;
+use crate::countries::CountryGroup;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::links::{self, Purpose};
-use crate::meetings::{self, domain::Meeting};
-use crate::sessions;
+use crate::links::Purpose;
+use crate::meetings::domain::Meeting;
 use crate::sessions::domain::{Session, SessionChange, SessionEvent, SessionStatus};
 
 /// A registration and where it stands, as answered to the delegate.
@@ -44,8 +43,9 @@ impl Placed {
 
 /// The session and its meeting, for a registration's emails.
 pub fn session_and_meeting(conn: &mut Conn, id: &str) -> Result<(Session, Meeting), AppError> {
-    let session = sessions::store::find(conn, id)?.ok_or(AppError::NotFound)?;
-    let meeting = meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
+    let session = crate::sessions::store::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let meeting =
+        crate::meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
     Ok((session, meeting))
 }
 
@@ -62,16 +62,17 @@ fn validate(
     input: RegistrationInput,
 ) -> Result<(Delegate, CountryGroup), AppError> {
     let mut failure = None;
-    let checked = input.validate(
-        ctx.now.date_naive(),
-        |typed| match countries::service::resolve(conn, typed) {
-            Ok(found) => found.map(|c| (c.alpha2, c.group)),
-            Err(e) => {
-                failure = Some(e);
-                None
-            }
-        },
-    );
+    let checked =
+        input.validate(
+            ctx.now.date_naive(),
+            |typed| match crate::countries::service::resolve(conn, typed) {
+                Ok(found) => found.map(|c| (c.alpha2, c.group)),
+                Err(e) => {
+                    failure = Some(e);
+                    None
+                }
+            },
+        );
     match failure {
         Some(e) => Err(e),
         None => Ok(checked?),
@@ -169,7 +170,7 @@ fn audit_created(conn: &mut Conn, r: &Registration) -> Result<(), AppError> {
     let changes = json!({"status": r.status, "arrival": r.arrival, "country_group": r.country_group,
         "stakeholder_category": d.category, "attendance": d.attendance});
     let actor = Actor::Link("registration", r.id.to_string());
-    audit::store::record(
+    crate::audit::store::record(
         conn,
         &actor,
         "registration.created",
@@ -196,7 +197,7 @@ pub fn fill(conn: &mut Conn, cx: &Context, attendance: Attendance) -> Result<Tak
         registration.updated_at = db::micros(cx.ctx.now);
         store::update(conn, &registration)?;
         let changes = json!({"status": {"from": "waitlisted", "to": "confirmed"}});
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             &Actor::System,
             "registration.promoted",
@@ -285,7 +286,7 @@ pub fn by_token(
     ctx: &Ctx,
     token: &str,
 ) -> Result<(Placed, Session, Meeting), AppError> {
-    let link = links::store::resolve(conn, Purpose::Registration, token, ctx.now)?
+    let link = crate::links::store::resolve(conn, Purpose::Registration, token, ctx.now)?
         .ok_or(AppError::NotFound)?;
     let registration = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
     let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
@@ -295,7 +296,7 @@ pub fn by_token(
 /// The delegate cancels: a CANCEL for a held invitation, and the first waiting person gets the seat.
 pub fn cancel(conn: &mut Conn, ctx: &Ctx, token: &str) -> Result<Registration, AppError> {
     db::write(conn, |conn| {
-        let link = links::store::resolve(conn, Purpose::Registration, token, ctx.now)?
+        let link = crate::links::store::resolve(conn, Purpose::Registration, token, ctx.now)?
             .ok_or(AppError::NotFound)?;
         let found = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
         store::lock_session(conn, &found.session_id)?;
@@ -311,7 +312,7 @@ pub fn cancel(conn: &mut Conn, ctx: &Ctx, token: &str) -> Result<Registration, A
         store::update(conn, &registration)?;
         let changes = json!({"status": {"from": was, "to": "cancelled"}});
         let actor = Actor::Link("registration", registration.id.to_string());
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             &actor,
             "registration.cancelled",
@@ -340,7 +341,7 @@ pub fn resend_link(
         let cx = Context::new(conn, ctx, &session, &meeting)?;
         notices::link_resent(conn, &cx, &registration)?;
         let changes = json!({"link": "resent"});
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             actor,
             "registration.link_resent",

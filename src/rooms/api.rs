@@ -7,7 +7,7 @@ use super::domain::{Equipment, EquipmentId, EquipmentInput, Room, RoomId, RoomIn
 use super::service;
 use crate::access::{Admin, Staff};
 use crate::audit::Actor;
-use crate::bookings::ClashProblem;
+use crate::bookings::domain::ClashProblem;
 use crate::db;
 use crate::error::{AppError, Problem};
 use crate::input::{ListOf, Paging};

@@ -3,12 +3,10 @@
 use serde_json::json;
 
 use super::domain::{Equipment, EquipmentId, EquipmentInput, Room, RoomId, RoomInput};
-use crate::audit::{self, Actor};
-use crate::bookings;
+use crate::audit::Actor;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::rooms;
 
 /// Creates a room.
 pub fn create_room(
@@ -19,8 +17,8 @@ pub fn create_room(
 ) -> Result<Room, AppError> {
     let room = input.apply(RoomId::random(), None)?;
     db::write(conn, |conn| {
-        rooms::store::insert_room(conn, &room, db::micros(ctx.now))?;
-        audit::store::record(conn, actor, "room.created", "room", &room.id, json!(room))?;
+        crate::rooms::store::insert_room(conn, &room, db::micros(ctx.now))?;
+        crate::audit::store::record(conn, actor, "room.created", "room", &room.id, json!(room))?;
         Ok(room.clone())
     })
 }
@@ -36,21 +34,21 @@ pub fn patch_room(
     db::write(conn, |conn| {
         let current = get_room(conn, id)?;
         let room = input.clone().apply(current.id.clone(), Some(&current))?;
-        rooms::store::update_room(conn, &room, db::micros(ctx.now))?;
+        crate::rooms::store::update_room(conn, &room, db::micros(ctx.now))?;
         let changes = json!({"from": current, "to": room});
-        audit::store::record(conn, actor, "room.updated", "room", &room.id, changes)?;
+        crate::audit::store::record(conn, actor, "room.updated", "room", &room.id, changes)?;
         Ok(room)
     })
 }
 
 /// One room.
 pub fn get_room(conn: &mut Conn, id: &RoomId) -> Result<Room, AppError> {
-    rooms::store::find_room(conn, id)?.ok_or(AppError::NotFound)
+    crate::rooms::store::find_room(conn, id)?.ok_or(AppError::NotFound)
 }
 
 /// A page of rooms by name.
 pub fn list_rooms(conn: &mut Conn, limit: i64, offset: i64) -> Result<(Vec<Room>, i64), AppError> {
-    Ok(rooms::store::list_rooms(conn, limit, offset)?)
+    Ok(crate::rooms::store::list_rooms(conn, limit, offset)?)
 }
 
 /// Creates an equipment item with its stock.
@@ -62,8 +60,8 @@ pub fn create_equipment(
 ) -> Result<Equipment, AppError> {
     let item = input.apply(EquipmentId::random(), None)?;
     db::write(conn, |conn| {
-        rooms::store::insert_equipment(conn, &item, db::micros(ctx.now))?;
-        audit::store::record(
+        crate::rooms::store::insert_equipment(conn, &item, db::micros(ctx.now))?;
+        crate::audit::store::record(
             conn,
             actor,
             "equipment.created",
@@ -85,17 +83,17 @@ pub fn patch_equipment(
     input: EquipmentInput,
 ) -> Result<Equipment, AppError> {
     db::write(conn, |conn| {
-        bookings::store::lock(conn, None, &[], std::slice::from_ref(id))?;
+        crate::bookings::store::lock(conn, None, &[], std::slice::from_ref(id))?;
         let current = get_equipment(conn, id)?;
         let item = input.clone().apply(current.id.clone(), Some(&current))?;
         if item.quantity < current.quantity {
-            let ahead = bookings::domain::Interval::ahead(ctx.now);
-            let held = bookings::store::held_overlapping(conn, id, &ahead, None)?;
-            bookings::domain::check_new_stock(&item, &held)?;
+            let ahead = crate::bookings::domain::Interval::ahead(ctx.now);
+            let held = crate::bookings::store::held_overlapping(conn, id, &ahead, None)?;
+            crate::bookings::domain::check_new_stock(&item, &held)?;
         }
-        rooms::store::update_equipment(conn, &item, db::micros(ctx.now))?;
+        crate::rooms::store::update_equipment(conn, &item, db::micros(ctx.now))?;
         let changes = json!({"from": current, "to": item});
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             actor,
             "equipment.updated",
@@ -109,7 +107,7 @@ pub fn patch_equipment(
 
 /// One equipment item.
 pub fn get_equipment(conn: &mut Conn, id: &EquipmentId) -> Result<Equipment, AppError> {
-    rooms::store::many_equipment(conn, vec![id.clone()])?
+    crate::rooms::store::many_equipment(conn, vec![id.clone()])?
         .pop()
         .ok_or(AppError::NotFound)
 }
@@ -120,5 +118,5 @@ pub fn list_equipment(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Equipment>, i64), AppError> {
-    Ok(rooms::store::list_equipment(conn, limit, offset)?)
+    Ok(crate::rooms::store::list_equipment(conn, limit, offset)?)
 }

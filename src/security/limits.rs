@@ -11,13 +11,12 @@
 //! never refused. A per-address limit still stops one client spraying guesses over accounts.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use diesel::prelude::*;
 
 use crate::config::LimitSettings;
-use crate::db::schema::rate_counters;
 use crate::db::{self, Conn};
 use crate::error::AppError;
 use crate::security::proxies::TrustedProxies;
+use crate::security::store;
 use crate::state::AppState;
 
 /// Bucket of sign-in attempts per account and client address together (see `pair`).
@@ -131,25 +130,10 @@ pub fn hit(
     let mut attempt = 0;
     loop {
         let result = db::write_or_join(conn, |conn| {
-            let counted = diesel::update(
-                rate_counters::table
-                    .filter(rate_counters::bucket.eq(bucket))
-                    .filter(rate_counters::key.eq(key))
-                    .filter(rate_counters::window_start.gt(opened_after))
-                    .filter(rate_counters::count.lt(limit.max as i32)),
-            )
-            .set(rate_counters::count.eq(rate_counters::count + 1))
-            .execute(conn)?;
-            if counted == 1 {
+            if store::count_hit(conn, bucket, key, opened_after, limit.max as i32)? == 1 {
                 return Ok(());
             }
-            let open: Option<NaiveDateTime> = rate_counters::table
-                .filter(rate_counters::bucket.eq(bucket))
-                .filter(rate_counters::key.eq(key))
-                .filter(rate_counters::window_start.gt(opened_after))
-                .select(rate_counters::window_start)
-                .first(conn)
-                .optional()?;
+            let open = store::open_since(conn, bucket, key, opened_after)?;
             if let Some(start) = open {
                 let retry_after_secs = retry_after(start, limit.window, now);
                 return Err(AppError::TooManyRequests { retry_after_secs });
@@ -159,7 +143,7 @@ pub fn hit(
                     retry_after_secs: limit.window.num_seconds().max(1) as u64,
                 });
             }
-            open_window(conn, bucket, key, now, None)
+            Ok(store::open_window(conn, bucket, key, now, None)?)
         });
         match result {
             Err(e) if e.is_unique_violation() && attempt < 3 && !db::in_transaction(conn) => {
@@ -185,19 +169,10 @@ pub fn attempt(
     let opened_after = now - backoff.window;
     for _ in 0..8 {
         let result = db::write_or_join(conn, |conn| {
-            let counter: Option<(NaiveDateTime, i32, Option<NaiveDateTime>)> = rate_counters::table
-                .filter(rate_counters::bucket.eq(bucket))
-                .filter(rate_counters::key.eq(key))
-                .select((
-                    rate_counters::window_start,
-                    rate_counters::count,
-                    rate_counters::blocked_until,
-                ))
-                .first(conn)
-                .optional()?;
+            let counter = store::counter(conn, bucket, key)?;
             let Some((start, count, blocked)) = counter.filter(|c| c.0 > opened_after) else {
                 let wait = backoff.wait_after(1).map(|w| now + w);
-                open_window(conn, bucket, key, now, wait)?;
+                store::open_window(conn, bucket, key, now, wait)?;
                 return Ok(true);
             };
             if let Some(until) = blocked.filter(|until| *until > now) {
@@ -206,18 +181,7 @@ pub fn attempt(
             }
             let next = count.saturating_add(1);
             let wait = backoff.wait_after(next.max(1) as u32).map(|w| now + w);
-            let counted = diesel::update(
-                rate_counters::table
-                    .filter(rate_counters::bucket.eq(bucket))
-                    .filter(rate_counters::key.eq(key))
-                    .filter(rate_counters::window_start.eq(start))
-                    .filter(rate_counters::count.eq(count)),
-            )
-            .set((
-                rate_counters::count.eq(next),
-                rate_counters::blocked_until.eq(wait),
-            ))
-            .execute(conn)?;
+            let counted = store::count_attempt(conn, bucket, key, (start, count), next, wait)?;
             Ok(counted == 1)
         });
         match result {
@@ -231,59 +195,6 @@ pub fn attempt(
     Err(AppError::TooManyRequests {
         retry_after_secs: 1,
     })
-}
-
-/// Replaces a closed window with a new one holding this first hit; an instance that races us
-/// to the insert makes ours fail as a duplicate, and `hit` then counts against its window.
-fn open_window(
-    conn: &mut Conn,
-    bucket: &str,
-    key: &str,
-    now: NaiveDateTime,
-    blocked_until: Option<NaiveDateTime>,
-) -> Result<(), AppError> {
-    diesel::delete(
-        rate_counters::table
-            .filter(rate_counters::bucket.eq(bucket))
-            .filter(rate_counters::key.eq(key)),
-    )
-    .execute(conn)?;
-    diesel::delete(
-        rate_counters::table.filter(rate_counters::window_start.lt(now - Duration::days(1))),
-    )
-    .execute(conn)?;
-    diesel::insert_into(rate_counters::table)
-        .values((
-            rate_counters::bucket.eq(bucket),
-            rate_counters::key.eq(key),
-            rate_counters::window_start.eq(now),
-            rate_counters::count.eq(1),
-            rate_counters::blocked_until.eq(blocked_until),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Gives back one hit (a sign-in that succeeded was not a failure).
-pub fn give_back(conn: &mut Conn, bucket: &str, key: &str) -> QueryResult<usize> {
-    diesel::update(
-        rate_counters::table
-            .filter(rate_counters::bucket.eq(bucket))
-            .filter(rate_counters::key.eq(key))
-            .filter(rate_counters::count.gt(0)),
-    )
-    .set(rate_counters::count.eq(rate_counters::count - 1))
-    .execute(conn)
-}
-
-/// Forgets a key's counter (the account signed in, so earlier failures no longer count).
-pub fn clear(conn: &mut Conn, bucket: &str, key: &str) -> QueryResult<usize> {
-    diesel::delete(
-        rate_counters::table
-            .filter(rate_counters::bucket.eq(bucket))
-            .filter(rate_counters::key.eq(key)),
-    )
-    .execute(conn)
 }
 
 /// The reusable limit for public routes: counts one request of `key` (normally the client

@@ -7,3 +7,4 @@ pub mod limits;
 pub mod proxies;
 pub mod secrets;
 pub mod session;
+pub mod store;

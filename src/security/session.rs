@@ -64,7 +64,8 @@ pub fn middleware(settings: &Settings, key: Key) -> SessionMiddleware<CookieSess
 }
 
 /// Starts a signed-in session for a user (a fresh session, so no earlier state carries over),
-/// bound to the account's current session generation.
+/// bound to the account's current session generation. The caller gives it a new CSRF token
+/// (`csrf::rotate`), since the old one went with the old session.
 pub fn start(session: &Session, user_id: &str, generation: i32, now: DateTime<Utc>) {
     session.clear();
     session.renew();
@@ -72,7 +73,6 @@ pub fn start(session: &Session, user_id: &str, generation: i32, now: DateTime<Ut
     let _ = session.insert(SIGNED_IN_AT, now.timestamp());
     let _ = session.insert(SEEN_AT, now.timestamp());
     let _ = session.insert(GENERATION, i64::from(generation));
-    super::csrf::rotate(session);
 }
 
 /// What a session cookie claims, before it is checked against the account.

@@ -7,10 +7,6 @@ use crate::audit::Actor;
 use crate::input::{Check, Invalid};
 use crate::meetings::domain::{Meeting, MeetingId};
 
-mod input;
-
-pub use input::{SessionInput, MAX_CAPACITY};
-
 crate::typed_id!(
     /// A session's id.
     SessionId

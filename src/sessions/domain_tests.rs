@@ -3,6 +3,7 @@ use chrono::{FixedOffset, NaiveDate};
 use super::*;
 use crate::input::Field;
 use crate::meetings::domain::MeetingKind;
+use crate::sessions::input::SessionInput;
 
 fn meeting() -> Meeting {
     Meeting {

@@ -2,9 +2,11 @@
 
 pub mod api;
 pub mod domain;
+pub mod input;
 pub mod pages;
 pub mod service;
 pub mod store;
+pub mod views;
 
 use actix_web::http::Method;
 

@@ -3,19 +3,18 @@
 use serde_json::{json, Map, Value};
 
 use super::domain::{
-    self, Session, SessionChange, SessionEvent, SessionFields, SessionId, SessionInput,
-    SessionStatus,
+    self, Session, SessionChange, SessionEvent, SessionFields, SessionId, SessionStatus,
 };
+use super::input::SessionInput;
 use super::store::Filter;
-use crate::audit::{self, Actor};
-use crate::bookings::{self, domain::SessionRooms};
+use crate::audit::Actor;
+use crate::bookings::domain::SessionRooms;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
 use crate::input::Field;
-use crate::meetings::{self, domain::Meeting};
+use crate::meetings::domain::Meeting;
 use crate::rooms::domain::Room;
-use crate::sessions;
 
 fn meeting_of(
     conn: &mut Conn,
@@ -28,7 +27,7 @@ fn meeting_of(
         (Field::Invalid(m), _) => return Err(AppError::invalid("meeting_id", m.clone())),
         _ => return Err(AppError::invalid("meeting_id", "is required")),
     };
-    meetings::store::find(conn, &id)?
+    crate::meetings::store::find(conn, &id)?
         .ok_or_else(|| AppError::invalid("meeting_id", "no meeting has this id"))
 }
 
@@ -53,10 +52,10 @@ pub fn create(
             created_at: now,
             updated_at: now,
         };
-        sessions::store::insert(conn, &session)?;
+        crate::sessions::store::insert(conn, &session)?;
         let f = &session.fields;
         let changes = json!({"title": f.title, "starts_at": f.starts_at, "ends_at": f.ends_at});
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             actor,
             "session.created",
@@ -78,7 +77,7 @@ pub fn patch(
     input: SessionInput,
 ) -> Result<Session, AppError> {
     db::write(conn, |conn| {
-        let mut session = sessions::store::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let mut session = crate::sessions::store::find(conn, id)?.ok_or(AppError::NotFound)?;
         session.ensure_editable()?;
         let meeting = meeting_of(conn, &input, Some(&session))?;
         let fields = input.clone().apply(Some(&session.fields), &meeting)?;
@@ -88,9 +87,9 @@ pub fn patch(
             return Ok(session);
         }
         let before = session.edit(fields, meeting.id.clone(), db::micros(ctx.now));
-        sessions::store::update(conn, &session)?;
+        crate::sessions::store::update(conn, &session)?;
         let (action, changes) = ("session.updated", Value::Object(changes));
-        audit::store::record(conn, actor, action, "session", &session.id, changes)?;
+        crate::audit::store::record(conn, actor, action, "session", &session.id, changes)?;
         let change = SessionChange::Edited {
             before: Box::new(before),
             moved_meeting,
@@ -137,15 +136,15 @@ fn transition(
     change: impl Fn(&mut Session) -> Result<SessionChange, AppError>,
 ) -> Result<Session, AppError> {
     db::write(conn, |conn| {
-        let mut session = sessions::store::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let mut session = crate::sessions::store::find(conn, id)?.ok_or(AppError::NotFound)?;
         let before = session.status;
         let happened = change(&mut session)?;
         session.updated_at = db::micros(ctx.now);
-        sessions::store::update(conn, &session)?;
+        crate::sessions::store::update(conn, &session)?;
         let changes = json!({"status": {"from": before.as_str(), "to": session.status.as_str()}, "cancel_reason": session.cancel_reason});
-        audit::store::record(conn, actor, action, "session", &session.id, changes)?;
+        crate::audit::store::record(conn, actor, action, "session", &session.id, changes)?;
         let meeting =
-            meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
+            crate::meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
         announce(conn, ctx, actor, &session, meeting, happened)?;
         Ok(session)
     })
@@ -188,13 +187,13 @@ pub fn list(
     let (sessions, total) = match domain::listed_statuses(staff, asked) {
         Some(statuses) => {
             filter.statuses = statuses;
-            sessions::store::list(conn, &filter, limit, offset)?
+            crate::sessions::store::list(conn, &filter, limit, offset)?
         }
         None => (Vec::new(), 0),
     };
     let ids = sessions.iter().map(|s| s.meeting_id.clone()).collect();
-    let meetings = meetings::store::many(conn, ids)?;
-    let rooms = bookings::service::rooms_of(conn, &sessions)?;
+    let meetings = crate::meetings::store::many(conn, ids)?;
+    let rooms = crate::bookings::service::rooms_of(conn, &sessions)?;
     Ok(SessionPage {
         sessions,
         total,
@@ -206,10 +205,11 @@ pub fn list(
 /// One session (and its meeting), if the caller may see it. Takes the id as text, so other
 /// capabilities may pass any id they hold.
 pub fn get(conn: &mut Conn, id: &str, staff: bool) -> Result<(Session, Meeting), AppError> {
-    let session = sessions::store::find(conn, id)?
+    let session = crate::sessions::store::find(conn, id)?
         .filter(|s| staff || s.is_public())
         .ok_or(AppError::NotFound)?;
-    let meeting = meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
+    let meeting =
+        crate::meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
     Ok((session, meeting))
 }
 
@@ -223,8 +223,8 @@ pub struct SessionDetails {
 /// One session with its meeting and room, if the caller may see it.
 pub fn details(conn: &mut Conn, id: &SessionId, staff: bool) -> Result<SessionDetails, AppError> {
     let (session, meeting) = get(conn, id, staff)?;
-    let room =
-        bookings::service::rooms_of(conn, std::slice::from_ref(&session))?.remove(&session.id);
+    let room = crate::bookings::service::rooms_of(conn, std::slice::from_ref(&session))?
+        .remove(&session.id);
     Ok(SessionDetails {
         session,
         meeting,

@@ -128,7 +128,7 @@ async fn claimants_racing_for_the_same_rows_each_win_different_ones(
     let lease = now + chrono::Duration::seconds(60);
     let claim = move |pool: &db::Pool, me: &str| {
         let mut conn = pool.get().unwrap();
-        seminars::mail::delivery::claim(&mut conn, me, now, lease, 5).unwrap()
+        seminars::mail::delivery::store::claim(&mut conn, me, now, lease, 5).unwrap()
     };
     let racers: Vec<_> = (0..8)
         .map(|n| {
@@ -312,7 +312,7 @@ async fn claim_and_crash(app: &TestApp, claimant: &str, now: DateTime<Utc>) -> u
     let claimant = claimant.to_string();
     let lease = now + chrono::Duration::seconds(60);
     db::run(&app.pool, move |conn| {
-        seminars::mail::delivery::claim(conn, &claimant, now, lease, 50)
+        seminars::mail::delivery::store::claim(conn, &claimant, now, lease, 50)
     })
     .await
     .unwrap()
@@ -375,7 +375,7 @@ async fn claims_given_back_unattempted_are_not_counted_as_attempts(
     assert_eq!(claim_and_crash(&app, "stopping", Utc::now()).await, 2);
     let released = db::run(&app.pool, {
         let ids = ids.clone();
-        move |conn| seminars::mail::delivery::release(conn, &ids, "stopping")
+        move |conn| seminars::mail::delivery::store::release(conn, &ids, "stopping")
     })
     .await
     .unwrap();

@@ -163,7 +163,8 @@ async fn a_reservation_of_the_last_projector_waits_for_the_transaction_holding_i
     // Another booking of the projector, between its check and its commit.
     let (room_id, item) = (room_a.clone(), projector.clone());
     let held = Held::open(&app.pool, move |conn| {
-        use seminars::bookings::domain::{BookingId, BookingInput};
+        use seminars::bookings::domain::BookingId;
+        use seminars::bookings::request::BookingInput;
         use seminars::bookings::store;
         use seminars::rooms::domain::{EquipmentId, RoomId};
         let (room_id, item) = (RoomId::from(room_id), EquipmentId::from(item));

@@ -24,6 +24,7 @@ mod rooms;
 mod worker;
 
 mod access_audit;
+mod architecture;
 mod browser;
 mod browser_pages;
 mod csrf;

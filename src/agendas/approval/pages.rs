@@ -8,10 +8,10 @@ use serde_json::json;
 
 use super::service::{self, Review};
 use crate::access::{Organiser, Staff, User};
-use crate::agendas::domain::{AgendaStatus, ChangeKind};
-use crate::agendas::pages::{
+use crate::agendas::agenda_page::{
     agenda_line, done_of, form_fields, session_line, show_agenda, Redisplay,
 };
+use crate::agendas::domain::{AgendaStatus, ChangeKind};
 use crate::agendas::views;
 use crate::db;
 use crate::error::AppError;

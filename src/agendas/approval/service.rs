@@ -14,7 +14,7 @@ use crate::agendas::service::{locked, working_copy, WorkingCopy};
 use crate::agendas::versions::domain::{SnapshotItem, Version, VersionInfo};
 use crate::agendas::versions::store as vstore;
 use crate::agendas::{input, store};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
@@ -55,7 +55,7 @@ fn record(
     changes: serde_json::Value,
 ) -> Result<(), AppError> {
     let actor = Actor::User(user.id.clone());
-    Ok(audit::store::record(
+    Ok(crate::audit::store::record(
         conn, &actor, action, "agenda", session_id, changes,
     )?)
 }

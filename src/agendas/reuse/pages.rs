@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 
 use super::service::{self, Source, Target};
 use crate::access::{Organiser, User};
+use crate::agendas::agenda_page::{form_fields, show_agenda, Redisplay};
 use crate::agendas::input;
-use crate::agendas::pages::{form_fields, show_agenda, Redisplay};
 use crate::audit::Actor;
 use crate::db;
 use crate::error::AppError;

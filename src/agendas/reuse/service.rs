@@ -12,7 +12,7 @@ use crate::agendas::domain::{self, AgendaEvent, AgendaItemId, Item};
 use crate::agendas::service::{frame_of, locked, save_items, session_and_meeting};
 use crate::agendas::store;
 use crate::agendas::versions::store as vstore;
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
@@ -78,7 +78,7 @@ pub fn start_from(
         agenda.updated_at = ctx.now;
         store::update(conn, &agenda)?;
         let changes = json!({"source_session_id": source.session_id, "version": number, "items": carried.len()});
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             actor,
             "agenda.started_from",
@@ -144,7 +144,7 @@ pub fn copy_session(
                 .collect();
         crate::rapporteurs::store::replace(conn, &copy.id, &rapporteurs, db::micros(ctx.now))?;
         let changes = json!({"copied_from": session_id, "title": copy.fields.title, "starts_at": copy.fields.starts_at});
-        audit::store::record(conn, actor, "session.created", "session", &copy.id, changes)?;
+        crate::audit::store::record(conn, actor, "session.created", "session", &copy.id, changes)?;
         let items = copy_agenda(conn, ctx, actor, &source, &copy, &meeting)?;
         let event = AgendaEvent::SessionCopied {
             from: source.id.clone(),
@@ -173,26 +173,11 @@ fn copy_agenda(
     )?;
     save_items(conn, &agenda, &[], &carried, ctx.now)?;
     let changes = json!({"copied_from": source.id, "items": carried.len()});
-    audit::store::record(conn, actor, "agenda.copied", "agenda", &copy.id, changes)?;
+    crate::audit::store::record(conn, actor, "agenda.copied", "agenda", &copy.id, changes)?;
     Ok(carried)
 }
 
 /// The sessions with an approved agenda an organiser may start from, with their latest version,
-/// the most recent first.
-pub fn sources(conn: &mut Conn) -> Result<Vec<(Session, i32)>, AppError> {
-    let latest = vstore::sessions_with_versions(conn)?;
-    let ids = latest.iter().map(|(id, _)| id.clone()).collect();
-    let mut found: Vec<(Session, i32)> = crate::sessions::store::many(conn, ids)?
-        .into_iter()
-        .filter_map(|s| {
-            let number = latest.iter().find(|(id, _)| *id == s.id)?.1;
-            Some((s, number))
-        })
-        .collect();
-    found.reverse();
-    Ok(found)
-}
-
 /// The meetings a session may be copied to, by first day.
 pub fn meetings(conn: &mut Conn) -> Result<Vec<Meeting>, AppError> {
     Ok(crate::meetings::store::list(conn, None, 200, 0)?.0)

@@ -1,14 +1,11 @@
 //! Use cases of availability: a room's busy and free times, a meeting's rooms and equipment.
 
 use super::domain::{self, Interval};
-use crate::bookings::{self, domain::Booking};
+use crate::bookings::domain::Booking;
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::meetings::{self, domain::Meeting, domain::MeetingId};
-use crate::rooms::{
-    self,
-    domain::{Equipment, Room, RoomId},
-};
+use crate::meetings::{domain::Meeting, domain::MeetingId};
+use crate::rooms::domain::{Equipment, Room, RoomId};
 
 /// A room and its bookings (with session titles) overlapping the interval.
 pub fn availability(
@@ -17,8 +14,8 @@ pub fn availability(
     within: &Interval,
 ) -> Result<(Room, Vec<(Booking, String)>), AppError> {
     domain::check_window(within)?;
-    let room = rooms::store::find_room(conn, room_id)?.ok_or(AppError::NotFound)?;
-    let busy = bookings::store::bookings_between(conn, Some(room_id), within)?;
+    let room = crate::rooms::store::find_room(conn, room_id)?.ok_or(AppError::NotFound)?;
+    let busy = crate::bookings::store::bookings_between(conn, Some(room_id), within)?;
     Ok((room, busy))
 }
 
@@ -33,11 +30,11 @@ pub struct MeetingPlan {
 
 /// The rooms, equipment and bookings of a meeting's days.
 pub fn meeting_plan(conn: &mut Conn, meeting_id: &MeetingId) -> Result<MeetingPlan, AppError> {
-    let meeting = meetings::store::find(conn, meeting_id)?.ok_or(AppError::NotFound)?;
+    let meeting = crate::meetings::store::find(conn, meeting_id)?.ok_or(AppError::NotFound)?;
     let (from, to) = meeting.window();
-    let (rooms, _) = rooms::store::list_rooms(conn, 500, 0)?;
-    let (equipment, _) = rooms::store::list_equipment(conn, 500, 0)?;
-    let bookings = bookings::store::bookings_between(conn, None, &Interval::new(from, to))?;
+    let (rooms, _) = crate::rooms::store::list_rooms(conn, 500, 0)?;
+    let (equipment, _) = crate::rooms::store::list_equipment(conn, 500, 0)?;
+    let bookings = crate::bookings::store::bookings_between(conn, None, &Interval::new(from, to))?;
     Ok(MeetingPlan {
         meeting,
         rooms,

@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use super::bulk::{Action, BulkInput};
 use super::service::{self as decide, Decider};
 use crate::access::Staff;
 use crate::db;
@@ -19,33 +20,6 @@ pub struct DecisionInput {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub comment: Field<String>,
-}
-
-/// A bulk action on registrations of one session.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BulkInput {
-    /// confirm (approve pending), reject, or email.
-    #[serde(default)]
-    #[schema(value_type = String)]
-    pub action: Field<String>,
-    #[serde(default)]
-    #[schema(value_type = Vec<String>)]
-    pub ids: Field<Vec<RegistrationId>>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub subject: Field<String>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub message: Field<String>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub comment: Field<String>,
-    /// For email: open the message with "Dear NAME," (default true); false when the message
-    /// has its own greeting.
-    #[serde(default)]
-    #[schema(value_type = Option<bool>)]
-    pub greeting: Field<bool>,
 }
 
 fn comment(value: Field<String>) -> Result<Option<String>, AppError> {
@@ -114,7 +88,7 @@ pub async fn bulk(
     id: web::Path<String>,
     body: web::Json<BulkInput>,
 ) -> Result<HttpResponse, AppError> {
-    let action = super::bulk::Action::read(body.into_inner(), &user)?;
+    let action = Action::read(body.into_inner(), &user)?;
     let ctx = state.ctx();
     let count = db::run(&state.pool, move |conn| action.run(conn, &ctx, user, &id)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "count": count })))

@@ -1,6 +1,7 @@
 //! Bulk actions on a session's registrations: confirm (approve), reject, email.
 
-use super::api::BulkInput;
+use serde::Deserialize;
+
 use super::service::{self as decide, Decider};
 use crate::access::User;
 use crate::db::Conn;
@@ -9,6 +10,33 @@ use crate::error::AppError;
 use crate::input::{Check, Field};
 use crate::registrations::domain::RegistrationId;
 use crate::registrations::notices::Draft;
+
+/// A bulk action on registrations of one session.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkInput {
+    /// confirm (approve pending), reject, or email.
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub action: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub ids: Field<Vec<RegistrationId>>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub subject: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub message: Field<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub comment: Field<String>,
+    /// For email: open the message with "Dear NAME," (default true); false when the message
+    /// has its own greeting.
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub greeting: Field<bool>,
+}
 
 /// A checked bulk action.
 #[derive(Debug, Clone)]

@@ -7,8 +7,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-use super::api::BulkInput;
-use super::bulk::{form_text, Action};
+use super::bulk::{form_text, Action, BulkInput};
 use super::service as decide;
 use crate::access::{Staff, User};
 use crate::db;

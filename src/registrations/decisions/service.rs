@@ -6,11 +6,11 @@ use serde_json::json;
 
 use super::domain::{batch, check_states, may_decide, ScopeOf};
 use crate::access::User;
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
-use crate::links::{self, Purpose};
+use crate::links::Purpose;
 use crate::mail::notice::Composed;
 use crate::meetings::domain::Meeting;
 use crate::registrations::domain::{
@@ -117,7 +117,7 @@ fn decide_one(
     registration.updated_at = db::micros(now);
     store::update(conn, &registration)?;
     audit_decided(conn, decider, &registration, was)?;
-    links::store::revoke(conn, Purpose::FocalPointDecision, &registration.id, now)?;
+    crate::links::store::revoke(conn, Purpose::FocalPointDecision, &registration.id, now)?;
     tell(conn, cx, &registration, was)?;
     Ok(registration)
 }
@@ -134,7 +134,7 @@ fn audit_decided(
         "registration.approved"
     };
     let changes = json!({"status": {"from": was, "to": r.status}, "comment": r.decision_comment});
-    audit::store::record(conn, &decider.actor, action, "registration", &r.id, changes)?;
+    crate::audit::store::record(conn, &decider.actor, action, "registration", &r.id, changes)?;
     Ok(())
 }
 
@@ -163,7 +163,7 @@ pub fn by_decision_token(
     ctx: &Ctx,
     token: &str,
 ) -> Result<(String, Registration, Session, Meeting), AppError> {
-    let link = links::store::resolve(conn, Purpose::FocalPointDecision, token, ctx.now)?
+    let link = crate::links::store::resolve(conn, Purpose::FocalPointDecision, token, ctx.now)?
         .ok_or(AppError::NotFound)?;
     let registration = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
     let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
@@ -207,7 +207,7 @@ pub fn email(
         }
         let changes = json!({"subject": draft.subject, "recipients": found.len(),
             "greeting": draft.greeting});
-        audit::store::record(
+        crate::audit::store::record(
             conn,
             &Actor::User(organiser.id.clone()),
             "registrations.emailed",

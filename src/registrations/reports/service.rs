@@ -10,7 +10,7 @@ use crate::access::User;
 use crate::countries::CountryGroup;
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::links::{self, Purpose};
+use crate::links::Purpose;
 use crate::meetings::domain::Meeting;
 use crate::registrations::domain::{Registration, RegistrationId};
 use crate::registrations::service::session_and_meeting;
@@ -129,7 +129,7 @@ pub fn directory(
 ) -> Result<(Session, Meeting, bool, Vec<Registration>), AppError> {
     let (session, meeting) = session_and_meeting(conn, session_id)?;
     if let Viewer::Link(token) = viewer {
-        let link = links::store::resolve(conn, Purpose::Registration, token, now)?
+        let link = crate::links::store::resolve(conn, Purpose::Registration, token, now)?
             .ok_or(AppError::NotFound)?;
         let own = registrations::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
         if !stats::listed_in(&own, &session.id) {

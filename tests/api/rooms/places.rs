@@ -10,11 +10,13 @@ use super::{book, json_of, room, session_on, setup, setup_in};
 use crate::on_both_backends;
 use crate::support::{fixture, TestApp};
 use seminars::audit::Actor;
-use seminars::bookings::domain::{BookingChange, BookingEvent, BookingInput};
+use seminars::bookings::domain::{BookingChange, BookingEvent};
+use seminars::bookings::request::BookingInput;
 use seminars::db::{self, Conn};
 use seminars::effects::{Ctx, Reactor};
 use seminars::error::AppError;
-use seminars::sessions::domain::{SessionId, SessionInput};
+use seminars::sessions::domain::SessionId;
+use seminars::sessions::input::SessionInput;
 
 on_both_backends!(
     a_booked_room_is_shown_on_the_session_its_meeting_and_the_public_pages_until_released,

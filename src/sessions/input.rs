@@ -3,7 +3,7 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
 
-use super::{SessionFields, SessionKind};
+use super::domain::{SessionFields, SessionKind};
 use crate::input::{Check, Field, Invalid};
 use crate::meetings::domain::Meeting;
 

@@ -8,13 +8,14 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 use uuid::Uuid;
 
-use super::delivery::{self, Outcome};
+use super::domain::{self as rules, Outcome};
 use super::message::{self, Outgoing};
-use super::outbox::OutboxRow;
+use super::store as delivery;
 use super::transport::{SendError, Transport};
 use crate::config::Settings;
 use crate::db;
 use crate::error::AppError;
+use crate::mail::store::OutboxRow;
 
 /// What one pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -291,7 +292,7 @@ impl Worker {
         let mail = &self.settings.mail;
         // The claim counted this attempt already.
         let attempt = u32::try_from(row.attempts).unwrap_or(0);
-        let outcome = delivery::after_failure(
+        let outcome = rules::after_failure(
             attempt,
             mail.max_attempts,
             error.permanent,

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{Booking, BookingId, Interval, Reservation};
+use super::domain::{Booking, BookingId, Interval, Reservation};
 use crate::input::{Check, Field, Invalid};
 use crate::rooms::domain::{EquipmentId, Room, RoomId, MAX_COUNT};
 use crate::sessions::domain::Session;
