@@ -37,7 +37,7 @@ pub fn build(settings: Settings) -> Result<Application, String> {
     let mut conn = pool
         .get()
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
-    let applied = db::migrate(&mut conn)?;
+    let applied = migrate(&mut conn)?;
     drop(conn);
     if applied > 0 {
         tracing::info!(migrations = applied, "database migrated");
@@ -95,6 +95,15 @@ pub fn build(settings: Settings) -> Result<Application, String> {
         pool,
         worker,
     })
+}
+
+/// Applies pending migrations and fills the reference data an empty database needs (the
+/// countries, from their one source in data/reference/); answers the migrations applied.
+pub fn migrate(conn: &mut db::Conn) -> Result<usize, String> {
+    let applied = db::migrate(conn)?;
+    countries::service::seed(conn, chrono::Utc::now())
+        .map_err(|e| format!("cannot seed the countries: {}", e.one_line()))?;
+    Ok(applied)
 }
 
 /// Every capability of the service, one line each. The order is the order in which they mount

@@ -219,3 +219,19 @@ impl ResponseError for AppError {
         response.body(json!(problem).to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cause_chain_names_every_cause_on_one_line() {
+        let inner = std::io::Error::other("disk full");
+        let outer = tera::Error::chain("cannot render", inner);
+        let line = cause_chain(&outer);
+        assert!(
+            line.contains("cannot render") && line.contains("disk full"),
+            "{line}"
+        );
+    }
+}

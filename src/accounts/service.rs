@@ -64,6 +64,9 @@ pub fn add_user(
         return Err(AppError::invalid("name", "must not be empty"));
     }
     let (focal_point_country, focal_point_entity) = scope_columns(&new.roles, new.scope)?;
+    if let Some(code) = &focal_point_country {
+        crate::countries::service::require(conn, "focal_point_scope", code)?;
+    }
     let password_hash = match &new.password {
         Some(p) if !super::passwords::problems(p).is_empty() => {
             return Err(AppError::invalid(
@@ -123,7 +126,8 @@ pub fn add_user(
 }
 
 /// The stored scope columns (country, entity) of an account with these roles, checked as the
-/// admin page checks them: a focal point needs exactly one scope, a known country or an entity.
+/// admin page checks them: a focal point needs exactly one scope, a country code or an entity
+/// (whether the country exists is `known_country`'s part, against the table).
 pub fn scope_columns(
     roles: &BTreeSet<Role>,
     scope: Option<FocalScope>,
@@ -135,16 +139,7 @@ pub fn scope_columns(
     domain::check_scope(roles, scope.as_ref())
         .map_err(|(field, message)| AppError::invalid(field, message))?;
     Ok(match scope {
-        Some(FocalScope::Country(code)) => {
-            let countries = crate::countries::domain::bundled();
-            if crate::countries::domain::find(countries, &code).is_none() {
-                return Err(AppError::invalid(
-                    "focal_point_scope",
-                    "no country has this code",
-                ));
-            }
-            (Some(code), None)
-        }
+        Some(FocalScope::Country(code)) => (Some(code), None),
         Some(FocalScope::Entity(name)) => (None, Some(name)),
         None => (None, None),
     })

@@ -48,11 +48,6 @@ pub fn check_invitation(inv: &mut Invitation) -> Result<(), AppError> {
     }
     if let Err((field, message)) = domain::check_scope(&inv.roles, inv.scope.as_ref()) {
         check.fail(field, message);
-    } else if let Some(FocalScope::Country(code)) = &inv.scope {
-        let countries = crate::countries::domain::bundled();
-        if crate::countries::domain::find(countries, code).is_none() {
-            check.fail("focal_point_scope", "no country has this code");
-        }
     }
     Ok(check.finish()?)
 }
@@ -67,6 +62,9 @@ pub fn invite(
     check_invitation(&mut inv)?;
     let ttl = Duration::hours(settings.auth.setup_link_hours);
     db::write(conn, |conn| {
+        if let Some(FocalScope::Country(code)) = &inv.scope {
+            crate::countries::service::require(conn, "focal_point_scope", code)?;
+        }
         if store::find_by_email(conn, &inv.email)?.is_some() {
             return Err(AppError::conflict(
                 "an account with this email exists already",

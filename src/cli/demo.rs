@@ -26,7 +26,7 @@ const SESSION_TEXT: &str = "An ad-hoc session held along with the Study Group 1 
 pub fn load(settings: &Settings) -> Result<String, String> {
     let pool = db::connect(&settings.database)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    db::migrate(&mut conn)?;
+    app::migrate(&mut conn)?;
     let mut report = Vec::new();
     for (email, name, role) in [
         (

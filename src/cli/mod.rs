@@ -133,7 +133,16 @@ pub fn main() -> i32 {
                     return 2;
                 }
             };
-            add_user(&settings, email, name, roles, scope)
+            match open(&settings) {
+                Err(e) => Err(e),
+                Ok(pool) => match known_scope(&pool, scope) {
+                    Ok(scope) => add_user(&settings, &pool, email, name, roles, scope),
+                    Err(message) => {
+                        eprintln!("seminars: {message}");
+                        return 2;
+                    }
+                },
+            }
         }
         Command::Demo => demo::load(&settings).map(|report| println!("{report}")),
         Command::Outbox {
@@ -186,7 +195,7 @@ fn serve(settings: Settings) -> Result<(), String> {
 fn send_outbox(settings: Settings) -> Result<(), String> {
     let pool = db::connect(&settings.database)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    db::migrate(&mut conn)?;
+    app::migrate(&mut conn)?;
     drop(conn);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -209,7 +218,7 @@ fn send_outbox(settings: Settings) -> Result<(), String> {
 fn migrate(settings: &Settings) -> Result<(), String> {
     let pool = db::connect(&settings.database)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let applied = db::migrate(&mut conn)?;
+    let applied = app::migrate(&mut conn)?;
     println!("{applied} migration(s) applied; the database is up to date");
     Ok(())
 }
@@ -235,8 +244,29 @@ fn focal_scope(
     }
 }
 
+/// The database, migrated.
+fn open(settings: &Settings) -> Result<db::Pool, String> {
+    let pool = db::connect(&settings.database)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    app::migrate(&mut conn)?;
+    Ok(pool)
+}
+
+/// A focal point's country must be in the countries table (which `migrate` fills).
+fn known_scope(pool: &db::Pool, scope: Option<FocalScope>) -> Result<Option<FocalScope>, String> {
+    let Some(FocalScope::Country(code)) = &scope else {
+        return Ok(scope);
+    };
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let code = code.trim().to_ascii_uppercase();
+    crate::countries::service::require(&mut conn, "--country", &code)
+        .map_err(|_| format!("--country {code}: no country has this code"))?;
+    Ok(scope)
+}
+
 fn add_user(
     settings: &Settings,
+    pool: &db::Pool,
     email: String,
     name: String,
     roles: BTreeSet<Role>,
@@ -248,9 +278,7 @@ fn add_user(
         .read_line(&mut password)
         .map_err(|e| e.to_string())?;
     let password = password.trim_end_matches(['\r', '\n']).to_string();
-    let pool = db::connect(&settings.database)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    db::migrate(&mut conn)?;
     let new = accounts::NewUser {
         email,
         name,
@@ -279,7 +307,7 @@ fn import_countries(settings: &Settings, file: &std::path::Path, yes: bool) -> R
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let pool = db::connect(&settings.database)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    db::migrate(&mut conn)?;
+    app::migrate(&mut conn)?;
     let service = crate::countries::service::preview;
     let preview =
         service(&mut conn, &text).map_err(|e| format!("{}: {}", file.display(), e.one_line()))?;

@@ -163,6 +163,28 @@ pub fn import(
     })
 }
 
+/// Fills an empty countries table from the list bundled with the binary
+/// (data/reference/countries.csv, the one source of it); a table that holds countries, perhaps
+/// imported by an admin, is left as it is. Answers how many were added.
+pub fn seed(conn: &mut Conn, now: chrono::DateTime<chrono::Utc>) -> Result<usize, AppError> {
+    db::write(conn, |conn| {
+        if !store::all(conn)?.is_empty() {
+            return Ok(0);
+        }
+        let list = super::domain::bundled();
+        store::replace_all(conn, list, db::micros(now))?;
+        Ok(list.len())
+    })
+}
+
+/// Refuses (422 on `field`) a country code the countries table does not hold.
+pub fn require(conn: &mut Conn, field: &str, code: &str) -> Result<(), AppError> {
+    match store::find(conn, code)? {
+        Some(_) => Ok(()),
+        None => Err(AppError::invalid(field, "no country has this code")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

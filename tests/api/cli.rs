@@ -161,7 +161,7 @@ fn accounts_of(url: &str) -> Vec<seminars::access::User> {
     settings.database.url = url.into();
     let pool = seminars::db::connect(&settings.database).unwrap();
     let mut conn = pool.get().unwrap();
-    seminars::db::migrate(&mut conn).unwrap();
+    seminars::app::migrate(&mut conn).unwrap();
     seminars::accounts::users::list(&mut conn, 50, 0)
         .unwrap()
         .0

@@ -13,7 +13,51 @@ on_both_backends!(
     an_unknown_field_is_named,
     an_unknown_api_route_is_a_json_404_and_a_page_an_html_404,
     a_limit_or_offset_out_of_range_is_a_422_naming_it_on_every_list_and_pages_show_the_default,
+    a_unique_violation_is_classified_once_and_answered_409,
+    a_new_database_holds_the_countries_of_their_one_source,
 );
+
+async fn a_unique_violation_is_classified_once_and_answered_409(app: TestApp) {
+    use diesel::RunQueryDsl;
+    // Japan is in every new database (seeded from data/reference/countries.csv).
+    let failed = seminars::db::run(&app.pool, |conn| {
+        diesel::sql_query(
+            "INSERT INTO countries (alpha2, alpha3, name, country_group, updated_at) \
+             VALUES ('JP', 'JPN', 'Japan again', 'developed', '2026-12-01 00:00:00')",
+        )
+        .execute(conn)?;
+        Ok(())
+    })
+    .await
+    .expect_err("a second JP is refused");
+    assert!(failed.is_unique_violation(), "{failed:?}");
+    assert_eq!(failed.problem().0.as_u16(), 409);
+    let (_, problem) = failed.problem();
+    assert_eq!(problem.title, "Conflict");
+}
+
+async fn a_new_database_holds_the_countries_of_their_one_source(app: TestApp) {
+    let csv = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reference/countries.csv"),
+    )
+    .unwrap();
+    let listed = csv.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
+    let body: Value = app.get("/api/v1/countries").await.json().await.unwrap();
+    let served = body.as_array().map(Vec::len).unwrap_or(0);
+    assert_eq!(served, listed, "the table is the CSV");
+    for backend in ["sqlite", "postgres"] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let sql = std::fs::read_to_string(entry.unwrap().path().join("up.sql")).unwrap();
+            assert!(
+                !sql.contains("INSERT INTO countries"),
+                "the migrations carry no copy of the list"
+            );
+        }
+    }
+}
 
 async fn problem(response: reqwest::Response, status: u16) -> Value {
     assert_eq!(response.status(), status);
