@@ -14,7 +14,7 @@ use crate::effects::{Ctx, Reactor};
 use crate::error::AppError;
 use crate::ops::metrics::Metrics;
 use crate::state::AppState;
-use crate::web::routes::{ApiDoc, Route, Routes};
+use crate::web::routes::{ApiDoc, Route, Routes, SessionTab};
 use crate::web::KnownRoutes;
 use crate::{accounts, audit, bookings, countries, db, feeds, holds, links, mail, meetings};
 use crate::{openapi, ops, rapporteurs, registrations, rooms, security, sessions};
@@ -52,6 +52,7 @@ pub fn build(settings: Settings) -> Result<Application, String> {
         settings: Arc::new(settings.clone()),
         reactors: reactors(),
         proxies: Arc::new(proxies),
+        session_tabs: Arc::new(session_tabs()),
     });
     let (listed, doc) = routes();
     let document = web::Data::new(openapi::document(doc)?);
@@ -130,11 +131,20 @@ pub const CAPABILITIES: &[Capability] = &[
 
 /// Every route the app mounts, and the OpenAPI description of the JSON ones.
 pub fn routes() -> (Vec<Route>, ApiDoc) {
+    listing().finish()
+}
+
+/// The tabs the capabilities add to a session's staff page, in order.
+pub fn session_tabs() -> Vec<SessionTab> {
+    listing().tabs()
+}
+
+fn listing() -> Routes<'static> {
     let mut routes = Routes::listing();
     for capability in CAPABILITIES {
         (capability.mount)(&mut routes);
     }
-    routes.finish()
+    routes
 }
 
 /// Every capability's reaction to events, in the order of `CAPABILITIES`.

@@ -56,6 +56,27 @@ pub struct Route {
     pub face: Face,
 }
 
+/// A tab of a session's staff page, contributed by the capability that owns its page: the
+/// workspace shows every tab whose `access` admits the reader, in `order`.
+#[derive(Debug, Clone)]
+pub struct SessionTab {
+    /// Where order puts it: smaller first.
+    pub order: u16,
+    /// The key of its label in the catalogues (locales/).
+    pub label: &'static str,
+    /// Its page, with `{id}` for the session: `/sessions/{id}/agenda`.
+    pub path: &'static str,
+    /// Who sees the tab (the page itself is guarded by its route).
+    pub access: Access,
+}
+
+impl SessionTab {
+    /// The tab's link for one session.
+    pub fn href(&self, session_id: &str) -> String {
+        self.path.replace("{id}", session_id)
+    }
+}
+
 /// What the JSON routes contribute to the OpenAPI document.
 #[derive(Default)]
 pub struct ApiDoc {
@@ -69,6 +90,7 @@ pub struct Routes<'a> {
     cfg: Option<&'a mut web::ServiceConfig>,
     routes: Vec<Route>,
     doc: ApiDoc,
+    tabs: Vec<SessionTab>,
 }
 
 impl<'a> Routes<'a> {
@@ -78,6 +100,7 @@ impl<'a> Routes<'a> {
             cfg: Some(cfg),
             routes: Vec::new(),
             doc: ApiDoc::default(),
+            tabs: Vec::new(),
         }
     }
 
@@ -87,12 +110,26 @@ impl<'a> Routes<'a> {
             cfg: None,
             routes: Vec::new(),
             doc: ApiDoc::default(),
+            tabs: Vec::new(),
         }
     }
 
     /// The routes added so far, and the OpenAPI paths of the JSON ones.
     pub fn finish(self) -> (Vec<Route>, ApiDoc) {
         (self.routes, self.doc)
+    }
+
+    /// The session tabs added so far, in their order.
+    pub fn tabs(&self) -> Vec<SessionTab> {
+        let mut tabs = self.tabs.clone();
+        tabs.sort_by_key(|t| t.order);
+        tabs
+    }
+
+    /// Adds a tab to every session's staff page.
+    pub fn session_tab(&mut self, tab: SessionTab) -> &mut Self {
+        self.tabs.push(tab);
+        self
     }
 
     /// Adds a JSON handler documented with `#[utoipa::path]`: its method and path are the
