@@ -19,8 +19,10 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct Window {
     /// Start of the window, e.g. 2026-03-10T00:00:00+01:00.
+    #[param(required = true)]
     pub from: Option<String>,
     /// End of the window (exclusive).
+    #[param(required = true)]
     pub to: Option<String>,
 }
 
