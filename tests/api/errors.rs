@@ -15,6 +15,7 @@ on_both_backends!(
     a_limit_or_offset_out_of_range_is_a_422_naming_it_on_every_list_and_pages_show_the_default,
     a_unique_violation_is_classified_once_and_answered_409,
     a_new_database_holds_the_countries_of_their_one_source,
+    trace_or_another_method_on_a_known_path_is_405_with_allow,
 );
 
 async fn a_unique_violation_is_classified_once_and_answered_409(app: TestApp) {
@@ -156,6 +157,23 @@ async fn an_unknown_api_route_is_a_json_404_and_a_page_an_html_404(app: TestApp)
         .to_str()
         .unwrap()
         .starts_with("text/html"));
+}
+
+async fn trace_or_another_method_on_a_known_path_is_405_with_allow(app: TestApp) {
+    for method in ["TRACE", "PUT"] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let answer = app
+            .request(method.clone(), "/api/v1/sessions", None, None)
+            .await;
+        let mut allowed: Vec<&str> = answer.headers()["allow"]
+            .to_str()
+            .unwrap()
+            .split(", ")
+            .collect();
+        allowed.sort();
+        assert_eq!(allowed, ["GET", "POST"], "{method}");
+        problem(answer, 405).await;
+    }
 }
 
 async fn a_limit_or_offset_out_of_range_is_a_422_naming_it_on_every_list_and_pages_show_the_default(
