@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::input::Field;
 use crate::meetings::domain::{Meeting, MeetingInput};
 use crate::security;
-use crate::sessions::domain::SessionStatus;
+use crate::sessions::domain::{Session, SessionStatus};
 use crate::sessions::input::SessionInput;
 
 const SG1_TITLE: &str = "ITU-D Study Group 1 meeting";
@@ -65,9 +65,13 @@ pub fn load(settings: &Settings) -> Result<String, String> {
     ));
     let session = adhoc_session(&mut conn, settings, &sg1).map_err(|e| e.one_line())?;
     report.push(format!(
-        "session: {SESSION_TITLE} — {}/sessions/{session}",
-        settings.base_url()
+        "session: {SESSION_TITLE} — {}/sessions/{}",
+        settings.base_url(),
+        session.id
     ));
+    let furnished = super::demo_programme::furnish(&mut conn, settings, &session, &sg1)
+        .map_err(|e| e.one_line())?;
+    report.extend(furnished);
     Ok(report.join("\n"))
 }
 
@@ -136,9 +140,9 @@ fn meeting(
         .map_err(|e| e.one_line())
 }
 
-fn adhoc_session(conn: &mut Conn, settings: &Settings, sg1: &Meeting) -> Result<String, AppError> {
+fn adhoc_session(conn: &mut Conn, settings: &Settings, sg1: &Meeting) -> Result<Session, AppError> {
     if let Some(existing) = crate::sessions::store::find_by_title(conn, &sg1.id, SESSION_TITLE)? {
-        return Ok(existing.id.to_string());
+        return Ok(existing);
     }
     let tz: Tz = sg1.timezone;
     let day = sg1.first_day + Duration::days(1);
@@ -166,5 +170,5 @@ fn adhoc_session(conn: &mut Conn, settings: &Settings, sg1: &Meeting) -> Result<
     let session =
         crate::sessions::service::publish(conn, &app::ctx(settings), &Actor::Cli, &session.id)?;
     debug_assert_eq!(session.status, SessionStatus::Scheduled);
-    Ok(session.id.to_string())
+    Ok(session)
 }

@@ -14,6 +14,7 @@ use crate::config::Settings;
 use crate::{app, db};
 
 pub mod demo;
+pub mod demo_programme;
 
 /// Sessions and seminars held alongside ITU-D Study Group 1 and Rapporteur Group meetings.
 #[derive(Debug, Parser)]

@@ -133,6 +133,16 @@ fn user_add_reads_the_password_from_standard_input_and_demo_runs_twice_without_d
     let (sessions, _) =
         seminars::sessions::store::list(&mut conn, &Default::default(), 50, 0).unwrap();
     assert_eq!(sessions.len(), 1);
+    // The session lives: booked, with an approved agenda and delegates, each once.
+    let session = &sessions[0].id;
+    let bookings = seminars::bookings::service::bookings_of(&mut conn, session).unwrap();
+    assert_eq!(bookings.len(), 1, "one booking after two runs");
+    let (version, items) = seminars::agendas::service::approved_items(&mut conn, session)
+        .unwrap()
+        .expect("the demo agenda is approved");
+    assert_eq!((version.number, items.len()), (1, 7));
+    let (_, rooms) = seminars::rooms::service::list_rooms(&mut conn, 50, 0).unwrap();
+    assert_eq!(rooms, 2, "two rooms after two runs");
 }
 
 /// Runs `seminars user add` on the database at `url` with a password on standard input.
