@@ -127,6 +127,8 @@ pub const CAPABILITIES: &[Capability] = &[
     countries::CAPABILITY,
     feeds::CAPABILITY,
     mail::CAPABILITY,
+    // workspace: the staff dashboard, meeting and session hubs (last: reads what the others mount)
+    crate::workspace::CAPABILITY,
 ];
 
 /// Every route the app mounts, and the OpenAPI description of the JSON ones.

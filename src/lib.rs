@@ -33,3 +33,5 @@ pub mod sessions;
 pub mod state;
 pub mod web;
 pub mod wire;
+// workspace
+pub mod workspace;

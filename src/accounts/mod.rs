@@ -31,7 +31,7 @@ fn mount(r: &mut Routes) {
     r.page(Method::GET, "/sign-in", Access::Anyone, pages::sign_in_form);
     r.page(Method::POST, "/sign-in", Access::Anyone, pages::sign_in);
     r.page(Method::POST, "/sign-out", Access::Anyone, pages::sign_out);
-    r.page(Method::GET, "/staff", Access::Staff, pages::staff);
+    // GET /staff: the dashboard, mounted by the workspace.
     r.page(
         Method::GET,
         "/account/setup/{token}",

@@ -8,9 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::signin;
-use crate::access::domain::Role;
 use crate::access::Caller;
-use crate::access::Staff;
 use crate::audit::Actor;
 use crate::db;
 use crate::error::AppError;
@@ -131,55 +129,4 @@ pub async fn sign_out(
     }
     req.get_session().purge();
     Ok(see_other("/"))
-}
-
-/// What a signed-in user may do, as links, and the sessions that have not ended with their pages.
-pub async fn staff(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    Staff(user): Staff,
-) -> Result<HttpResponse, PageError> {
-    let (organiser, admin) = (user.is_organiser(), user.has(Role::Admin));
-    let links: Vec<(&str, &str)> = [
-        (true, "/", "staff_link_programme"),
-        (organiser, "/outbox", "staff_link_outbox"),
-        (admin, "/admin/users", "staff_link_users"),
-        (admin, "/admin/rooms", "staff_link_rooms"),
-        (admin, "/admin/equipment", "staff_link_equipment"),
-        (admin, "/admin/countries", "staff_link_countries"),
-        (admin, "/admin/audit", "staff_link_audit"),
-        (true, "/api/v1/openapi.json", "staff_link_api"),
-    ]
-    .into_iter()
-    .filter(|(allowed, _, _)| *allowed)
-    .map(|(_, href, key)| (href, key))
-    .collect();
-    let sessions = db::run(&state.pool, |conn| {
-        let filter = crate::sessions::store::Filter {
-            ends_after: Some(db::micros(Utc::now())),
-            ..Default::default()
-        };
-        Ok(crate::sessions::store::list(conn, &filter, 100, 0)?.0)
-    })
-    .await?;
-    let sessions: Vec<serde_json::Value> = sessions
-        .iter()
-        .map(|s| {
-            json!({"id": s.id, "meeting_id": s.meeting_id, "title": s.fields.title,
-                "status_key": format!("session_status_{}", s.status.as_str()),
-                "starts_at": s.fields.starts_at.format("%Y-%m-%d %H:%M UTC").to_string()})
-        })
-        .collect();
-    let roles: Vec<String> = user
-        .roles
-        .iter()
-        .map(|r| format!("role_{}", r.as_str()))
-        .collect();
-    let scope = user.focal_scope();
-    Ok(render_form(
-        &req,
-        "auth/staff.html",
-        json!({"user": user, "roles": roles, "scope": scope, "links": links,
-            "sessions": sessions, "organiser": organiser}),
-    )?)
 }

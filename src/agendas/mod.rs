@@ -65,6 +65,12 @@ fn mount(r: &mut Routes) {
         Access::Organiser,
         pages::remove_item,
     );
+    r.session_tab(crate::web::routes::SessionTab {
+        order: 20,
+        label: "tab_agenda",
+        path: "/sessions/{id}/agenda",
+        access: Access::Staff,
+    });
     approval::mount(r);
     versions::mount(r);
     reuse::mount(r);

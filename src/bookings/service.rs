@@ -154,6 +154,41 @@ pub fn unbook(
     })
 }
 
+/// Changes a session's booking for another room or equipment in one transaction: the old one
+/// is released and the new one booked, or, on any clash, nothing changes.
+pub fn rebook(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    session_id: &SessionId,
+    booking_id: &BookingId,
+    input: BookingInput,
+) -> Result<Booking, AppError> {
+    let settings = &ctx.settings.rooms;
+    let request = input.validate(
+        settings.default_setup_minutes,
+        settings.default_teardown_minutes,
+    )?;
+    db::write(conn, |conn| {
+        let old = crate::bookings::store::bookings_of_session(conn, session_id)?
+            .into_iter()
+            .find(|b| &b.id == booking_id)
+            .ok_or(AppError::NotFound)?;
+        crate::bookings::store::lock(conn, Some(session_id), &[], &[])?;
+        crate::bookings::store::delete_bookings(conn, vec![old.id.clone()])?;
+        let changes = json!({"booking_id": old.id, "room_id": old.room_id});
+        crate::audit::store::record(
+            conn,
+            actor,
+            "booking.deleted",
+            "session",
+            session_id,
+            changes,
+        )?;
+        book_locked(conn, ctx, actor, session_id, &request)
+    })
+}
+
 /// Follows a session: its bookings move with it (or the move is refused with the clashes), and
 /// a cancelled session frees its rooms and equipment at once.
 pub fn react(conn: &mut Conn, ctx: &Ctx, event: &dyn Any) -> Result<(), AppError> {

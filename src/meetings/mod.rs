@@ -3,6 +3,7 @@
 pub mod api;
 pub mod domain;
 pub mod pages;
+pub mod pages_forms;
 pub mod service;
 pub mod store;
 
@@ -25,4 +26,29 @@ fn mount(r: &mut Routes) {
     api!(r, Access::Anyone, api::list);
     api!(r, Access::Anyone, api::get);
     r.page(Method::GET, "/", Access::Anyone, pages::home);
+    // Staff forms; "/staff/meetings/new" before the workspace's "/staff/meetings/{id}".
+    r.page(
+        Method::GET,
+        "/staff/meetings/new",
+        Access::Organiser,
+        pages_forms::new_form,
+    );
+    r.page(
+        Method::POST,
+        "/staff/meetings",
+        Access::Organiser,
+        pages_forms::create,
+    );
+    r.page(
+        Method::GET,
+        "/staff/meetings/{id}/edit",
+        Access::Organiser,
+        pages_forms::edit_form,
+    );
+    r.page(
+        Method::POST,
+        "/staff/meetings/{id}/edit",
+        Access::Organiser,
+        pages_forms::update,
+    );
 }

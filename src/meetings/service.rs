@@ -36,6 +36,52 @@ pub fn create(
     Ok(meeting)
 }
 
+/// Changes a meeting's fields; refused (422 on the days) when one of its sessions would fall
+/// outside the new days in the new time zone.
+pub fn update(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: &MeetingId,
+    input: MeetingInput,
+) -> Result<Meeting, AppError> {
+    let fields = input.validate()?;
+    db::write(conn, |conn| {
+        let before = crate::meetings::store::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let mut meeting = fields
+            .clone()
+            .into_meeting(before.id.clone(), before.created_at);
+        meeting.updated_at = db::micros(ctx.now);
+        let filter = crate::sessions::store::Filter {
+            meeting_ids: Some(vec![meeting.id.clone()]),
+            ..Default::default()
+        };
+        let (sessions, _) = crate::sessions::store::list(conn, &filter, 1000, 0)?;
+        if let Some(outside) = sessions
+            .iter()
+            .find(|s| !meeting.contains(s.fields.starts_at, s.fields.ends_at))
+        {
+            let message = format!(
+                "the session \"{}\" would fall outside the meeting's days",
+                outside.fields.title
+            );
+            return Err(AppError::invalid("last_day", message));
+        }
+        crate::meetings::store::update(conn, &meeting)?;
+        let changes = json!({"title": meeting.title, "timezone": meeting.timezone.name(),
+            "first_day": meeting.first_day, "last_day": meeting.last_day});
+        crate::audit::store::record(
+            conn,
+            actor,
+            "meeting.updated",
+            "meeting",
+            &meeting.id,
+            changes,
+        )?;
+        Ok(meeting)
+    })
+}
+
 /// A page of meetings; `upcoming` keeps only those whose last day has not passed.
 pub fn list(
     conn: &mut Conn,

@@ -143,3 +143,10 @@ pub fn many(conn: &mut Conn, ids: Vec<MeetingId>) -> QueryResult<Vec<Meeting>> {
         .map(MeetingRow::into_domain)
         .collect()
 }
+
+/// Writes a meeting's fields (all but its id and creation).
+pub fn update(conn: &mut Conn, meeting: &Meeting) -> QueryResult<usize> {
+    diesel::update(meetings::table.find(&meeting.id))
+        .set(&MeetingRow::from_domain(meeting))
+        .execute(conn)
+}

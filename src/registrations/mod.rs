@@ -58,6 +58,13 @@ fn mount(r: &mut Routes) {
         Access::Anyone,
         pages::cancel,
     );
+    // workspace: the registrations tab of a session's staff page (organisers; see src/workspace).
+    r.session_tab(crate::web::routes::SessionTab {
+        order: 30,
+        label: "tab_registrations",
+        path: "/sessions/{id}/registrations",
+        access: Access::Organiser,
+    });
     decisions::mount(r);
     reports::mount(r);
 }

@@ -4,6 +4,8 @@ pub mod api;
 pub mod domain;
 pub mod input;
 pub mod pages;
+pub mod pages_actions;
+pub mod pages_forms;
 pub mod service;
 pub mod store;
 pub mod views;
@@ -32,6 +34,33 @@ fn mount(r: &mut Routes) {
     api!(r, Access::Anyone, api::list);
     api!(r, Access::Anyone, api::get);
     r.page(Method::GET, "/sessions/{id}", Access::Anyone, pages::show);
+    let new = "/staff/meetings/{id}/sessions/new";
+    r.page(Method::GET, new, Access::Organiser, pages_forms::new_form);
+    let create = "/staff/meetings/{id}/sessions";
+    r.page(Method::POST, create, Access::Organiser, pages_forms::create);
+    let edit = "/staff/sessions/{id}/edit";
+    r.page(Method::GET, edit, Access::Organiser, pages_forms::edit_form);
+    r.page(Method::POST, edit, Access::Organiser, pages_forms::update);
+    let publish = "/staff/sessions/{id}/publish";
+    r.page(
+        Method::POST,
+        publish,
+        Access::Organiser,
+        pages_actions::publish,
+    );
+    let cancel = "/staff/sessions/{id}/cancel";
+    r.page(
+        Method::GET,
+        cancel,
+        Access::Organiser,
+        pages_actions::cancel_form,
+    );
+    r.page(
+        Method::POST,
+        cancel,
+        Access::Organiser,
+        pages_actions::cancel,
+    );
 }
 
 impl From<SessionError> for AppError {

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 
 use super::domain::{Session, SessionId};
 use super::service::{self, SessionDetails};
+use crate::access::Caller;
 use crate::db;
 use crate::state::AppState;
 use crate::web::PageError;
@@ -88,14 +89,22 @@ impl Place {
     }
 }
 
-/// A session's public page; drafts are not public.
+/// A session's public page; drafts are not public, but staff see them as a preview.
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
+    caller: Caller,
     id: web::Path<SessionId>,
 ) -> Result<HttpResponse, PageError> {
-    let (now, lang) = (state.ctx().now, Lang::of(&req));
-    let details = db::run(&state.pool, move |conn| service::details(conn, &id, false)).await?;
+    let (now, lang, staff) = (state.ctx().now, Lang::of(&req), caller.is_staff());
+    let details = db::run(&state.pool, move |conn| {
+        let details = service::details(conn, &id, staff)?;
+        let work = crate::workspace::service::may_see_work(conn, caller.0.as_ref(), &id)?;
+        Ok((details, work))
+    })
+    .await?;
+    let (details, agenda_link) = details;
+    let preview = !details.session.is_public();
     // agendas: the latest approved programme (None while in preparation), shown by its partial.
     let sid = details.session.id.to_string();
     let programme = db::run(&state.pool, move |conn| {
@@ -111,6 +120,6 @@ pub async fn show(
         timezone: meeting.timezone.name(),
     };
     let values = serde_json::json!({ "s": page, "m": line, "place": Place::of(&details),
-        "programme": programme });
+        "programme": programme, "preview": preview, "agenda_link": agenda_link });
     Ok(render(lang, "sessions/show.html", values)?)
 }

@@ -499,6 +499,85 @@ pub const ROWS: &[Row] = &[
     row("GET", "/reviews", "", staff(200)),
     row("GET", "/sessions/{id}/copy", "", organisers(200)),
     row("POST", "/sessions/{id}/copy", "form:", organisers(422)),
+    // workspace: staff pages for meetings and sessions, the session hub, the dashboard (/staff above)
+    row("GET", "/staff/meetings/new", "", organisers(200)),
+    row("POST", "/staff/meetings", "form:title=", organisers(422)),
+    row("GET", "/staff/meetings/{id}", "", organisers(200)),
+    row("GET", "/staff/meetings/{id}/edit", "", organisers(200)),
+    row(
+        "POST",
+        "/staff/meetings/{id}/edit",
+        "form:title=",
+        organisers(422),
+    ),
+    row(
+        "GET",
+        "/staff/meetings/{id}/sessions/new",
+        "",
+        organisers(200),
+    ),
+    row(
+        "POST",
+        "/staff/meetings/{id}/sessions",
+        "form:title=",
+        organisers(422),
+    ),
+    // The hub: organisers and the session's own rapporteurs; other staff are told it does not exist.
+    row(
+        "GET",
+        "/staff/sessions/{id}",
+        "",
+        [401, 401, 401, 404, 404, 404, 200, 200, 200],
+    ),
+    row("GET", "/staff/sessions/{id}/edit", "", organisers(200)),
+    row(
+        "POST",
+        "/staff/sessions/{id}/edit",
+        "form:title=",
+        organisers(422),
+    ),
+    // Publishing a scheduled session is refused and said so on the hub (a 303 with a flash).
+    Row {
+        calls: [
+            Some(redirecting("POST", "/staff/sessions/{id}/publish", "")),
+            None,
+            None,
+        ],
+        expect: organisers(200),
+        no_csrf: NO_CSRF,
+        sees: None,
+    },
+    row("GET", "/staff/sessions/{id}/cancel", "", organisers(200)),
+    row(
+        "POST",
+        "/staff/sessions/{id}/cancel",
+        "form:reason=",
+        organisers(422),
+    ),
+    row(
+        "POST",
+        "/staff/sessions/{id}/bookings",
+        "form:room_id=",
+        organisers(422),
+    ),
+    row(
+        "POST",
+        "/staff/sessions/{id}/bookings/{booking_id}",
+        "form:room_id=",
+        organisers(422),
+    ),
+    row(
+        "POST",
+        "/staff/sessions/{id}/bookings/{booking_id}/release",
+        "",
+        organisers(404),
+    ),
+    row(
+        "POST",
+        "/staff/sessions/{id}/rapporteurs",
+        "form:user_ids=no-such-user",
+        organisers(422),
+    ),
     row("POST", "/sign-out", "", all(303)),
 ];
 
@@ -542,6 +621,9 @@ pub enum Fixture {
 /// How placeholders are filled: the first rule whose path prefix matches wins.
 pub const FILLS: &[(&str, &str, Fixture)] = &[
     ("/api/v1/meetings/", "{id}", Fixture::Meeting),
+    ("/staff/meetings/", "{id}", Fixture::Meeting),
+    ("/staff/sessions/", "{booking_id}", Fixture::Unknown),
+    ("/staff/sessions/", "{id}", Fixture::Session),
     ("/meetings/", "{id}", Fixture::Meeting),
     ("/api/v1/rooms/", "{id}", Fixture::Unknown),
     ("/api/v1/equipment/", "{id}", Fixture::Unknown),
