@@ -2,11 +2,13 @@
 //! promotion. Focal points' decisions and the reports live in the sub-capabilities below.
 
 pub mod api;
+pub mod byhand;
 pub mod decisions;
 pub mod domain;
 pub mod input;
 pub mod notices;
 pub mod pages;
+pub mod reminders;
 pub mod reports;
 pub mod service;
 pub mod store;
@@ -58,6 +60,7 @@ fn mount(r: &mut Routes) {
         Access::Anyone,
         pages::cancel,
     );
+    byhand::mount(r);
     decisions::mount(r);
     reports::mount(r);
 }

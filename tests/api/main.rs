@@ -36,3 +36,4 @@ mod signin;
 mod signout;
 mod skips;
 mod users;
+mod a11y;
