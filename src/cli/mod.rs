@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `user add`, `demo`, `outbox send`.
+//! The command line: `serve`, `migrate`, `user add`, `demo`, `outbox send`, `reminders send`.
 
 use std::collections::BTreeSet;
 use std::io::BufRead;
@@ -15,6 +15,7 @@ use crate::{app, db};
 
 pub mod demo;
 pub mod demo_programme;
+pub mod reminders;
 
 /// Sessions and seminars held alongside ITU-D Study Group 1 and Rapporteur Group meetings.
 #[derive(Debug, Parser)]
@@ -46,6 +47,11 @@ pub enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// Remind confirmed delegates of their session (`[reminders]` in the settings).
+    Reminders {
+        #[command(subcommand)]
+        command: RemindersCommand,
+    },
     /// Manage the countries reference list.
     Countries {
         #[command(subcommand)]
@@ -65,6 +71,13 @@ pub enum CountriesCommand {
         #[arg(long)]
         yes: bool,
     },
+}
+
+/// Reminder commands.
+#[derive(Debug, Subcommand)]
+pub enum RemindersCommand {
+    /// Queue every reminder due now, once (never twice, even with the server running).
+    Send,
 }
 
 /// Outbox commands.
@@ -149,6 +162,9 @@ pub fn main() -> i32 {
         Command::Outbox {
             command: OutboxCommand::Send,
         } => send_outbox(settings),
+        Command::Reminders {
+            command: RemindersCommand::Send,
+        } => reminders::send(&settings),
         Command::Countries {
             command: CountriesCommand::Import { file, yes },
         } => import_countries(&settings, &file, yes),
@@ -178,6 +194,7 @@ fn serve(settings: Settings) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async move {
+        let reminders = reminders::schedule(settings.clone());
         let application = app::build(settings)?;
         tracing::info!(listen = %application.addr, "seminars started");
         println!(
@@ -185,6 +202,7 @@ fn serve(settings: Settings) -> Result<(), String> {
             application.addr
         );
         let served = application.server.await.map_err(|e| e.to_string());
+        reminders.abort();
         // The server has finished its requests; the worker finishes the message in flight.
         if let Some(worker) = application.worker {
             worker.stop().await;

@@ -22,6 +22,8 @@ pub struct Settings {
     pub documents: DocumentSettings,
     pub limits: LimitSettings,
     pub rooms: RoomSettings,
+    #[serde(default)]
+    pub reminders: ReminderSettings,
 }
 
 /// HTTP server settings.
@@ -148,6 +150,28 @@ pub struct RoomSettings {
     pub default_setup_minutes: i32,
     /// Minutes a room is blocked after a session when a booking does not say.
     pub default_teardown_minutes: i32,
+}
+
+/// The reminder confirmed delegates get before their session.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReminderSettings {
+    /// Send reminders at all.
+    pub enabled: bool,
+    /// How many days before the session starts the reminder goes (1: the day before).
+    pub days_before: u32,
+    /// How often the server looks for reminders due, in minutes.
+    pub every_minutes: u64,
+}
+
+impl Default for ReminderSettings {
+    fn default() -> ReminderSettings {
+        ReminderSettings {
+            enabled: true,
+            days_before: 1,
+            every_minutes: 10,
+        }
+    }
 }
 
 /// Which backend a database URL names.

@@ -278,12 +278,24 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        gender -> Nullable<Text>,
     }
 }
 
 diesel::joinable!(registrations -> sessions (session_id));
 
 diesel::allow_tables_to_appear_in_same_query!(registrations, countries, sessions);
+
+// registrations: reminders sent
+diesel::table! {
+    reminders (registration_id) {
+        registration_id -> Text,
+        session_id -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(reminders, registrations);
 
 // agendas
 diesel::table! {

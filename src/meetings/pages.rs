@@ -19,6 +19,8 @@ struct SessionLine {
     when: String,
     /// The booked room, `name · location`, when there is one.
     room: Option<String>,
+    /// Cancelled sessions stay listed, marked.
+    cancelled: bool,
 }
 
 #[derive(Serialize)]
@@ -56,6 +58,7 @@ fn card(meeting: &Meeting, programme: &Programme) -> MeetingCard {
                     .rooms
                     .get(&s.id)
                     .map(|r| format!("{} · {}", r.name, r.location)),
+                cancelled: s.status == crate::sessions::domain::SessionStatus::Cancelled,
             })
             .collect(),
     }

@@ -125,12 +125,16 @@ pub struct Programme {
     pub rooms: SessionRooms,
 }
 
-/// Upcoming meetings with their scheduled sessions, in three queries whatever their number.
+/// Upcoming meetings with their scheduled sessions and, marked, the cancelled ones (they stay
+/// listed so a delegate learns of it), in three queries whatever their number.
 pub fn programme(conn: &mut Conn, ctx: &Ctx) -> Result<Programme, AppError> {
     let (meetings, _) = list(conn, ctx, true, 100, 0)?;
     let filter = crate::sessions::store::Filter {
         meeting_ids: Some(meetings.iter().map(|m| m.id.clone()).collect()),
-        statuses: vec![crate::sessions::domain::SessionStatus::Scheduled],
+        statuses: vec![
+            crate::sessions::domain::SessionStatus::Scheduled,
+            crate::sessions::domain::SessionStatus::Cancelled,
+        ],
         ends_after: None,
     };
     let (sessions, _) = crate::sessions::store::list(conn, &filter, 1000, 0)?;

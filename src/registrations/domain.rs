@@ -26,6 +26,16 @@ crate::text_enum!(
 );
 
 crate::text_enum!(
+    /// The delegate's gender, when they say (optional): ITU reports the gender balance.
+    Gender {
+        Female = "female",
+        Male = "male",
+        Other = "other",
+        Undisclosed = "undisclosed",
+    }
+);
+
+crate::text_enum!(
     /// How the delegate attends; each mode has its own capacity and waiting list.
     Attendance {
         InPerson = "in_person",
@@ -124,6 +134,8 @@ pub struct Delegate {
     pub consent_share_email: bool,
     pub accessibility_needs: String,
     pub visa: Option<Visa>,
+    /// None when the delegate did not answer.
+    pub gender: Option<Gender>,
 }
 
 /// What a delegate agrees to: being listed in the participants' directory, and showing their

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::domain::{choices, consent, passport_valid, Attendance, Category, Delegate, Visa};
+use super::domain::{
+    choices, consent, passport_valid, Attendance, Category, Delegate, Gender, Visa,
+};
 use crate::access::domain::{is_plausible_email, normalise_email};
 use crate::countries::CountryGroup;
 use crate::input::{Check, Field, Invalid};
@@ -63,10 +65,14 @@ pub struct RegistrationInput {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Date)]
     pub passport_expiry: Field<String>,
+    /// Optional; counted in the statistics (ITU reports the gender balance).
+    #[serde(default)]
+    #[schema(value_type = Option<Gender>)]
+    pub gender: Field<String>,
 }
 
 /// Every field of the form, for a template that shows them again.
-pub const FORM_FIELDS: [&str; 15] = [
+pub const FORM_FIELDS: [&str; 16] = [
     "name",
     "email",
     "organisation",
@@ -82,6 +88,7 @@ pub const FORM_FIELDS: [&str; 15] = [
     "nationality",
     "passport_number",
     "passport_expiry",
+    "gender",
 ];
 
 fn one_of<T: Copy + std::fmt::Display>(
@@ -154,6 +161,7 @@ struct How {
     consent_share_email: bool,
     accessibility_needs: String,
     visa: Option<Visa>,
+    gender: Option<Gender>,
 }
 
 impl RegistrationInput {
@@ -186,6 +194,7 @@ impl RegistrationInput {
             nationality: visa("nationality"),
             passport_number: visa("passport_number"),
             passport_expiry: visa("passport_expiry"),
+            gender: text("gender"),
         }
     }
 
@@ -218,6 +227,7 @@ impl RegistrationInput {
             consent_share_email,
             accessibility_needs: how.accessibility_needs,
             visa: how.visa,
+            gender: how.gender,
         };
         Ok((delegate, who.group))
     }
@@ -280,6 +290,7 @@ impl RegistrationInput {
         let needs_visa = flag("visa_letter_needed", &mut self.visa_letter_needed);
         let accessibility_needs =
             accessibility(check, std::mem::take(&mut self.accessibility_needs));
+        let gender = gender(check, std::mem::take(&mut self.gender));
         let visa = if needs_visa {
             Some(visa(check, self, today)?)
         } else {
@@ -292,8 +303,20 @@ impl RegistrationInput {
             consent_share_email,
             accessibility_needs,
             visa,
+            gender,
         })
     }
+}
+
+/// The optional gender: absent, null or empty is no answer.
+fn gender(check: &mut Check, value: Field<String>) -> Option<Gender> {
+    let text = check.optional("gender", value).unwrap_or_default();
+    let text = text.trim();
+    let parsed = Gender::parse(text);
+    if !text.is_empty() && parsed.is_none() {
+        check.fail("gender", format!("must be one of {}", choices(Gender::ALL)));
+    }
+    parsed
 }
 
 /// What the delegate needs to attend, in their words (optional, at most 2000 characters).
@@ -310,70 +333,5 @@ fn accessibility(check: &mut Check, value: Field<String>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::countries::domain::{bundled, find};
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
-    }
-
-    fn lookup(code: &str) -> Option<(String, CountryGroup)> {
-        find(bundled(), code).map(|c| (c.alpha2.clone(), c.group))
-    }
-
-    fn valid() -> RegistrationInput {
-        serde_json::from_value(serde_json::json!({
-            "name": "Amina Diallo", "email": " Amina@Example.SN ", "organisation": "ARTP",
-            "job_title": "Director", "country": "sn", "stakeholder_category": "regulator",
-            "attendance": "in_person", "consent_directory": true
-        }))
-        .unwrap()
-    }
-
-    #[test]
-    fn a_valid_registration_is_normalised_and_gets_its_country_group() {
-        let (delegate, group) = valid().validate(today(), lookup).unwrap();
-        assert_eq!(delegate.email, "amina@example.sn");
-        assert_eq!(delegate.country, "SN");
-        assert_eq!(group, CountryGroup::Ldc);
-        assert_eq!(delegate.category, Category::Regulator);
-        assert!(delegate.visa.is_none());
-    }
-
-    #[test]
-    fn every_bad_field_is_named_at_once() {
-        let input: RegistrationInput = serde_json::from_value(serde_json::json!({
-            "email": "not an email", "country": "XX", "stakeholder_category": "journalist",
-            "attendance": "both", "visa_letter_needed": true, "passport_expiry": "2020-01-01"
-        }))
-        .unwrap();
-        let Err(Invalid(errors)) = input.validate(today(), lookup) else {
-            panic!("expected 422");
-        };
-        for field in [
-            "name",
-            "email",
-            "organisation",
-            "job_title",
-            "country",
-            "stakeholder_category",
-            "attendance",
-            "passport_name",
-            "nationality",
-            "passport_number",
-            "passport_expiry",
-        ] {
-            assert!(errors.contains_key(field), "{field} in {errors:?}");
-        }
-    }
-
-    #[test]
-    fn sharing_an_email_needs_consent_to_the_directory() {
-        let mut input = valid();
-        input.consent_directory = Field::Value(false);
-        input.consent_share_email = Field::Value(true);
-        let (delegate, _) = input.validate(today(), lookup).unwrap();
-        assert!(!delegate.consent_share_email);
-    }
-}
+#[path = "input_tests.rs"]
+mod tests;

@@ -2,11 +2,13 @@
 //! promotion. Focal points' decisions and the reports live in the sub-capabilities below.
 
 pub mod api;
+pub mod byhand;
 pub mod decisions;
 pub mod domain;
 pub mod input;
 pub mod notices;
 pub mod pages;
+pub mod reminders;
 pub mod reports;
 pub mod service;
 pub mod store;
@@ -65,6 +67,7 @@ fn mount(r: &mut Routes) {
         path: "/sessions/{id}/registrations",
         access: Access::Organiser,
     });
+    byhand::mount(r);
     decisions::mount(r);
     reports::mount(r);
 }

@@ -126,7 +126,7 @@ impl<'a> Context<'a> {
 
     /// The session as an email to this delegate shows it: the connection link only for a
     /// confirmed remote delegate.
-    fn summary(&self, r: &Registration) -> SessionSummary {
+    pub fn summary(&self, r: &Registration) -> SessionSummary {
         let remote = r.delegate.attendance == Attendance::Remote;
         let with_link = sees_remote_link(r.status, r.delegate.attendance);
         let online = holds::online(lang_of(r));
@@ -140,7 +140,7 @@ fn lang_of(r: &Registration) -> &'static str {
 }
 
 /// A fresh secret link to the delegate's page; each email carries its own, all stay valid.
-fn link(conn: &mut Conn, cx: &Context, r: &Registration) -> Result<String, AppError> {
+pub fn link(conn: &mut Conn, cx: &Context, r: &Registration) -> Result<String, AppError> {
     let token = crate::links::store::issue(conn, Purpose::Registration, &r.id, None, cx.ctx.now)?;
     Ok(format!(
         "{}/registrations/{token}",
@@ -171,7 +171,7 @@ fn queue(
 }
 
 /// A plain email (no calendar) to the delegate.
-fn plain<N: Notice>(
+pub fn plain<N: Notice>(
     conn: &mut Conn,
     cx: &Context,
     r: &Registration,

@@ -47,6 +47,7 @@ fn form_context(
         "s": SessionLine::of(&session, &meeting).at(place), "open": open, "notice": notice,
         "remote": session.fields.remote_capacity > 0, "v": v, "errors": errors,
         "countries": countries, "categories": categories,
+        "genders": super::domain::Gender::ALL.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
     }))
 }
 

@@ -56,7 +56,7 @@ pub fn open_session(conn: &mut Conn, ctx: &Ctx, id: &str) -> Result<(Session, Me
     Ok((session, meeting))
 }
 
-fn validate(
+pub fn validate(
     conn: &mut Conn,
     ctx: &Ctx,
     input: RegistrationInput,
@@ -298,34 +298,45 @@ pub fn cancel(conn: &mut Conn, ctx: &Ctx, token: &str) -> Result<Registration, A
     db::write(conn, |conn| {
         let link = crate::links::store::resolve(conn, Purpose::Registration, token, ctx.now)?
             .ok_or(AppError::NotFound)?;
-        let found = store::find(conn, &link.record_id)?.ok_or(AppError::NotFound)?;
-        store::lock_session(conn, &found.session_id)?;
-        // Read again under the lock: a promotion may have changed it meanwhile.
-        let mut registration = store::find(conn, &found.id)?.ok_or(AppError::NotFound)?;
-        let Some(was) = cancellation(registration.status)? else {
-            return Ok(registration);
-        };
-        let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
-        let cx = Context::new(conn, ctx, &session, &meeting)?;
-        registration.status = Status::Cancelled;
-        registration.updated_at = db::micros(ctx.now);
-        store::update(conn, &registration)?;
-        let changes = json!({"status": {"from": was, "to": "cancelled"}});
-        let actor = Actor::Link("registration", registration.id.to_string());
-        crate::audit::store::record(
-            conn,
-            &actor,
-            "registration.cancelled",
-            "registration",
-            &registration.id,
-            changes,
-        )?;
-        notices::ended(conn, &cx, &registration, was)?;
-        if was == Status::Confirmed && session.status == SessionStatus::Scheduled {
-            fill(conn, &cx, registration.delegate.attendance)?;
-        }
-        Ok(registration)
+        let actor = Actor::Link("registration", link.record_id.clone());
+        cancel_locked(conn, ctx, &actor, &link.record_id)
     })
+}
+
+/// Cancels a registration (inside a transaction) for `actor`: the delegate is told and a freed
+/// seat goes to the first waiting person.
+pub fn cancel_locked(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: &str,
+) -> Result<Registration, AppError> {
+    let found = store::find(conn, id)?.ok_or(AppError::NotFound)?;
+    store::lock_session(conn, &found.session_id)?;
+    // Read again under the lock: a promotion may have changed it meanwhile.
+    let mut registration = store::find(conn, &found.id)?.ok_or(AppError::NotFound)?;
+    let Some(was) = cancellation(registration.status)? else {
+        return Ok(registration);
+    };
+    let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
+    let cx = Context::new(conn, ctx, &session, &meeting)?;
+    registration.status = Status::Cancelled;
+    registration.updated_at = db::micros(ctx.now);
+    store::update(conn, &registration)?;
+    let changes = json!({"status": {"from": was, "to": "cancelled"}});
+    crate::audit::store::record(
+        conn,
+        actor,
+        "registration.cancelled",
+        "registration",
+        &registration.id,
+        changes,
+    )?;
+    notices::ended(conn, &cx, &registration, was)?;
+    if was == Status::Confirmed && session.status == SessionStatus::Scheduled {
+        fill(conn, &cx, registration.delegate.attendance)?;
+    }
+    Ok(registration)
 }
 
 /// Revokes a registration's links and emails the delegate a fresh one.

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::domain::{
-    Attendance, Category, Delegate, Registration, RegistrationId, Status, Taken, Visa,
+    Attendance, Category, Delegate, Gender, Registration, RegistrationId, Status, Taken, Visa,
 };
 use crate::countries::CountryGroup;
 use crate::db::schema::registrations;
@@ -47,6 +47,8 @@ pub struct RegistrationRow {
     pub decided_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Kept as text (optional): see `Gender`.
+    pub gender: Option<String>,
 }
 
 fn corrupt(id: &str, what: &str) -> diesel::result::Error {
@@ -77,6 +79,10 @@ impl RegistrationRow {
     /// The domain value; a row the rules could not have written is a corrupt database.
     pub fn into_domain(self) -> QueryResult<Registration> {
         let visa = self.visa()?;
+        let gender = match self.gender.as_deref() {
+            None => None,
+            Some(text) => Some(Gender::parse(text).ok_or_else(|| corrupt(&self.id, "gender"))?),
+        };
         Ok(Registration {
             delegate: Delegate {
                 name: self.name,
@@ -90,6 +96,7 @@ impl RegistrationRow {
                 consent_share_email: self.consent_share_email,
                 accessibility_needs: self.accessibility_needs,
                 visa,
+                gender,
             },
             country_group: CountryGroup::parse(&self.country_group)
                 .ok_or_else(|| corrupt(&self.id, "country group"))?,
@@ -137,6 +144,7 @@ impl RegistrationRow {
             decided_at: r.decided_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            gender: d.gender.map(|g| g.as_str().to_string()),
         }
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::domain::{Attendance, Category, Registration, RegistrationId, Status};
+use super::domain::{Attendance, Category, Gender, Registration, RegistrationId, Status};
 use super::reports::store::Filter;
 use crate::countries::CountryGroup;
 use crate::error::AppError;
@@ -77,6 +77,9 @@ pub struct RegistrationView {
     pub visa: Option<VisaView>,
     pub decision_comment: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Absent when the delegate did not answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
 }
 
 impl RegistrationView {
@@ -109,6 +112,7 @@ impl RegistrationView {
             }),
             decision_comment: r.decision_comment.clone(),
             created_at: r.created_at.and_utc(),
+            gender: d.gender,
         }
     }
 }

@@ -62,7 +62,11 @@ impl SessionPage {
             remote_capacity: f.remote_capacity,
             registration_open: session.registration_open(now),
             opens: f.registration_opens_at.map(|t| local_instant(tz, t)),
-            closes: f.registration_closes_at.map(|t| local_instant(tz, t)),
+            // Registration closes when the session starts unless it closes earlier.
+            closes: Some(local_instant(
+                tz,
+                f.registration_closes_at.unwrap_or(f.starts_at),
+            )),
             description: f.description.clone(),
             paragraphs: f
                 .description
@@ -111,6 +115,12 @@ pub async fn show(
         crate::agendas::service::public_programme(conn, &sid, lang.0)
     })
     .await?;
+    // registrations: seats taken and the waiting list, so the page says when it is full.
+    let (fields, sid) = (details.session.fields.clone(), details.session.id.to_string());
+    let seats = db::run(&state.pool, move |conn| {
+        crate::registrations::reports::service::public_seats(conn, &fields, &sid)
+    })
+    .await?;
     let meeting = &details.meeting;
     let page = SessionPage::of(&details.session, meeting.timezone, now);
     let line = MeetingLine {
@@ -120,6 +130,6 @@ pub async fn show(
         timezone: meeting.timezone.name(),
     };
     let values = serde_json::json!({ "s": page, "m": line, "place": Place::of(&details),
-        "programme": programme, "preview": preview, "agenda_link": agenda_link });
+        "programme": programme, "preview": preview, "agenda_link": agenda_link, "seats": seats });
     Ok(render(lang, "sessions/show.html", values)?)
 }

@@ -218,7 +218,7 @@ pub fn hub(conn: &mut Conn, user: &User, id: &SessionId) -> Result<Hub, AppError
     }
     let meeting =
         crate::meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
-    let counts: Vec<_> = crate::registrations::reports::store::counts(conn, id)?
+    let counts: Vec<_> = crate::registrations::reports::store::counts(conn, &[id.to_string()])?
         .into_iter()
         .map(|(_, _, attendance, status, n)| (attendance, status, n))
         .collect();

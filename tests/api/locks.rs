@@ -245,6 +245,7 @@ async fn a_registration_for_the_last_seat_waits_for_the_transaction_taking_it_an
                 consent_share_email: false,
                 accessibility_needs: String::new(),
                 visa: None,
+                gender: None,
             },
             country_group: seminars::countries::CountryGroup::Developing,
             status: Status::Confirmed,

@@ -38,3 +38,4 @@ mod skips;
 mod users;
 // workspace
 mod workspace;
+mod a11y;

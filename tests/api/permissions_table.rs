@@ -328,11 +328,29 @@ pub const ROWS: &[Row] = &[
         call("POST", "/registrations/{token}/cancel", ""),
         DELEGATE_ONLY,
     ),
+    // registrations by hand (rw): the Kenyan delegate's registration is cancelled above, so
+    // cancelling again answers it as it is (303 back to its page) and moving it to a seat is 409.
+    row("GET", "/sessions/{id}/registrations/new", "", organisers(200)),
+    row("POST", "/sessions/{id}/registrations/new", "form:name=", organisers(422)),
+    row("GET", "/registrations/{id}/manage", "", organisers(200)),
+    row("POST", "/registrations/{id}/edit", "form:name=", organisers(422)),
+    Row {
+        calls: [Some(redirecting("POST", "/registrations/{id}/withdraw", "")), None, None],
+        expect: organisers(200),
+        no_csrf: NO_CSRF,
+        sees: None,
+    },
+    row("POST", "/registrations/{id}/promote", "", organisers(409)),
     twins(
         call("GET", "/api/v1/sessions/{id}/registrations/stats", ""),
         call("GET", "/sessions/{id}/registrations/stats", ""),
         organisers(200),
     ),
+    // registrations: statistics across a meeting and a period (rw)
+    row("GET", "/meetings/{id}/statistics", "", organisers(200)),
+    row("GET", "/meetings/{id}/statistics.csv", "", organisers(200)),
+    row("GET", "/statistics", "", organisers(200)),
+    row("GET", "/statistics.csv", "", organisers(200)),
     row("POST", "/api/v1/registrations/{id}/approve", "{}", DECIDERS),
     row("POST", "/api/v1/registrations/{id}/reject", "{}", DECIDERS),
     twins(
@@ -369,6 +387,12 @@ pub const ROWS: &[Row] = &[
         "",
         organisers(200),
     ),
+    Row {
+        calls: [Some(redirecting("POST", "/registrations/{id}/resend", "")), None, None],
+        expect: organisers(200),
+        no_csrf: NO_CSRF,
+        sees: None,
+    },
     // agendas: the working copy is for organisers and the session's rapporteurs (404 for other
     // staff); only its rapporteur decides (403 for organisers, 404 for the rest). The fixture
     // session's agenda is empty and never submitted, so every step is a harmless 409 or 422.
@@ -630,6 +654,7 @@ pub const FILLS: &[(&str, &str, Fixture)] = &[
     ("/api/v1/outbox/", "{id}", Fixture::Unknown),
     ("/api/v1/registrations/", "{id}", Fixture::Registration),
     ("/registrations/", "{token}", Fixture::OwnRegistrationToken),
+    ("/registrations/", "{id}", Fixture::Registration),
     ("/decisions/", "{token}", Fixture::Unknown),
     ("/api/v1/sessions/", "{booking_id}", Fixture::Unknown),
     ("/api/v1/sessions/", "{id}", Fixture::Session),

@@ -14,11 +14,15 @@ use seminars::mail::outbox::OutboxRow;
 
 mod approval;
 pub mod bulk;
+mod byhand;
 mod cli;
 mod links;
 mod pages;
+mod public;
+mod reminders;
 mod reports;
 mod rush;
+mod stats;
 mod seats;
 
 on_both_backends!(

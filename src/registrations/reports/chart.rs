@@ -118,7 +118,7 @@ mod tests {
                 Status::Confirmed,
                 2,
             ),
-        ]);
+        ], &[]);
         let svg = svg(&stats, |k| format!("<{k}>"), "Registrations & groups");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert_eq!(svg.matches("<rect").count(), 3 + 15, "legend and bars");

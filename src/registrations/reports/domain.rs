@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::access::{Role, User};
 use crate::countries::CountryGroup;
-use crate::registrations::domain::{Attendance, Category, Registration, Status};
+use crate::registrations::domain::{Attendance, Category, Gender, Registration, Status};
 use crate::sessions::domain::{SessionFields, SessionId};
 
 /// Whose registrations a staff member may list.
@@ -93,7 +93,22 @@ pub struct Stats {
     pub by_group: BTreeMap<&'static str, Tally>,
     /// Active registrations in person and remote.
     pub all: Tally,
+    /// Active registrations by gender (`female`, `male`, `other`, `undisclosed`), and
+    /// `not_answered` for those who left it empty.
+    #[schema(value_type = Object)]
+    pub by_gender: BTreeMap<&'static str, Tally>,
 }
+
+/// The key of a gender in `Stats::by_gender`.
+pub fn gender_key(gender: Option<Gender>) -> &'static str {
+    gender.map_or(NOT_ANSWERED, Gender::as_str)
+}
+
+/// The key of registrations without a gender.
+pub const NOT_ANSWERED: &str = "not_answered";
+
+/// (gender, attendance, status, how many).
+pub type GenderCount = (Option<Gender>, Attendance, Status, i64);
 
 fn add(tally: &mut Tally, attendance: Attendance, n: i64) {
     match attendance {
@@ -137,6 +152,12 @@ impl Stats {
                 .map(|g| (g.as_str(), Tally::default()))
                 .collect(),
             all: Tally::default(),
+            by_gender: Gender::ALL
+                .iter()
+                .map(|g| g.as_str())
+                .chain([NOT_ANSWERED])
+                .map(|k| (k, Tally::default()))
+                .collect(),
         }
     }
 
@@ -176,16 +197,32 @@ impl Stats {
             .for_each(|c| share(&mut c.tally, total));
         self.by_category.values_mut().for_each(|t| share(t, total));
         self.by_group.values_mut().for_each(|t| share(t, total));
+        self.by_gender.values_mut().for_each(|t| share(t, total));
         share(&mut self.all, total);
         self
     }
 }
 
-/// Adds the counts up into the table, its margins and the status line.
-pub fn tally(counts: &[Count]) -> Stats {
+/// A session is full when no mode it offers has a free seat (a mode without capacity is not
+/// offered).
+pub fn full(capacity: i32, in_person: i32, remote_capacity: i32, remote: i32) -> bool {
+    in_person >= capacity && (remote_capacity <= 0 || remote >= remote_capacity)
+}
+
+/// Adds the counts up into the table, its margins, the status line and the gender line.
+pub fn tally(counts: &[Count], genders: &[GenderCount]) -> Stats {
     let mut stats = Stats::zero();
     for count in counts.iter().copied() {
         stats.count(count);
+    }
+    for (gender, attendance, status, n) in genders.iter().copied() {
+        if status.is_active() {
+            add(
+                stats.by_gender.entry(gender_key(gender)).or_default(),
+                attendance,
+                n,
+            );
+        }
     }
     stats.with_shares()
 }
@@ -226,7 +263,15 @@ mod tests {
                 9,
             ),
         ];
-        let stats = tally(&counts);
+        let genders = [
+            (Some(Gender::Female), Attendance::InPerson, Status::Confirmed, 5),
+            (None, Attendance::Remote, Status::Waitlisted, 3),
+            (Some(Gender::Male), Attendance::InPerson, Status::Cancelled, 9),
+        ];
+        let stats = tally(&counts, &genders);
+        assert_eq!(stats.by_gender["female"].in_person, 5);
+        assert_eq!(stats.by_gender["not_answered"].remote, 3);
+        assert_eq!(stats.by_gender["male"].total, 0, "cancelled ones are not counted");
         assert_eq!(stats.total, 8);
         assert_eq!(stats.by_status["cancelled"], 9);
         assert_eq!(stats.by_status["rejected"], 0);
@@ -252,8 +297,16 @@ mod tests {
     }
 
     #[test]
+    fn a_session_is_full_when_every_offered_mode_is() {
+        assert!(full(10, 10, 0, 0));
+        assert!(!full(10, 10, 5, 4));
+        assert!(full(10, 12, 5, 5));
+        assert!(!full(10, 9, 0, 0));
+    }
+
+    #[test]
     fn an_empty_session_has_zero_shares_not_nan() {
-        let stats = tally(&[]);
+        let stats = tally(&[], &[]);
         assert_eq!(stats.all.share, 0.0);
         assert!(stats.cells.iter().all(|c| c.tally.share == 0.0));
     }

@@ -32,6 +32,30 @@ pub fn mount(r: &mut Routes) {
     );
     r.page(
         Method::GET,
+        "/meetings/{id}/statistics",
+        Access::Organiser,
+        pages::meeting_stats,
+    );
+    r.page(
+        Method::GET,
+        "/meetings/{id}/statistics.csv",
+        Access::Organiser,
+        pages::meeting_stats_csv,
+    );
+    r.page(
+        Method::GET,
+        "/statistics",
+        Access::Organiser,
+        pages::period_stats,
+    );
+    r.page(
+        Method::GET,
+        "/statistics.csv",
+        Access::Organiser,
+        pages::period_stats_csv,
+    );
+    r.page(
+        Method::GET,
         "/sessions/{id}/directory",
         Access::Anyone,
         pages::directory,

@@ -118,7 +118,16 @@ fn stats_table(lang: Lang, numbers: &Stats) -> Value {
         .iter()
         .map(|g| json!({"group": g.as_str(), "t": numbers.by_group[g.as_str()], "share": percent(numbers.by_group[g.as_str()].share)}))
         .collect();
-    json!({"rows": rows, "groups": groups, "all": numbers.all, "by_status": numbers.by_status, "svg": svg})
+    let genders: Vec<Value> = numbers
+        .by_gender
+        .iter()
+        .map(|(key, t)| {
+            let label = crate::i18n::text(lang.0, &reports::gender_label(key));
+            json!({"label": label, "t": t, "share": percent(t.share)})
+        })
+        .collect();
+    json!({"rows": rows, "groups": groups, "all": numbers.all, "by_status": numbers.by_status, "svg": svg,
+        "genders": genders})
 }
 
 /// Statistics: the stakeholder category × country group table and its chart.
@@ -167,4 +176,121 @@ pub async fn directory(
         .collect();
     let context = json!({"s": SessionLine::of(&session, &meeting), "open": open, "people": people});
     Ok(render_page(&req, "registrations/directory.html", context)?)
+}
+
+/// The statistics page's context: table, chart, gender line, title and links.
+fn wide_context(lang: Lang, numbers: &Stats, heading: String, csv: String) -> Value {
+    let mut context = stats_table(lang, numbers);
+    context["heading"] = json!(heading);
+    context["csv"] = json!(csv);
+    context
+}
+
+fn csv_response(numbers: &Stats, lang: Lang, name: &str) -> HttpResponse {
+    let body = reports::stats_csv(numbers, |key| crate::i18n::text(lang.0, key));
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(body)
+}
+
+/// Statistics across all the sessions of a meeting, with the chart and the CSV link.
+pub async fn meeting_stats(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Organiser(_): Organiser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let (meeting, sessions, numbers) =
+        db::run(&state.pool, move |conn| reports::meeting_stats(conn, &id)).await?;
+    let lang = Lang::of(&req);
+    let heading = format!(
+        "{}: {}",
+        crate::i18n::text(lang.0, "stats_meeting_title"),
+        meeting.title
+    );
+    let csv = format!("/meetings/{}/statistics.csv", meeting.id);
+    let mut context = wide_context(lang, &numbers, heading, csv);
+    context["sessions"] = json!(sessions);
+    context["meeting_id"] = json!(meeting.id.to_string());
+    Ok(render_page(&req, "registrations/stats_wide.html", context)?)
+}
+
+/// The statistics of a meeting as CSV (UTF-8 with a byte-order mark).
+pub async fn meeting_stats_csv(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Organiser(_): Organiser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let (meeting, _, numbers) =
+        db::run(&state.pool, move |conn| reports::meeting_stats(conn, &id)).await?;
+    let name = format!("statistics-{}.csv", meeting.id);
+    Ok(csv_response(&numbers, Lang::of(&req), &name))
+}
+
+/// The period asked for (`from`, `to` as YYYY-MM-DD), this calendar year by default; a date
+/// that does not read is reported beside its field.
+fn period(
+    query: &BTreeMap<String, String>,
+    today: chrono::NaiveDate,
+) -> (chrono::NaiveDate, chrono::NaiveDate, Value) {
+    use chrono::{Datelike, NaiveDate};
+    let year = today.year();
+    let mut errors = serde_json::Map::new();
+    let mut read = |key: &str, default: NaiveDate| match query.get(key).map(|v| v.trim()) {
+        None | Some("") => default,
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|_| {
+            errors.insert(key.into(), json!("must be a date as YYYY-MM-DD"));
+            default
+        }),
+    };
+    let from = read("from", NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today));
+    let to = read("to", NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today));
+    (from, to, Value::Object(errors))
+}
+
+/// Statistics across every meeting of a period.
+pub async fn period_stats(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Organiser(_): Organiser,
+    query: web::Query<BTreeMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let (from, to, errors) = period(&query, state.ctx().now.date_naive());
+    let (meetings, sessions, numbers) =
+        db::run(&state.pool, move |conn| reports::period_stats(conn, from, to)).await?;
+    let lang = Lang::of(&req);
+    let heading = format!(
+        "{}: {from} – {to}",
+        crate::i18n::text(lang.0, "stats_period_title")
+    );
+    let csv = format!("/statistics.csv?from={from}&to={to}");
+    let mut context = wide_context(lang, &numbers, heading, csv);
+    let titles: Vec<Value> = meetings
+        .iter()
+        .map(|m| json!({"id": m.id.to_string(), "title": m.title}))
+        .collect();
+    context["period"] = json!({"from": from.to_string(), "to": to.to_string(), "errors": errors,
+        "typed_from": query.get("from"), "typed_to": query.get("to")});
+    context["meetings"] = json!(titles);
+    context["sessions"] = json!(sessions);
+    Ok(render_page(&req, "registrations/stats_wide.html", context)?)
+}
+
+/// The statistics of a period as CSV.
+pub async fn period_stats_csv(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Organiser(_): Organiser,
+    query: web::Query<BTreeMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let (from, to, _) = period(&query, state.ctx().now.date_naive());
+    let (_, _, numbers) =
+        db::run(&state.pool, move |conn| reports::period_stats(conn, from, to)).await?;
+    let name = format!("statistics-{from}-{to}.csv");
+    Ok(csv_response(&numbers, Lang::of(&req), &name))
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::domain::{self as stats, ListScope, Stats};
 use super::store::{self, Filter};
@@ -12,7 +12,7 @@ use crate::db::Conn;
 use crate::error::AppError;
 use crate::links::Purpose;
 use crate::meetings::domain::Meeting;
-use crate::registrations::domain::{Registration, RegistrationId};
+use crate::registrations::domain::{Gender, Registration, RegistrationId};
 use crate::registrations::service::session_and_meeting;
 use crate::registrations::store as registrations;
 use crate::sessions::domain::Session;
@@ -47,14 +47,97 @@ pub fn list(
     })
 }
 
-/// Counts by category × group (in person and remote) and by status.
+/// Counts by category × group (in person and remote), by gender and by status.
 pub fn stats(conn: &mut Conn, session_id: &str) -> Result<(Session, Meeting, Stats), AppError> {
     let (session, meeting) = session_and_meeting(conn, session_id)?;
-    let counts: Vec<stats::Count> = store::counts(conn, session_id)?
+    let numbers = stats_of(conn, &[session.id.to_string()])?;
+    Ok((session, meeting, numbers))
+}
+
+/// The statistics of some sessions taken together.
+pub fn stats_of(conn: &mut Conn, session_ids: &[String]) -> Result<Stats, AppError> {
+    let counts: Vec<stats::Count> = store::counts(conn, session_ids)?
         .into_iter()
         .filter_map(|(c, g, a, s, n)| Some((c, CountryGroup::parse(&g)?, a, s, n)))
         .collect();
-    Ok((session, meeting, stats::tally(&counts)))
+    let genders: Vec<stats::GenderCount> = store::gender_counts(conn, session_ids)?
+        .into_iter()
+        .map(|(g, a, s, n)| (g.as_deref().and_then(Gender::parse), a, s, n))
+        .collect();
+    Ok(stats::tally(&counts, &genders))
+}
+
+/// Statistics across every published session (scheduled or cancelled) of a meeting.
+pub fn meeting_stats(conn: &mut Conn, meeting_id: &str) -> Result<(Meeting, usize, Stats), AppError> {
+    let meeting = crate::meetings::store::find(conn, meeting_id)?.ok_or(AppError::NotFound)?;
+    let ids = published_sessions(conn, vec![meeting.id.clone()])?;
+    let numbers = stats_of(conn, &ids)?;
+    Ok((meeting, ids.len(), numbers))
+}
+
+/// Statistics across every meeting whose days fall in `from..=to` (by its first day).
+pub fn period_stats(
+    conn: &mut Conn,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<Meeting>, usize, Stats), AppError> {
+    let (meetings, _) = crate::meetings::store::list(conn, Some(from), 10_000, 0)?;
+    let meetings: Vec<Meeting> = meetings
+        .into_iter()
+        .filter(|m| m.first_day >= from && m.first_day <= to)
+        .collect();
+    let ids = published_sessions(conn, meetings.iter().map(|m| m.id.clone()).collect())?;
+    let numbers = stats_of(conn, &ids)?;
+    Ok((meetings, ids.len(), numbers))
+}
+
+fn published_sessions(
+    conn: &mut Conn,
+    meeting_ids: Vec<crate::meetings::domain::MeetingId>,
+) -> Result<Vec<String>, AppError> {
+    use crate::sessions::domain::SessionStatus;
+    let filter = crate::sessions::store::Filter {
+        meeting_ids: Some(meeting_ids),
+        statuses: vec![SessionStatus::Scheduled, SessionStatus::Cancelled],
+        ends_after: None,
+    };
+    let (sessions, _) = crate::sessions::store::list(conn, &filter, 100_000, 0)?;
+    Ok(sessions.iter().map(|s| s.id.to_string()).collect())
+}
+
+/// The words key of a `Stats::by_gender` key.
+pub fn gender_label(key: &str) -> String {
+    if key == stats::NOT_ANSWERED {
+        "stats_gender_none".into()
+    } else {
+        format!("registration_gender_{key}")
+    }
+}
+
+/// The statistics as CSV for a spreadsheet: a UTF-8 byte-order mark (so Excel reads accents),
+/// categories, groups and genders in words (`label`), every cell neutralised against formulas.
+pub fn stats_csv(numbers: &Stats, label: impl Fn(&str) -> String) -> String {
+    let mut out = String::from("\u{FEFF}");
+    out.push_str("axis,value,second_value,in_person,remote,total,share\r\n");
+    let mut line = |columns: [String; 7]| {
+        let cells: Vec<String> = columns.iter().map(|c| field(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    };
+    let numbers_of = |t: &stats::Tally| {
+        [t.in_person.to_string(), t.remote.to_string(), t.total.to_string(), format!("{:.4}", t.share)]
+    };
+    for cell in &numbers.cells {
+        let [a, b, c, d] = numbers_of(&cell.tally);
+        line([label("registration_stats_cell"), label(&format!("registration_value_{}", cell.stakeholder_category.as_str())), label(&format!("registration_value_{}", cell.country_group.as_str())), a, b, c, d]);
+    }
+    for (key, tally) in &numbers.by_gender {
+        let [a, b, c, d] = numbers_of(tally);
+        line([label("stats_gender"), label(&gender_label(key)), String::new(), a, b, c, d]);
+    }
+    let [a, b, c, d] = numbers_of(&numbers.all);
+    line([label("registration_total"), String::new(), String::new(), a, b, c, d]);
+    out
 }
 
 /// One CSV field: quoted when needed, and a leading formula character neutralised so a
@@ -155,4 +238,35 @@ mod tests {
         assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(field("-1"), "'-1");
     }
+}
+
+/// What the public page of a session says about its seats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct PublicSeats {
+    /// Confirmed in person / remote.
+    pub in_person: i32,
+    pub remote: i32,
+    /// Every mode the session offers is full: new registrations go to the waiting list.
+    pub full: bool,
+    /// Delegates on the waiting lists (both modes).
+    pub waiting: usize,
+}
+
+/// The seats taken and the waiting list of a session, for its public page.
+pub fn public_seats(
+    conn: &mut Conn,
+    session: &crate::sessions::domain::SessionFields,
+    session_id: &str,
+) -> Result<PublicSeats, AppError> {
+    use crate::registrations::domain::Attendance;
+    let in_person = registrations::taken(conn, session_id, Attendance::InPerson)?.total();
+    let remote = registrations::taken(conn, session_id, Attendance::Remote)?.total();
+    let waiting = registrations::waiting(conn, session_id, Attendance::InPerson)?.len()
+        + registrations::waiting(conn, session_id, Attendance::Remote)?.len();
+    Ok(PublicSeats {
+        in_person,
+        remote,
+        full: stats::full(session.capacity, in_person, session.remote_capacity, remote),
+        waiting,
+    })
 }

@@ -96,10 +96,10 @@ pub fn list(
 /// (category, group as stored, attendance, status, how many).
 pub type CountRow = (Category, String, Attendance, Status, i64);
 
-/// Counts by (category, group, attendance, status), for statistics.
-pub fn counts(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<CountRow>> {
+/// Counts by (category, group, attendance, status) over some sessions, for statistics.
+pub fn counts(conn: &mut Conn, session_ids: &[String]) -> QueryResult<Vec<CountRow>> {
     registrations::table
-        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::session_id.eq_any(session_ids))
         .group_by((
             registrations::stakeholder_category,
             registrations::country_group,
@@ -109,6 +109,27 @@ pub fn counts(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<CountRow>> {
         .select((
             registrations::stakeholder_category,
             registrations::country_group,
+            registrations::attendance,
+            registrations::status,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
+}
+
+/// (gender as stored, attendance, status, how many).
+pub type GenderRow = (Option<String>, Attendance, Status, i64);
+
+/// Counts by (gender, attendance, status) over some sessions, for statistics.
+pub fn gender_counts(conn: &mut Conn, session_ids: &[String]) -> QueryResult<Vec<GenderRow>> {
+    registrations::table
+        .filter(registrations::session_id.eq_any(session_ids))
+        .group_by((
+            registrations::gender,
+            registrations::attendance,
+            registrations::status,
+        ))
+        .select((
+            registrations::gender,
             registrations::attendance,
             registrations::status,
             diesel::dsl::count_star(),
