@@ -37,5 +37,5 @@ mod signout;
 mod skips;
 mod users;
 // workspace
-mod workspace;
 mod a11y;
+mod workspace;
