@@ -14,6 +14,7 @@ use crate::config::Settings;
 use crate::{app, db};
 
 pub mod demo;
+pub mod speakers;
 
 /// Sessions and seminars held alongside ITU-D Study Group 1 and Rapporteur Group meetings.
 #[derive(Debug, Parser)]
@@ -50,6 +51,8 @@ pub enum Command {
         #[command(subcommand)]
         command: CountriesCommand,
     },
+    /// Queue the reminders of speakers' unanswered invitations that are due now (one pass).
+    RemindSpeakers,
 }
 
 /// Reference list commands.
@@ -151,6 +154,7 @@ pub fn main() -> i32 {
         Command::Countries {
             command: CountriesCommand::Import { file, yes },
         } => import_countries(&settings, &file, yes),
+        Command::RemindSpeakers => speakers::remind(&settings),
     };
     match result {
         Ok(()) => 0,

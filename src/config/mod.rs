@@ -22,6 +22,7 @@ pub struct Settings {
     pub documents: DocumentSettings,
     pub limits: LimitSettings,
     pub rooms: RoomSettings,
+    pub speakers: SpeakerSettings,
 }
 
 /// HTTP server settings.
@@ -148,6 +149,18 @@ pub struct RoomSettings {
     pub default_setup_minutes: i32,
     /// Minutes a room is blocked after a session when a booking does not say.
     pub default_teardown_minutes: i32,
+}
+
+/// Speakers: their photos and the reminders of unanswered invitations.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerSettings {
+    /// Days after an invitation that an unanswered one is reminded, and again after the first.
+    pub reminder_after_days: u32,
+    /// Minutes between the server's reminder passes; 0 leaves them to `seminars remind-speakers`.
+    pub remind_every_minutes: u64,
+    /// Largest photo accepted, in bytes (larger answers 413).
+    pub photo_max_bytes: usize,
 }
 
 /// Which backend a database URL names.
