@@ -8,7 +8,7 @@ use crate::db;
 use crate::effects::{Ctx, Reactor};
 use crate::ops::metrics::Metrics;
 use crate::security::proxies::TrustedProxies;
-use crate::web::routes::SessionTab;
+use crate::web::tabs::SessionTab;
 
 /// The shared state of the running service.
 pub struct AppState {
@@ -19,7 +19,7 @@ pub struct AppState {
     pub decoy_hash: String,
     /// What reacts to the events a use case announces (see `effects`).
     pub reactors: Arc<Vec<Reactor>>,
-    /// The tabs capabilities add to a session's staff page (see `web::routes::SessionTab`).
+    /// The tabs capabilities add to a session's staff page (see `web::tabs::SessionTab`).
     pub session_tabs: Arc<Vec<SessionTab>>,
     /// The load balancers whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
     pub proxies: Arc<TrustedProxies>,

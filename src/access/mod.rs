@@ -2,6 +2,7 @@
 
 pub mod domain;
 pub mod extract;
+pub mod gate;
 
 pub use domain::{Role, User};
 pub use extract::{Admin, Caller, FocalPoint, Organiser, Staff};

@@ -12,6 +12,7 @@ use crate::error::AppError;
 
 pub mod errors;
 pub mod routes;
+pub mod tabs;
 pub mod templates;
 
 pub use errors::PageError;

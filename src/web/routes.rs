@@ -11,34 +11,10 @@ use utoipa::openapi::path::{HttpMethod, Paths};
 use utoipa::openapi::{RefOr, Schema};
 
 use super::errors::PageError;
-use crate::access::{Caller, User};
+pub use super::tabs::SessionTab;
+pub use crate::access::gate::Access;
+use crate::access::Caller;
 use crate::error::AppError;
-
-/// Who may call a route. Finer rules (the rapporteur of this session, the focal point of this
-/// administration, the holder of this secret link) are checked by the service behind it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone, signed in or not (public pages, secret links, sign-in).
-    Anyone,
-    /// Any signed-in account with a role.
-    Staff,
-    /// Organisers and admins.
-    Organiser,
-    /// Admins.
-    Admin,
-}
-
-impl Access {
-    /// True when this account may pass.
-    pub fn admits(self, user: &User) -> bool {
-        match self {
-            Access::Anyone => true,
-            Access::Staff => user.is_staff(),
-            Access::Organiser => user.is_organiser(),
-            Access::Admin => user.has(crate::access::Role::Admin),
-        }
-    }
-}
 
 /// Whether a route answers JSON (problem details, 401) or HTML (an error page, 303 to sign in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,27 +30,6 @@ pub struct Route {
     pub path: String,
     pub access: Access,
     pub face: Face,
-}
-
-/// A tab of a session's staff page, contributed by the capability that owns its page: the
-/// workspace shows every tab whose `access` admits the reader, in `order`.
-#[derive(Debug, Clone)]
-pub struct SessionTab {
-    /// Where order puts it: smaller first.
-    pub order: u16,
-    /// The key of its label in the catalogues (locales/).
-    pub label: &'static str,
-    /// Its page, with `{id}` for the session: `/sessions/{id}/agenda`.
-    pub path: &'static str,
-    /// Who sees the tab (the page itself is guarded by its route).
-    pub access: Access,
-}
-
-impl SessionTab {
-    /// The tab's link for one session.
-    pub fn href(&self, session_id: &str) -> String {
-        self.path.replace("{id}", session_id)
-    }
 }
 
 /// What the JSON routes contribute to the OpenAPI document.
