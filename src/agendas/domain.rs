@@ -49,23 +49,15 @@ crate::text_enum!(
     }
 );
 
-/// Someone speaking in a slot, as a snapshot keeps them: the speakers confirmed in the slot when
-/// the version was approved (the speakers capability fills them in).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// Someone speaking in a slot as a snapshot keeps them (filled in by the speakers capability).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct SlotSpeaker {
     pub name: String,
-    /// `speaker` or `moderator`.
     pub role: String,
-    /// The speaker's directory id, for their public page.
-    #[serde(default)]
     pub speaker_id: String,
-    #[serde(default)]
     pub organisation: String,
-    /// ISO 3166-1 alpha-2 code.
-    #[serde(default)]
     pub country: String,
-    /// The country in words, as it was named when the version was approved.
-    #[serde(default)]
     pub country_name: String,
 }
 

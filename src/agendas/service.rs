@@ -87,7 +87,8 @@ pub fn working_copy(
     let (editor, reviewer) = standing(conn, user, session_id)?;
     let agenda = store::find(conn, session_id)?
         .unwrap_or_else(|| Agenda::new(session.id.clone(), session.created_at.and_utc()));
-    let items = with_speakers(conn, session_id, store::items_of(conn, session_id)?)?;
+    let items = store::items_of(conn, session_id)?;
+    let items = with_speakers(conn, session_id, items)?;
     Ok(WorkingCopy {
         session,
         meeting,

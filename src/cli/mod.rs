@@ -52,7 +52,7 @@ pub enum Command {
         command: CountriesCommand,
     },
     /// Queue the reminders of speakers' unanswered invitations that are due now (one pass).
-    RemindSpeakers,
+    Remind,
 }
 
 /// Reference list commands.
@@ -154,7 +154,7 @@ pub fn main() -> i32 {
         Command::Countries {
             command: CountriesCommand::Import { file, yes },
         } => import_countries(&settings, &file, yes),
-        Command::RemindSpeakers => speakers::remind(&settings),
+        Command::Remind => speakers::remind(&settings),
     };
     match result {
         Ok(()) => 0,

@@ -1,4 +1,4 @@
-//! `seminars remind-speakers`: one pass of the speakers' reminders, for cron or by hand.
+//! `seminars remind`: one pass of the speakers' reminders, for cron or by hand.
 
 use crate::config::Settings;
 use crate::{app, db};

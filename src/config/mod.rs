@@ -157,7 +157,7 @@ pub struct RoomSettings {
 pub struct SpeakerSettings {
     /// Days after an invitation that an unanswered one is reminded, and again after the first.
     pub reminder_after_days: u32,
-    /// Minutes between the server's reminder passes; 0 leaves them to `seminars remind-speakers`.
+    /// Minutes between the server's reminder passes; 0 leaves them to `seminars remind`.
     pub remind_every_minutes: u64,
     /// Largest photo accepted, in bytes (larger answers 413).
     pub photo_max_bytes: usize,

@@ -354,51 +354,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions
 );
 
-// speakers
-diesel::table! {
-    speakers (id) {
-        id -> Text,
-        name -> Text,
-        email -> Text,
-        organisation -> Text,
-        organisation_kind -> Text,
-        country -> Text,
-        bio -> Text,
-        photo_file -> Nullable<Text>,
-        photo_type -> Nullable<Text>,
-        public_profile -> Bool,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    speaker_invitations (id) {
-        id -> Text,
-        session_id -> Text,
-        item_id -> Text,
-        speaker_id -> Text,
-        role -> Text,
-        status -> Text,
-        reason -> Nullable<Text>,
-        invited_by -> Text,
-        invited_at -> Timestamp,
-        responded_at -> Nullable<Timestamp>,
-        reminders_sent -> Integer,
-        last_reminded_at -> Nullable<Timestamp>,
-        needs_travel -> Nullable<Bool>,
-        funded_by -> Nullable<Text>,
-        arrival -> Nullable<Date>,
-        departure -> Nullable<Date>,
-        visa_letter_needed -> Nullable<Bool>,
-        travel_notes -> Text,
-        travel_updated_at -> Nullable<Timestamp>,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
+// speakers: their tables live in schema_speakers.rs
+pub use super::schema_speakers::{speaker_invitations, speakers};
 diesel::joinable!(speaker_invitations -> speakers (speaker_id));
 diesel::joinable!(speaker_invitations -> sessions (session_id));
-
 diesel::allow_tables_to_appear_in_same_query!(speakers, speaker_invitations, sessions);

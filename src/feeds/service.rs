@@ -72,7 +72,12 @@ fn approved_items(
         .iter()
         .map(|s| {
             let slot = of_snapshot(session, &s.item, s.since_version);
-            slot_event(settings, session, (&slot, location.clone()), (s.since_version, stamp))
+            slot_event(
+                settings,
+                session,
+                (&slot, location.clone()),
+                (s.since_version, stamp),
+            )
         })
         .collect())
 }
@@ -118,8 +123,9 @@ pub fn holder_feed(
     let holds = holds_of_link(conn, token, now)?;
     let mut events = Vec::with_capacity(holds.len());
     for hold in &holds {
-        let Some(session) =
-            crate::sessions::store::find(conn, &hold.session_id)?.filter(|s| s.is_public())
+        // A speaker's slot is theirs once confirmed, even before the session is published.
+        let Some(session) = crate::sessions::store::find(conn, &hold.session_id)?
+            .filter(|s| s.is_public() || hold.item_id.is_some())
         else {
             continue;
         };
@@ -134,7 +140,12 @@ pub fn holder_feed(
             else {
                 continue;
             };
-            let event = slot_event(settings, &session, (&slot, location), (hold.sequence_sent, stamp));
+            let event = slot_event(
+                settings,
+                &session,
+                (&slot, location),
+                (hold.sequence_sent, stamp),
+            );
             events.push((event, cancelled));
             continue;
         }

@@ -149,7 +149,13 @@ impl Change<'_> {
         let location = self.location(hold, method);
         let mut event = session_event(settings, self.session, location, self.ctx.now);
         event.sequence = u32::try_from(sequence).unwrap_or(0);
-        queue(conn, settings, hold, mail, (itip(settings, hold, &event, method), method))
+        queue(
+            conn,
+            settings,
+            hold,
+            mail,
+            (itip(settings, hold, &event, method), method),
+        )
     }
 }
 

@@ -42,7 +42,10 @@ impl SpeakerView {
             country: s.fields.country.clone(),
             bio: s.fields.bio.clone(),
             public_profile: s.fields.public_profile,
-            photo_url: s.photo.as_ref().map(|_| format!("/speakers/{}/photo", s.id)),
+            photo_url: s
+                .photo
+                .as_ref()
+                .map(|_| format!("/speakers/{}/photo", s.id)),
             created_at: s.created_at,
         }
     }
@@ -84,7 +87,10 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let bounds = paging.checked()?;
     let q = search.into_inner().q;
-    let (speakers, total) = db::run(&state.pool, move |conn| service::search(conn, q.as_deref(), bounds)).await?;
+    let (speakers, total) = db::run(&state.pool, move |conn| {
+        service::search(conn, q.as_deref(), bounds)
+    })
+    .await?;
     let items = speakers.iter().map(SpeakerView::of).collect();
     Ok(HttpResponse::Ok().json(ListOf { items, total }))
 }

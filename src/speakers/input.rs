@@ -144,7 +144,10 @@ mod tests {
         };
         let fields = input.read(known).unwrap();
         assert_eq!(fields.email, "aiko.tanaka@soumu.go.jp");
-        assert_eq!((fields.name.as_str(), fields.country.as_str()), ("Aiko Tanaka", "JP"));
+        assert_eq!(
+            (fields.name.as_str(), fields.country.as_str()),
+            ("Aiko Tanaka", "JP")
+        );
         assert!(fields.public_profile);
     }
 
@@ -160,7 +163,14 @@ mod tests {
         let Err(Invalid(errors)) = input.read(known) else {
             panic!("expected errors")
         };
-        for field in ["name", "email", "organisation", "organisation_kind", "country", "bio"] {
+        for field in [
+            "name",
+            "email",
+            "organisation",
+            "organisation_kind",
+            "country",
+            "bio",
+        ] {
             assert!(errors.contains_key(field), "{field}: {errors:?}");
         }
     }

@@ -32,11 +32,26 @@ fn mount(r: &mut Routes) {
     api!(r, Access::Organiser, api::list);
     api!(r, Access::Organiser, api::one);
     api!(r, Access::Organiser, api::photo);
-    r.page(Method::GET, "/speakers", Access::Organiser, pages::directory);
+    r.page(
+        Method::GET,
+        "/speakers",
+        Access::Organiser,
+        pages::directory,
+    );
     r.page(Method::POST, "/speakers", Access::Organiser, pages::create);
     r.page(Method::GET, "/speakers/{id}", Access::Anyone, pages::public);
-    r.page(Method::GET, "/speakers/{id}/photo", Access::Anyone, pages::photo);
-    r.page(Method::POST, "/speakers/{id}/photo", Access::Organiser, pages::upload_photo);
+    r.page(
+        Method::GET,
+        "/speakers/{id}/photo",
+        Access::Anyone,
+        pages::photo,
+    );
+    r.page(
+        Method::POST,
+        "/speakers/{id}/photo",
+        Access::Organiser,
+        pages::upload_photo,
+    );
     invitations::mount(r);
     board::mount(r);
 }

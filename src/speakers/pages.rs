@@ -36,14 +36,22 @@ async fn show_directory(
         Ok((speakers, total, crate::countries::store::all(conn)?))
     })
     .await?;
-    let country = |code: &str| countries.iter().find(|c| c.alpha2 == code).map_or(code.to_string(), |c| c.name.clone());
+    let country = |code: &str| {
+        countries
+            .iter()
+            .find(|c| c.alpha2 == code)
+            .map_or(code.to_string(), |c| c.name.clone())
+    };
     let rows: Vec<Value> = speakers
         .iter()
         .map(|s| json!({"id": s.id, "name": s.fields.name, "email": s.fields.email, "organisation": s.fields.organisation,
             "kind": s.fields.organisation_kind, "country": country(&s.fields.country), "photo": s.photo.is_some(),
             "public_profile": s.fields.public_profile}))
         .collect();
-    let options: Vec<Value> = countries.iter().map(|c| json!({"code": c.alpha2, "name": c.name})).collect();
+    let options: Vec<Value> = countries
+        .iter()
+        .map(|c| json!({"code": c.alpha2, "name": c.name}))
+        .collect();
     let values = json!({"rows": rows, "total": total, "q": q, "kinds": kinds(), "countries": options,
         "form": form, "errors": errors, "notice": notice});
     let mut page = render_form(req, "speakers/directory.html", values)?;
@@ -58,7 +66,13 @@ pub async fn directory(
     _organiser: Organiser,
 ) -> Result<HttpResponse, PageError> {
     let blank = json!({"public_profile": "on", "organisation_kind": "member_state"});
-    show_directory(&state, &req, (blank, FieldErrors::new(), None), StatusCode::OK).await
+    show_directory(
+        &state,
+        &req,
+        (blank, FieldErrors::new(), None),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Adds a speaker from the form: back to the directory, or the form again with its errors.
@@ -76,14 +90,32 @@ pub async fn create(
         service::create(conn, &ctx, &actor, fields)
     })
     .await;
-    let form = json!(fields.iter().cloned().collect::<std::collections::BTreeMap<_, _>>());
+    let form = json!(fields
+        .iter()
+        .cloned()
+        .collect::<std::collections::BTreeMap<_, _>>());
     match created {
-        Ok(s) => Ok(see_other(&format!("/speakers?q={}", url::form_urlencoded::byte_serialize(s.fields.email.as_bytes()).collect::<String>()))),
+        Ok(s) => Ok(see_other(&format!(
+            "/speakers?q={}",
+            url::form_urlencoded::byte_serialize(s.fields.email.as_bytes()).collect::<String>()
+        ))),
         Err(AppError::Invalid(errors)) => {
-            show_directory(&state, &req, (form, errors, None), StatusCode::UNPROCESSABLE_ENTITY).await
+            show_directory(
+                &state,
+                &req,
+                (form, errors, None),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(AppError::Conflict(detail, _)) => {
-            show_directory(&state, &req, (form, FieldErrors::new(), Some(detail)), StatusCode::CONFLICT).await
+            show_directory(
+                &state,
+                &req,
+                (form, FieldErrors::new(), Some(detail)),
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }
@@ -98,14 +130,22 @@ pub async fn upload_photo(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, PageError> {
-    let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let body = photos::read_body(payload, photos::body_limit(&state.settings)).await?;
     let file = photos::parts(&content_type, &body)?
         .into_iter()
         .find(|p| p.name == "photo")
         .ok_or_else(|| AppError::invalid("photo", "is required"))?;
     let (ctx, actor) = (state.ctx(), Actor::User(user.id));
-    db::run(&state.pool, move |conn| service::set_photo(conn, &ctx, &actor, &id, &file.bytes)).await?;
+    db::run(&state.pool, move |conn| {
+        service::set_photo(conn, &ctx, &actor, &id, &file.bytes)
+    })
+    .await?;
     Ok(see_other("/speakers"))
 }
 
@@ -116,7 +156,10 @@ pub async fn photo(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (ctx, staff) = (state.ctx(), caller.is_staff());
-    let (bytes, media_type) = db::run(&state.pool, move |conn| service::photo(conn, &ctx, &id, staff)).await?;
+    let (bytes, media_type) = db::run(&state.pool, move |conn| {
+        service::photo(conn, &ctx, &id, staff)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type(media_type)
         .insert_header((header::CACHE_CONTROL, "no-cache"))

@@ -16,7 +16,8 @@ const OVERHEAD: usize = 64 * 1024;
 pub async fn read_body(mut payload: web::Payload, max: usize) -> Result<Vec<u8>, AppError> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("could not read the body: {e}")))?;
+        let chunk =
+            chunk.map_err(|e| AppError::BadRequest(format!("could not read the body: {e}")))?;
         if body.len() + chunk.len() > max {
             return Err(AppError::PayloadTooLarge);
         }
@@ -97,7 +98,9 @@ pub fn parts(content_type: &str, body: &[u8]) -> Result<Vec<Part>, AppError> {
             break;
         };
         // Each part sits between the CRLF after a delimiter and the CRLF before the next one.
-        let raw = body.get(start + 2..next.saturating_sub(2)).unwrap_or_default();
+        let raw = body
+            .get(start + 2..next.saturating_sub(2))
+            .unwrap_or_default();
         found.extend(part(raw));
         at = next;
     }
@@ -105,17 +108,28 @@ pub fn parts(content_type: &str, body: &[u8]) -> Result<Vec<Part>, AppError> {
 }
 
 /// The photo's file: a fresh name under `documents.dir/speakers/`.
-pub fn store(settings: &Settings, speaker_id: &str, ext: &str, bytes: &[u8]) -> Result<String, AppError> {
+pub fn store(
+    settings: &Settings,
+    speaker_id: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<String, AppError> {
     let dir = settings.documents.dir.join("speakers");
-    std::fs::create_dir_all(&dir).map_err(|e| AppError::Internal(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| AppError::Internal(format!("cannot create {}: {e}", dir.display())))?;
     let name = format!("{speaker_id}-{}.{ext}", uuid::Uuid::new_v4().simple());
-    std::fs::write(dir.join(&name), bytes).map_err(|e| AppError::Internal(format!("cannot write a photo: {e}")))?;
+    std::fs::write(dir.join(&name), bytes)
+        .map_err(|e| AppError::Internal(format!("cannot write a photo: {e}")))?;
     Ok(name)
 }
 
 /// The path of a stored photo (names are ours: no separators can reach here).
 pub fn path(settings: &Settings, file: &str) -> PathBuf {
-    settings.documents.dir.join("speakers").join(file.replace(['/', '\\'], ""))
+    settings
+        .documents
+        .dir
+        .join("speakers")
+        .join(file.replace(['/', '\\'], ""))
 }
 
 #[cfg(test)]
@@ -130,7 +144,13 @@ mod tests {
         assert_eq!(parts[0].name, "photo");
         assert_eq!(parts[0].filename.as_deref(), Some("a.png"));
         assert_eq!(parts[0].bytes, b"\x89PNG\r\n\x1a\nDATA");
-        assert_eq!((parts[1].name.as_str(), parts[1].bytes.as_slice()), ("x", &b"1"[..]));
-        assert!(matches!(parts("application/json", body), Err(AppError::UnsupportedMediaType(_))));
+        assert_eq!(
+            (parts[1].name.as_str(), parts[1].bytes.as_slice()),
+            ("x", &b"1"[..])
+        );
+        assert!(matches!(
+            parts("application/json", body),
+            Err(AppError::UnsupportedMediaType(_))
+        ));
     }
 }

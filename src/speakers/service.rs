@@ -45,7 +45,12 @@ fn duplicate(existing: &Speaker) -> AppError {
 
 /// Adds a speaker; 409 (naming the existing one) when the email is in the directory already,
 /// also when another request adds it at the same moment.
-pub fn create(conn: &mut Conn, ctx: &Ctx, actor: &Actor, fields: SpeakerFields) -> Result<Speaker, AppError> {
+pub fn create(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    fields: SpeakerFields,
+) -> Result<Speaker, AppError> {
     let speaker = Speaker {
         id: SpeakerId::random(),
         fields,
@@ -59,7 +64,14 @@ pub fn create(conn: &mut Conn, ctx: &Ctx, actor: &Actor, fields: SpeakerFields) 
         }
         store::insert(conn, &speaker)?;
         let changes = json!({"name": speaker.fields.name, "email": speaker.fields.email});
-        crate::audit::store::record(conn, actor, "speaker.created", "speaker", &speaker.id, changes)?;
+        crate::audit::store::record(
+            conn,
+            actor,
+            "speaker.created",
+            "speaker",
+            &speaker.id,
+            changes,
+        )?;
         Ok(speaker.clone())
     });
     match created {
@@ -73,7 +85,11 @@ pub fn create(conn: &mut Conn, ctx: &Ctx, actor: &Actor, fields: SpeakerFields) 
 }
 
 /// A page of the directory, searched by name, email or organisation.
-pub fn search(conn: &mut Conn, q: Option<&str>, (limit, offset): (i64, i64)) -> Result<(Vec<Speaker>, i64), AppError> {
+pub fn search(
+    conn: &mut Conn,
+    q: Option<&str>,
+    (limit, offset): (i64, i64),
+) -> Result<(Vec<Speaker>, i64), AppError> {
     Ok(store::search(conn, q, limit, offset)?)
 }
 
@@ -84,13 +100,22 @@ pub fn get(conn: &mut Conn, id: &str) -> Result<Speaker, AppError> {
 
 /// Sets a speaker's photo (JPEG, PNG or WebP by its first bytes, at most `photo_max_bytes`),
 /// kept under `documents.dir`; the earlier photo's file is removed.
-pub fn set_photo(conn: &mut Conn, ctx: &Ctx, actor: &Actor, id: &str, bytes: &[u8]) -> Result<Speaker, AppError> {
+pub fn set_photo(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: &str,
+    bytes: &[u8],
+) -> Result<Speaker, AppError> {
     let (media_type, ext) = check_photo(bytes, ctx.settings.speakers.photo_max_bytes)?;
     get(conn, id)?;
     let file = photos::store(&ctx.settings, id, ext, bytes)?;
     let saved = db::write(conn, |conn| {
         let mut speaker = get(conn, id)?;
-        let earlier = speaker.photo.replace(Photo { file: file.clone(), media_type: media_type.into() });
+        let earlier = speaker.photo.replace(Photo {
+            file: file.clone(),
+            media_type: media_type.into(),
+        });
         speaker.updated_at = ctx.now;
         store::update(conn, &speaker)?;
         let changes = json!({"photo": {"type": media_type, "size": bytes.len()}});
@@ -112,13 +137,19 @@ pub fn set_photo(conn: &mut Conn, ctx: &Ctx, actor: &Actor, id: &str, bytes: &[u
 }
 
 /// A speaker's photo and its type: for anyone when the speaker is listed with it, else 404.
-pub fn photo(conn: &mut Conn, ctx: &Ctx, id: &str, staff: bool) -> Result<(Vec<u8>, String), AppError> {
+pub fn photo(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    id: &str,
+    staff: bool,
+) -> Result<(Vec<u8>, String), AppError> {
     let speaker = get(conn, id)?;
     let photo = speaker
         .photo
         .filter(|_| staff || speaker.fields.public_profile)
         .ok_or(AppError::NotFound)?;
-    let bytes = std::fs::read(photos::path(&ctx.settings, &photo.file)).map_err(|_| AppError::NotFound)?;
+    let bytes =
+        std::fs::read(photos::path(&ctx.settings, &photo.file)).map_err(|_| AppError::NotFound)?;
     Ok((bytes, photo.media_type))
 }
 
@@ -149,7 +180,10 @@ pub fn public_page(conn: &mut Conn, id: &str) -> Result<PublicPage, AppError> {
         if !session.is_public() {
             continue;
         }
-        for s in version.into_iter().filter(|s| s.item.speakers.iter().any(|p| p.speaker_id == id)) {
+        for s in version
+            .into_iter()
+            .filter(|s| s.item.speakers.iter().any(|p| p.speaker_id == id))
+        {
             items.push((session.clone(), meeting.clone(), s.item));
         }
     }
@@ -160,7 +194,7 @@ pub fn public_page(conn: &mut Conn, id: &str) -> Result<PublicPage, AppError> {
     Ok(PublicPage { speaker, items })
 }
 
-/// One reminder pass over unanswered invitations (`seminars remind-speakers`, and the server's
+/// One reminder pass over unanswered invitations (`seminars remind`, and the server's
 /// schedule): answers how many reminders it sent. Safe to run on several instances at once.
 pub fn remind(conn: &mut Conn, ctx: &Ctx) -> Result<usize, AppError> {
     crate::speakers::invitations::reminders::remind(conn, ctx)

@@ -126,7 +126,7 @@ pub fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<Speaker
 /// Several speakers by id.
 pub fn many(conn: &mut Conn, ids: &[SpeakerId]) -> QueryResult<Vec<Speaker>> {
     let rows: Vec<SpeakerRow> = speakers::table
-        .filter(speakers::id.eq_any(ids))
+        .filter(speakers::id.eq_any(ids.iter().map(|id| id.to_string()).collect::<Vec<_>>()))
         .select(SpeakerRow::as_select())
         .load(conn)?;
     Ok(rows.into_iter().map(SpeakerRow::into_domain).collect())
@@ -169,5 +169,8 @@ pub fn search(
         .offset(offset)
         .select(SpeakerRow::as_select())
         .load(conn)?;
-    Ok((rows.into_iter().map(SpeakerRow::into_domain).collect(), total))
+    Ok((
+        rows.into_iter().map(SpeakerRow::into_domain).collect(),
+        total,
+    ))
 }

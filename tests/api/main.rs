@@ -35,4 +35,5 @@ mod permissions_table;
 mod signin;
 mod signout;
 mod skips;
+mod speakers;
 mod users;

@@ -40,7 +40,8 @@ pub async fn of_session(
     filter: web::Query<Filter>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.ctx().now;
-    let (_, _, lines) = db::run(&state.pool, move |conn| service::of_session(conn, &id, now)).await?;
+    let (_, _, lines) =
+        db::run(&state.pool, move |conn| service::of_session(conn, &id, now)).await?;
     Ok(HttpResponse::Ok().json(listed(lines, &filter)?))
 }
 
@@ -70,7 +71,8 @@ pub async fn session_csv(
     filter: web::Query<Filter>,
 ) -> Result<HttpResponse, AppError> {
     let (now, name) = (state.ctx().now, format!("speakers-{id}.csv"));
-    let (_, _, lines) = db::run(&state.pool, move |conn| service::of_session(conn, &id, now)).await?;
+    let (_, _, lines) =
+        db::run(&state.pool, move |conn| service::of_session(conn, &id, now)).await?;
     Ok(csv_answer(&name, &listed(lines, &filter)?.items))
 }
 

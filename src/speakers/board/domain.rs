@@ -168,7 +168,10 @@ impl Filter {
         let status = match self.status.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(s) => BoardStatus::parse(s).or_else(|| {
-                check.fail("status", "must be not_invited, invited, confirmed, declined, withdrawn or cancelled");
+                check.fail(
+                    "status",
+                    "must be not_invited, invited, confirmed, declined, withdrawn or cancelled",
+                );
                 None
             }),
         };
@@ -182,7 +185,12 @@ impl Filter {
         let travel = yes_no_unknown(&mut check, "travel", &self.travel);
         let visa = yes_no_unknown(&mut check, "visa", &self.visa);
         check.finish()?;
-        Ok(Filters { status, min_days, travel, visa })
+        Ok(Filters {
+            status,
+            min_days,
+            travel,
+            visa,
+        })
     }
 }
 
@@ -193,8 +201,12 @@ impl Filters {
             && self
                 .min_days
                 .is_none_or(|d| line.days_since_invitation.is_some_and(|n| n >= d))
-            && self.travel.is_none_or(|t| line.invitation_id.is_some() && t == line.needs_travel)
-            && self.visa.is_none_or(|v| line.invitation_id.is_some() && v == line.visa_letter_needed)
+            && self
+                .travel
+                .is_none_or(|t| line.invitation_id.is_some() && t == line.needs_travel)
+            && self
+                .visa
+                .is_none_or(|v| line.invitation_id.is_some() && v == line.visa_letter_needed)
     }
 }
 
@@ -232,7 +244,9 @@ pub fn csv(lines: &[Line]) -> String {
             p.organisation,
             p.country,
             yes_no(l.needs_travel).into(),
-            l.funded_by.map(|f| f.as_str().to_string()).unwrap_or_default(),
+            l.funded_by
+                .map(|f| f.as_str().to_string())
+                .unwrap_or_default(),
             day(l.arrival),
             day(l.departure),
             yes_no(l.visa_letter_needed).into(),

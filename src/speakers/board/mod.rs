@@ -17,11 +17,36 @@ pub fn mount(r: &mut Routes) {
     api!(r, Access::Organiser, api::of_meeting);
     api!(r, Access::Organiser, api::session_csv);
     api!(r, Access::Organiser, api::meeting_csv);
-    r.page(Method::GET, "/sessions/{id}/speakers", Access::Organiser, pages::session_board);
-    r.page(Method::POST, "/sessions/{id}/speakers", Access::Organiser, pages::invite);
-    r.page(Method::GET, "/sessions/{id}/speakers/{invitation_id}", Access::Organiser, pages::invitation);
-    r.page(Method::POST, "/sessions/{id}/speakers/{invitation_id}", Access::Organiser, pages::travel);
-    r.page(Method::GET, "/meetings/{id}/speakers", Access::Organiser, pages::meeting_board);
+    r.page(
+        Method::GET,
+        "/sessions/{id}/speakers",
+        Access::Organiser,
+        pages::session_board,
+    );
+    r.page(
+        Method::POST,
+        "/sessions/{id}/speakers",
+        Access::Organiser,
+        pages::invite,
+    );
+    r.page(
+        Method::GET,
+        "/sessions/{id}/speakers/{invitation_id}",
+        Access::Organiser,
+        pages::invitation,
+    );
+    r.page(
+        Method::POST,
+        "/sessions/{id}/speakers/{invitation_id}",
+        Access::Organiser,
+        pages::travel,
+    );
+    r.page(
+        Method::GET,
+        "/meetings/{id}/speakers",
+        Access::Organiser,
+        pages::meeting_board,
+    );
     r.session_tab(SessionTab {
         order: 30,
         label: "speakers_tab",

@@ -25,7 +25,9 @@ fn get(fields: &[(String, String)], name: &str) -> crate::input::Field<String> {
     fields
         .iter()
         .find(|(k, _)| k == name)
-        .map_or(crate::input::Field::Missing, |(_, v)| crate::input::Field::Value(v.clone()))
+        .map_or(crate::input::Field::Missing, |(_, v)| {
+            crate::input::Field::Value(v.clone())
+        })
 }
 
 fn rows(lines: &[Line], tz: Tz) -> Vec<Value> {
@@ -126,19 +128,45 @@ pub async fn invite(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let (fields, id) = (form_fields(&body), id.into_inner());
-    let item = fields.iter().find(|(k, _)| k == "item_id").map(|(_, v)| v.clone()).unwrap_or_default();
-    let input = InviteInput { speaker_id: get(&fields, "speaker_id"), role: get(&fields, "role") }.read();
+    let item = fields
+        .iter()
+        .find(|(k, _)| k == "item_id")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let input = InviteInput {
+        speaker_id: get(&fields, "speaker_id"),
+        role: get(&fields, "role"),
+    }
+    .read();
     let (ctx, sid) = (state.ctx(), id.clone());
     let done = db::run(&state.pool, move |conn| {
         invitations::invite(conn, &ctx, &user, (&sid, &item), input?)
     })
     .await;
-    let form = json!(fields.iter().cloned().collect::<std::collections::BTreeMap<_, _>>());
+    let form = json!(fields
+        .iter()
+        .cloned()
+        .collect::<std::collections::BTreeMap<_, _>>());
     let redisplay = match done {
         Ok(_) => return Ok(see_other(&format!("/sessions/{id}/speakers?done=invited"))),
-        Err(AppError::Invalid(errors)) => Redisplay { form, errors, notice: None, status: Some(StatusCode::UNPROCESSABLE_ENTITY) },
-        Err(AppError::Conflict(detail, _)) => Redisplay { form, notice: Some(detail), status: Some(StatusCode::CONFLICT), ..Redisplay::default() },
-        Err(AppError::NotFound) => Redisplay { form, notice: Some("no such slot in this session".into()), status: Some(StatusCode::NOT_FOUND), ..Redisplay::default() },
+        Err(AppError::Invalid(errors)) => Redisplay {
+            form,
+            errors,
+            notice: None,
+            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+        },
+        Err(AppError::Conflict(detail, _)) => Redisplay {
+            form,
+            notice: Some(detail),
+            status: Some(StatusCode::CONFLICT),
+            ..Redisplay::default()
+        },
+        Err(AppError::NotFound) => Redisplay {
+            form,
+            notice: Some("no such slot in this session".into()),
+            status: Some(StatusCode::NOT_FOUND),
+            ..Redisplay::default()
+        },
         Err(other) => return Err(other.into()),
     };
     show_session(&state, &req, id, redisplay).await
@@ -154,7 +182,8 @@ pub async fn meeting_board(
     let filter = serde_urlencoded_filter(req.query_string());
     let filters = filter.read().unwrap_or_default();
     let now = state.ctx().now;
-    let (meeting, lines) = db::run(&state.pool, move |conn| service::of_meeting(conn, &id, now)).await?;
+    let (meeting, lines) =
+        db::run(&state.pool, move |conn| service::of_meeting(conn, &id, now)).await?;
     let shown: Vec<Line> = lines.into_iter().filter(|l| filters.admits(l)).collect();
     let values = json!({"m": {"id": meeting.id, "title": meeting.title, "timezone": meeting.timezone.name()},
         "rows": rows(&shown, meeting.timezone), "statuses": statuses(), "q": filter});
@@ -167,7 +196,10 @@ async fn show_invitation(
     (id, invitation_id): (String, String),
     (form, errors, status): (Option<Value>, FieldErrors, StatusCode),
 ) -> Result<HttpResponse, PageError> {
-    let f = db::run(&state.pool, move |conn| invitations::of_session(conn, &id, &invitation_id)).await?;
+    let f = db::run(&state.pool, move |conn| {
+        invitations::of_session(conn, &id, &invitation_id)
+    })
+    .await?;
     let t = &f.invitation.travel;
     let yn = |v: Option<bool>| v.map_or("", |b| if b { "yes" } else { "no" });
     let travel = form.unwrap_or_else(|| json!({"needs_travel": yn(t.needs_travel), "funded_by": t.funded_by.map(|x| x.as_str()).unwrap_or(""),
@@ -189,7 +221,13 @@ pub async fn invitation(
     _organiser: Organiser,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    show_invitation(&state, &req, path.into_inner(), (None, FieldErrors::new(), StatusCode::OK)).await
+    show_invitation(
+        &state,
+        &req,
+        path.into_inner(),
+        (None, FieldErrors::new(), StatusCode::OK),
+    )
+    .await
 }
 
 /// An organiser saves travel details from the form.
@@ -202,7 +240,12 @@ pub async fn travel(
 ) -> Result<HttpResponse, PageError> {
     let (fields, (id, invitation_id)) = (form_fields(&body), path.into_inner());
     let travel = TravelInput::from_form(&fields).read();
-    let (ctx, actor, sid, iid) = (state.ctx(), Actor::User(user.id), id.clone(), invitation_id.clone());
+    let (ctx, actor, sid, iid) = (
+        state.ctx(),
+        Actor::User(user.id),
+        id.clone(),
+        invitation_id.clone(),
+    );
     let saved = db::run(&state.pool, move |conn| {
         invitations::of_session(conn, &sid, &iid)?;
         invitations::set_travel(conn, &ctx, (&iid, &actor), travel?)
@@ -211,8 +254,13 @@ pub async fn travel(
     match saved {
         Ok(_) => Ok(see_other(&format!("/sessions/{id}/speakers?done=travel"))),
         Err(AppError::Invalid(errors)) => {
-            let form: serde_json::Map<String, Value> = fields.into_iter().map(|(k, v)| (k, json!(v))).collect();
-            let redisplay = (Some(Value::Object(form)), errors, StatusCode::UNPROCESSABLE_ENTITY);
+            let form: serde_json::Map<String, Value> =
+                fields.into_iter().map(|(k, v)| (k, json!(v))).collect();
+            let redisplay = (
+                Some(Value::Object(form)),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
             show_invitation(&state, &req, (id, invitation_id), redisplay).await
         }
         Err(other) => Err(other.into()),

@@ -124,9 +124,15 @@ pub async fn invite(
 /// The speaker's invitation: the slot, the session and the status.
 #[utoipa::path(get, path = "/api/v1/invitations/{token}", tag = "speakers", params(("token" = String, Path)),
     responses((status = 200, body = SpeakerView), (status = 404, body = Problem)))]
-pub async fn mine(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn mine(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let ctx = state.ctx();
-    let f = db::run(&state.pool, move |conn| service::by_token(conn, &ctx, &token)).await?;
+    let f = db::run(&state.pool, move |conn| {
+        service::by_token(conn, &ctx, &token)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(SpeakerView::of(&f)))
 }
 
@@ -134,9 +140,15 @@ pub async fn mine(state: web::Data<AppState>, token: web::Path<String>) -> Resul
 /// for an overlapping slot (named in `conflicts`).
 #[utoipa::path(post, path = "/api/v1/invitations/{token}/confirm", tag = "speakers", params(("token" = String, Path)),
     responses((status = 200, body = SpeakerView), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn confirm(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let ctx = state.ctx();
-    let f = db::run(&state.pool, move |conn| service::confirm(conn, &ctx, &token)).await?;
+    let f = db::run(&state.pool, move |conn| {
+        service::confirm(conn, &ctx, &token)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(SpeakerView::of(&f)))
 }
 
@@ -169,7 +181,10 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, AppError> {
     let given = body.map(|b| b.into_inner().reason).unwrap_or_default();
     let (ctx, why) = (state.ctx(), reason(given, false)?);
-    let f = db::run(&state.pool, move |conn| service::withdraw(conn, &ctx, &token, why)).await?;
+    let f = db::run(&state.pool, move |conn| {
+        service::withdraw(conn, &ctx, &token, why)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(SpeakerView::of(&f)))
 }
 

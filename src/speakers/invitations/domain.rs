@@ -117,9 +117,9 @@ impl InvitationStatus {
     /// slot exists.
     pub fn confirm(self) -> Result<InvitationStatus, InvitationError> {
         match self {
-            InvitationStatus::Invited | InvitationStatus::Declined | InvitationStatus::Withdrawn => {
-                Ok(InvitationStatus::Confirmed)
-            }
+            InvitationStatus::Invited
+            | InvitationStatus::Declined
+            | InvitationStatus::Withdrawn => Ok(InvitationStatus::Confirmed),
             other => Err(wrong("confirmed", other)),
         }
     }

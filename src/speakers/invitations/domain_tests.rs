@@ -39,13 +39,20 @@ fn invitation(status: InvitationStatus, sent: i32, last: Option<DateTime<Utc>>) 
 
 #[test]
 fn a_slot_that_shares_an_instant_with_a_confirmed_one_is_refused_and_touching_ones_pass() {
-    let mine = [slot("a", at(13, 0), at(14, 0)), slot("b", at(15, 0), at(16, 0))];
+    let mine = [
+        slot("a", at(13, 0), at(14, 0)),
+        slot("b", at(15, 0), at(16, 0)),
+    ];
     let late = slot("c", at(13, 30), at(14, 30));
     assert_eq!(overlap(&late, &mine).map(|s| s.item_id.as_str()), Some("a"));
     let after = slot("d", at(14, 0), at(15, 0));
     assert_eq!(overlap(&after, &mine), None, "back to back is fine");
     let same = slot("a", at(13, 0), at(14, 0));
-    assert_eq!(overlap(&same, &mine), None, "a slot never clashes with itself");
+    assert_eq!(
+        overlap(&same, &mine),
+        None,
+        "a slot never clashes with itself"
+    );
 }
 
 #[test]
@@ -55,7 +62,10 @@ fn invitations_move_only_along_their_states() {
     assert_eq!(Declined.confirm(), Ok(Confirmed));
     assert!(Cancelled.confirm().is_err());
     assert_eq!(Invited.decline(), Ok(Declined));
-    assert!(Confirmed.decline().is_err(), "a confirmed speaker withdraws");
+    assert!(
+        Confirmed.decline().is_err(),
+        "a confirmed speaker withdraws"
+    );
     assert_eq!(Confirmed.withdraw(), Ok(Withdrawn));
     assert!(Invited.withdraw().is_err());
     assert!(takes_speakers(ItemKind::Break).is_err());
@@ -69,10 +79,19 @@ fn two_reminders_at_most_each_after_its_delay_and_only_while_unanswered() {
         second: Duration::days(4),
     };
     let now = at(9, 0);
-    assert_eq!(plan.due(&invitation(InvitationStatus::Invited, 0, None), now), None);
+    assert_eq!(
+        plan.due(&invitation(InvitationStatus::Invited, 0, None), now),
+        None
+    );
     let later = now + Duration::days(3);
-    assert_eq!(plan.due(&invitation(InvitationStatus::Invited, 0, None), later), Some(1));
-    assert_eq!(plan.due(&invitation(InvitationStatus::Confirmed, 0, None), later), None);
+    assert_eq!(
+        plan.due(&invitation(InvitationStatus::Invited, 0, None), later),
+        Some(1)
+    );
+    assert_eq!(
+        plan.due(&invitation(InvitationStatus::Confirmed, 0, None), later),
+        None
+    );
     let reminded = invitation(InvitationStatus::Invited, 1, Some(later));
     assert_eq!(plan.due(&reminded, later + Duration::days(3)), None);
     assert_eq!(plan.due(&reminded, later + Duration::days(4)), Some(2));

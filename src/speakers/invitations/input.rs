@@ -33,7 +33,10 @@ impl InviteInput {
             check.fail("role", "must be speaker or moderator");
         }
         check.finish()?;
-        Ok((speaker.unwrap_or_default(), role.unwrap_or(SlotRole::Speaker)))
+        Ok((
+            speaker.unwrap_or_default(),
+            role.unwrap_or(SlotRole::Speaker),
+        ))
     }
 }
 
@@ -184,7 +187,9 @@ mod tests {
             notes: Field::Value("a\u{0}".into()),
             ..TravelInput::default()
         };
-        let Err(Invalid(errors)) = bad.read() else { panic!("expected errors") };
+        let Err(Invalid(errors)) = bad.read() else {
+            panic!("expected errors")
+        };
         for field in ["funded_by", "departure", "notes"] {
             assert!(errors.contains_key(field), "{field}: {errors:?}");
         }

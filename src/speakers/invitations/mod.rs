@@ -26,9 +26,34 @@ pub fn mount(r: &mut Routes) {
     api!(r, Access::Anyone, api::withdraw);
     api!(r, Access::Anyone, api::travel);
     api!(r, Access::Organiser, api::staff_travel);
-    r.page(Method::GET, "/invitations/{token}", Access::Anyone, pages::page);
-    r.page(Method::POST, "/invitations/{token}/confirm", Access::Anyone, pages::confirm);
-    r.page(Method::POST, "/invitations/{token}/decline", Access::Anyone, pages::decline);
-    r.page(Method::POST, "/invitations/{token}/withdraw", Access::Anyone, pages::withdraw);
-    r.page(Method::POST, "/invitations/{token}/travel", Access::Anyone, pages::travel);
+    r.page(
+        Method::GET,
+        "/invitations/{token}",
+        Access::Anyone,
+        pages::page,
+    );
+    r.page(
+        Method::POST,
+        "/invitations/{token}/confirm",
+        Access::Anyone,
+        pages::confirm,
+    );
+    r.page(
+        Method::POST,
+        "/invitations/{token}/decline",
+        Access::Anyone,
+        pages::decline,
+    );
+    r.page(
+        Method::POST,
+        "/invitations/{token}/withdraw",
+        Access::Anyone,
+        pages::withdraw,
+    );
+    r.page(
+        Method::POST,
+        "/invitations/{token}/travel",
+        Access::Anyone,
+        pages::travel,
+    );
 }

@@ -113,9 +113,12 @@ async fn answer(
     req: &HttpRequest,
     (token, done): (String, &str),
     fields: Vec<(String, String)>,
-    work: impl FnOnce(&mut db::Conn, &crate::effects::Ctx, &str) -> Result<(), AppError> + Send + 'static,
+    work: impl FnOnce(&mut db::Conn, &crate::effects::Ctx, &str) -> Result<(), AppError>
+        + Send
+        + 'static,
 ) -> Result<HttpResponse, PageError> {
-    crate::security::limits::check(state, "secret_link", &crate::security::limits::address(req)).await?;
+    crate::security::limits::check(state, "secret_link", &crate::security::limits::address(req))
+        .await?;
     let (ctx, t) = (state.ctx(), token.clone());
     match db::run(&state.pool, move |conn| work(conn, &ctx, &t)).await {
         Ok(()) => Ok(back(&token, done)),
@@ -129,9 +132,13 @@ pub async fn confirm(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    answer(&state, &req, (token.into_inner(), "confirmed"), Vec::new(), |conn, ctx, t| {
-        service::confirm(conn, ctx, t).map(|_| ())
-    })
+    answer(
+        &state,
+        &req,
+        (token.into_inner(), "confirmed"),
+        Vec::new(),
+        |conn, ctx, t| service::confirm(conn, ctx, t).map(|_| ()),
+    )
     .await
 }
 
@@ -139,7 +146,9 @@ fn field(fields: &[(String, String)], name: &str) -> crate::input::Field<String>
     fields
         .iter()
         .find(|(k, _)| k == name)
-        .map_or(crate::input::Field::Missing, |(_, v)| crate::input::Field::Value(v.clone()))
+        .map_or(crate::input::Field::Missing, |(_, v)| {
+            crate::input::Field::Value(v.clone())
+        })
 }
 
 /// The speaker declines from their page, saying why.
@@ -151,9 +160,13 @@ pub async fn decline(
 ) -> Result<HttpResponse, PageError> {
     let fields = form_fields(&body);
     let why = reason(field(&fields, "reason"), true);
-    answer(&state, &req, (token.into_inner(), "declined"), fields, move |conn, ctx, t| {
-        service::decline(conn, ctx, t, why?.unwrap_or_default()).map(|_| ())
-    })
+    answer(
+        &state,
+        &req,
+        (token.into_inner(), "declined"),
+        fields,
+        move |conn, ctx, t| service::decline(conn, ctx, t, why?.unwrap_or_default()).map(|_| ()),
+    )
     .await
 }
 
@@ -166,9 +179,13 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, PageError> {
     let fields = form_fields(&body);
     let why = reason(field(&fields, "reason"), false);
-    answer(&state, &req, (token.into_inner(), "withdrawn"), fields, move |conn, ctx, t| {
-        service::withdraw(conn, ctx, t, why?).map(|_| ())
-    })
+    answer(
+        &state,
+        &req,
+        (token.into_inner(), "withdrawn"),
+        fields,
+        move |conn, ctx, t| service::withdraw(conn, ctx, t, why?).map(|_| ()),
+    )
     .await
 }
 
@@ -181,8 +198,12 @@ pub async fn travel(
 ) -> Result<HttpResponse, PageError> {
     let fields = form_fields(&body);
     let travel = TravelInput::from_form(&fields).read();
-    answer(&state, &req, (token.into_inner(), "travel"), fields, move |conn, ctx, t| {
-        service::travel_by_token(conn, ctx, t, travel?).map(|_| ())
-    })
+    answer(
+        &state,
+        &req,
+        (token.into_inner(), "travel"),
+        fields,
+        move |conn, ctx, t| service::travel_by_token(conn, ctx, t, travel?).map(|_| ()),
+    )
     .await
 }

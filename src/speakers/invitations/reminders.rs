@@ -39,7 +39,12 @@ pub fn remind(conn: &mut Conn, ctx: &Ctx) -> Result<usize, AppError> {
 }
 
 /// Claims reminder `number` of one invitation and queues it; false when another worker had it.
-fn send(conn: &mut Conn, ctx: &Ctx, invitation: &Invitation, number: i32) -> Result<bool, AppError> {
+fn send(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    invitation: &Invitation,
+    number: i32,
+) -> Result<bool, AppError> {
     if store::claim_reminder(conn, &invitation.id, number, ctx.now)? == 0 {
         return Ok(false);
     }
@@ -50,8 +55,18 @@ fn send(conn: &mut Conn, ctx: &Ctx, invitation: &Invitation, number: i32) -> Res
     let slot = slots::find(conn, &invitation.session_id, &invitation.item_id)?;
     // The first link was shown once, in the first email; the reminder carries a new one and the
     // old one keeps working.
-    let token = crate::links::store::issue(conn, Purpose::SpeakerInvitation, &invitation.id, None, ctx.now)?;
-    let sending = Sending { session: &session, meeting: &meeting, slot: &slot };
+    let token = crate::links::store::issue(
+        conn,
+        Purpose::SpeakerInvitation,
+        &invitation.id,
+        None,
+        ctx.now,
+    )?;
+    let sending = Sending {
+        session: &session,
+        meeting: &meeting,
+        slot: &slot,
+    };
     let notice = Reminder {
         name: speaker.fields.name.clone(),
         slot: sending.summary(conn, ctx, invitation.role)?,
@@ -62,7 +77,14 @@ fn send(conn: &mut Conn, ctx: &Ctx, invitation: &Invitation, number: i32) -> Res
     notices::send(conn, &ctx.settings, to, &invitation.id, &notice)?;
     let changes = serde_json::json!({"reminder": number});
     let actor = crate::audit::Actor::System;
-    crate::audit::store::record(conn, &actor, "invitation.reminded", "invitation", &invitation.id, changes)?;
+    crate::audit::store::record(
+        conn,
+        &actor,
+        "invitation.reminded",
+        "invitation",
+        &invitation.id,
+        changes,
+    )?;
     Ok(true)
 }
 
@@ -86,7 +108,9 @@ pub fn schedule(pool: &db::Pool, ctx: Ctx) {
             })
             .await;
             match pass {
-                Ok(Ok(sent)) if sent > 0 => tracing::info!(reminders.sent = sent, "speaker reminders sent"),
+                Ok(Ok(sent)) if sent > 0 => {
+                    tracing::info!(reminders.sent = sent, "speaker reminders sent")
+                }
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => tracing::warn!(error = %e, "the speaker reminder pass failed"),
                 Err(e) => tracing::warn!(error = %e, "the speaker reminder pass ended abnormally"),

@@ -27,10 +27,12 @@ impl From<InvitationError> for AppError {
     fn from(e: InvitationError) -> AppError {
         match e {
             InvitationError::NotASlot => AppError::invalid("item_id", e.to_string()),
-            InvitationError::Overlap(other) => AppError::Conflict(
+            InvitationError::Overlap(ref other) => AppError::Conflict(
                 e.to_string(),
-                Some(json!({"conflicts": [{"session_id": other.session_id, "item_id": other.item_id,
-                    "title": other.title, "starts_at": other.starts_at, "ends_at": other.ends_at}]})),
+                Some(
+                    json!({"conflicts": [{"session_id": other.session_id, "item_id": other.item_id,
+                    "title": other.title, "starts_at": other.starts_at, "ends_at": other.ends_at}]}),
+                ),
             ),
             other => AppError::conflict(other.to_string()),
         }
@@ -53,8 +55,8 @@ pub struct Full {
 }
 
 fn full(conn: &mut Conn, invitation: Invitation) -> Result<Full, AppError> {
-    let speaker = crate::speakers::store::find(conn, &invitation.speaker_id)?
-        .ok_or(AppError::NotFound)?;
+    let speaker =
+        crate::speakers::store::find(conn, &invitation.speaker_id)?.ok_or(AppError::NotFound)?;
     let (session, meeting) = slots::session_and_meeting(conn, &invitation.session_id)?;
     let slot = slots::find(conn, &invitation.session_id, &invitation.item_id)?;
     Ok(Full {
@@ -68,7 +70,14 @@ fn full(conn: &mut Conn, invitation: Invitation) -> Result<Full, AppError> {
 
 fn audit(conn: &mut Conn, actor: &Actor, action: &str, i: &Invitation) -> Result<(), AppError> {
     let changes = json!({"status": i.status, "item_id": i.item_id, "role": i.role});
-    Ok(crate::audit::store::record(conn, actor, action, "invitation", &i.id, changes)?)
+    Ok(crate::audit::store::record(
+        conn,
+        actor,
+        action,
+        "invitation",
+        &i.id,
+        changes,
+    )?)
 }
 
 /// Invites a speaker to a slot of the working copy: the speaker is emailed ("Action required")
@@ -90,14 +99,35 @@ pub fn invite(
         let speaker = crate::speakers::store::find(conn, &speaker_id)?
             .ok_or_else(|| AppError::invalid("speaker_id", "no speaker has this id"))?;
         if let Some(earlier) = store::of_slot_and_speaker(conn, item_id, &speaker_id)? {
-            let detail = format!("this speaker is invited to this slot already ({})", earlier.status);
-            return Err(AppError::Conflict(detail, Some(json!({"invitation_id": earlier.id}))));
+            let detail = format!(
+                "this speaker is invited to this slot already ({})",
+                earlier.status
+            );
+            return Err(AppError::Conflict(
+                detail,
+                Some(json!({"invitation_id": earlier.id})),
+            ));
         }
         let invitation = new_invitation(ctx, user, &slot, (&speaker, role));
         store::insert(conn, &invitation)?;
-        audit(conn, &Actor::User(user.id.clone()), "invitation.created", &invitation)?;
-        let token = crate::links::store::issue(conn, Purpose::SpeakerInvitation, &invitation.id, None, ctx.now)?;
-        let sending = Sending { session: &session, meeting: &meeting, slot: &slot };
+        audit(
+            conn,
+            &Actor::User(user.id.clone()),
+            "invitation.created",
+            &invitation,
+        )?;
+        let token = crate::links::store::issue(
+            conn,
+            Purpose::SpeakerInvitation,
+            &invitation.id,
+            None,
+            ctx.now,
+        )?;
+        let sending = Sending {
+            session: &session,
+            meeting: &meeting,
+            slot: &slot,
+        };
         let notice = Invited {
             name: speaker.fields.name.clone(),
             slot: sending.summary(conn, ctx, role)?,
@@ -109,7 +139,12 @@ pub fn invite(
     })
 }
 
-fn new_invitation(ctx: &Ctx, user: &User, slot: &Slot, (speaker, role): (&Speaker, SlotRole)) -> Invitation {
+fn new_invitation(
+    ctx: &Ctx,
+    user: &User,
+    slot: &Slot,
+    (speaker, role): (&Speaker, SlotRole),
+) -> Invitation {
     Invitation {
         id: InvitationId::random(),
         session_id: slot.session_id.clone(),
@@ -167,15 +202,30 @@ pub fn confirm(conn: &mut Conn, ctx: &Ctx, token: &str) -> Result<Full, AppError
         refuse_overlap(conn, &f)?;
         answered(&mut f.invitation, ctx, None);
         store::update(conn, &f.invitation)?;
-        audit(conn, &actor(&f.invitation), "invitation.confirmed", &f.invitation)?;
-        let sending = Sending { session: &f.session, meeting: &f.meeting, slot: &f.slot };
+        audit(
+            conn,
+            &actor(&f.invitation),
+            "invitation.confirmed",
+            &f.invitation,
+        )?;
+        let sending = Sending {
+            session: &f.session,
+            meeting: &f.meeting,
+            slot: &f.slot,
+        };
         let notice = Confirmed {
             name: f.speaker.fields.name.clone(),
             slot: sending.summary(conn, ctx, f.invitation.role)?,
             link: page_link(ctx, token),
         };
-        sending.send(conn, ctx, (&f.invitation, &f.speaker), Method::Request, &notice)?;
-        reopen_agenda(conn, ctx, &f.session.id)?;
+        sending.send(
+            conn,
+            ctx,
+            (&f.invitation, &f.speaker),
+            Method::Request,
+            &notice,
+        )?;
+        slots::reopen_agenda(conn, ctx, &f.session.id)?;
         Ok(f)
     })
 }
@@ -199,7 +249,9 @@ fn refuse_overlap(conn: &mut Conn, f: &Full) -> Result<(), AppError> {
         session.fields.title,
         meeting.timezone.name()
     );
-    let AppError::Conflict(_, body) = AppError::from(InvitationError::Overlap(Box::new(clash.clone()))) else {
+    let AppError::Conflict(_, body) =
+        AppError::from(InvitationError::Overlap(Box::new(clash.clone())))
+    else {
         return Err(AppError::conflict(detail));
     };
     Err(AppError::Conflict(detail, body))
@@ -211,21 +263,6 @@ fn answered(invitation: &mut Invitation, ctx: &Ctx, reason: Option<String>) {
     invitation.updated_at = ctx.now;
 }
 
-/// The speakers of an approved agenda changed: it needs approval again before the public
-/// programme names them (the public page keeps the approved version until then).
-fn reopen_agenda(conn: &mut Conn, ctx: &Ctx, session_id: &str) -> Result<(), AppError> {
-    use crate::agendas::domain::AgendaStatus;
-    crate::agendas::store::lock(conn, session_id)?;
-    if let Some(mut agenda) = crate::agendas::store::find(conn, session_id)? {
-        if agenda.status == AgendaStatus::Approved {
-            agenda.status = AgendaStatus::Draft;
-            agenda.updated_at = ctx.now;
-            crate::agendas::store::update(conn, &agenda)?;
-        }
-    }
-    Ok(())
-}
-
 /// The speaker declines with a reason; the organisers are told.
 pub fn decline(conn: &mut Conn, ctx: &Ctx, token: &str, reason: String) -> Result<Full, AppError> {
     db::write(conn, |conn| {
@@ -233,39 +270,72 @@ pub fn decline(conn: &mut Conn, ctx: &Ctx, token: &str, reason: String) -> Resul
         f.invitation.status = f.invitation.status.decline()?;
         answered(&mut f.invitation, ctx, Some(reason.clone()));
         store::update(conn, &f.invitation)?;
-        audit(conn, &actor(&f.invitation), "invitation.declined", &f.invitation)?;
+        audit(
+            conn,
+            &actor(&f.invitation),
+            "invitation.declined",
+            &f.invitation,
+        )?;
         tell_organisers(conn, ctx, &f, "speakers_answer_declined")?;
         Ok(f)
     })
 }
 
 /// The speaker withdraws after confirming: the slot's CANCEL is sent and the organisers told.
-pub fn withdraw(conn: &mut Conn, ctx: &Ctx, token: &str, reason: Option<String>) -> Result<Full, AppError> {
+pub fn withdraw(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    token: &str,
+    reason: Option<String>,
+) -> Result<Full, AppError> {
     db::write(conn, |conn| {
         let mut f = by_token(conn, ctx, token)?;
         store::lock_speaker(conn, &f.speaker.id)?;
         f.invitation.status = f.invitation.status.withdraw()?;
         answered(&mut f.invitation, ctx, reason.clone());
         store::update(conn, &f.invitation)?;
-        audit(conn, &actor(&f.invitation), "invitation.withdrawn", &f.invitation)?;
-        let sending = Sending { session: &f.session, meeting: &f.meeting, slot: &f.slot };
+        audit(
+            conn,
+            &actor(&f.invitation),
+            "invitation.withdrawn",
+            &f.invitation,
+        )?;
+        let sending = Sending {
+            session: &f.session,
+            meeting: &f.meeting,
+            slot: &f.slot,
+        };
         let notice = Withdrawn {
             name: f.speaker.fields.name.clone(),
             slot: sending.summary(conn, ctx, f.invitation.role)?,
             link: page_link(ctx, token),
         };
-        sending.send(conn, ctx, (&f.invitation, &f.speaker), Method::Cancel, &notice)?;
+        sending.send(
+            conn,
+            ctx,
+            (&f.invitation, &f.speaker),
+            Method::Cancel,
+            &notice,
+        )?;
         tell_organisers(conn, ctx, &f, "speakers_answer_withdrawn")?;
-        reopen_agenda(conn, ctx, &f.session.id)?;
+        slots::reopen_agenda(conn, ctx, &f.session.id)?;
         Ok(f)
     })
 }
 
 /// Emails every organiser (active accounts holding the role) a speaker's answer.
 fn tell_organisers(conn: &mut Conn, ctx: &Ctx, f: &Full, answer: &str) -> Result<(), AppError> {
-    let sending = Sending { session: &f.session, meeting: &f.meeting, slot: &f.slot };
+    let sending = Sending {
+        session: &f.session,
+        meeting: &f.meeting,
+        slot: &f.slot,
+    };
     let summary = sending.summary(conn, ctx, f.invitation.role)?;
-    let board = format!("{}/sessions/{}/speakers", ctx.settings.base_url(), f.session.id);
+    let board = format!(
+        "{}/sessions/{}/speakers",
+        ctx.settings.base_url(),
+        f.session.id
+    );
     for (_, email, name, roles) in crate::agendas::store::organiser_candidates(conn)? {
         if !parse_roles(&roles).contains(&Role::Organiser) {
             continue;
@@ -278,7 +348,13 @@ fn tell_organisers(conn: &mut Conn, ctx: &Ctx, f: &Full, answer: &str) -> Result
             reason: f.invitation.reason.clone().unwrap_or_default(),
             board: board.clone(),
         };
-        notices::send(conn, &ctx.settings, (&email, &name), &f.invitation.id, &notice)?;
+        notices::send(
+            conn,
+            &ctx.settings,
+            (&email, &name),
+            &f.invitation.id,
+            &notice,
+        )?;
     }
     Ok(())
 }
@@ -297,13 +373,25 @@ pub fn set_travel(
         invitation.updated_at = ctx.now;
         store::update(conn, &invitation)?;
         let changes = json!({"travel": invitation.travel});
-        crate::audit::store::record(conn, actor, "invitation.travel", "invitation", invitation_id, changes)?;
+        crate::audit::store::record(
+            conn,
+            actor,
+            "invitation.travel",
+            "invitation",
+            invitation_id,
+            changes,
+        )?;
         Ok(invitation)
     })
 }
 
 /// The speaker gives their travel details through their link.
-pub fn travel_by_token(conn: &mut Conn, ctx: &Ctx, token: &str, travel: Travel) -> Result<Full, AppError> {
+pub fn travel_by_token(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    token: &str,
+    travel: Travel,
+) -> Result<Full, AppError> {
     let f = by_token(conn, ctx, token)?;
     let invitation = set_travel(conn, ctx, (&f.invitation.id, &actor(&f.invitation)), travel)?;
     Ok(Full { invitation, ..f })

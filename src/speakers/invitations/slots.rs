@@ -109,10 +109,21 @@ pub struct Sending<'a> {
 
 impl Sending<'_> {
     /// What the emails show of the slot for a speaker in `role`.
-    pub fn summary(&self, conn: &mut Conn, ctx: &Ctx, role: SlotRole) -> Result<SlotSummary, AppError> {
+    pub fn summary(
+        &self,
+        conn: &mut Conn,
+        ctx: &Ctx,
+        role: SlotRole,
+    ) -> Result<SlotSummary, AppError> {
         let location = place(conn, self.session, self.meeting)?.in_person();
         let pair = (self.session, self.meeting);
-        Ok(SlotSummary::of(&ctx.settings, pair, self.slot, role, location))
+        Ok(SlotSummary::of(
+            &ctx.settings,
+            pair,
+            self.slot,
+            role,
+            location,
+        ))
     }
 
     /// Sends the slot's REQUEST (an invitation, or its update) or CANCEL to the invitation's
@@ -131,11 +142,16 @@ impl Sending<'_> {
         let sequence = match (&earlier, method) {
             (Some(h), Method::Cancel) => next_sequence(h.sequence_sent, self.slot.sequence),
             (Some(h), _) if h.active => next_sequence(h.sequence_sent, self.slot.sequence),
-            (earlier, _) => invitation_sequence(earlier.as_ref().map(|h| h.sequence_sent), self.slot.sequence),
+            (earlier, _) => invitation_sequence(
+                earlier.as_ref().map(|h| h.sequence_sent),
+                self.slot.sequence,
+            ),
         };
         let now = crate::db::micros(ctx.now);
         let hold = Hold {
-            id: earlier.as_ref().map_or_else(HoldId::random, |h| h.id.clone()),
+            id: earlier
+                .as_ref()
+                .map_or_else(HoldId::random, |h| h.id.clone()),
             event_uid: uid,
             session_id: self.session.id.clone(),
             item_id: Some(self.slot.item_id.clone()),
@@ -152,7 +168,12 @@ impl Sending<'_> {
             updated_at: now,
         };
         let location = place(conn, self.session, self.meeting)?.in_person();
-        let event = event(&ctx.settings, self.session, (self.slot, location), (sequence, ctx.now));
+        let event = event(
+            &ctx.settings,
+            self.session,
+            (self.slot, location),
+            (sequence, ctx.now),
+        );
         deliver(conn, ctx, &hold, (&event, method), notice)
     }
 }
@@ -225,9 +246,15 @@ fn update_holders(
     slot: &Slot,
     item_id: &str,
 ) -> Result<(), AppError> {
-    let sending = Sending { session, meeting, slot };
+    let sending = Sending {
+        session,
+        meeting,
+        slot,
+    };
     for hold in crate::holds::store::active_of_item(conn, item_id)? {
-        let Some((invitation, speaker)) = holder(conn, &hold)? else { continue };
+        let Some((invitation, speaker)) = holder(conn, &hold)? else {
+            continue;
+        };
         let notice = Updated {
             name: speaker.fields.name.clone(),
             slot: sending.summary(conn, ctx, invitation.role)?,
@@ -247,7 +274,10 @@ fn removed(
     let reason = crate::i18n::text("en", "speakers_reason_slot_removed");
     cancel_holders(conn, ctx, (session, meeting), slot, &reason)?;
     for mut invitation in store::of_item(conn, &slot.item_id)? {
-        if matches!(invitation.status, InvitationStatus::Invited | InvitationStatus::Confirmed) {
+        if matches!(
+            invitation.status,
+            InvitationStatus::Invited | InvitationStatus::Confirmed
+        ) {
             invitation.status = InvitationStatus::Cancelled;
             invitation.updated_at = ctx.now;
             store::update(conn, &invitation)?;
@@ -263,9 +293,15 @@ fn cancel_holders(
     slot: &Slot,
     reason: &str,
 ) -> Result<(), AppError> {
-    let sending = Sending { session, meeting, slot };
+    let sending = Sending {
+        session,
+        meeting,
+        slot,
+    };
     for hold in crate::holds::store::active_of_item(conn, &slot.item_id)? {
-        let Some((invitation, speaker)) = holder(conn, &hold)? else { continue };
+        let Some((invitation, speaker)) = holder(conn, &hold)? else {
+            continue;
+        };
         let notice = SlotCancelled {
             name: speaker.fields.name.clone(),
             slot: sending.summary(conn, ctx, invitation.role)?,
@@ -312,4 +348,19 @@ fn holder(conn: &mut Conn, hold: &Hold) -> Result<Option<(Invitation, Speaker)>,
     };
     let speaker = crate::speakers::store::find(conn, &invitation.speaker_id)?;
     Ok(speaker.map(|s| (invitation, s)))
+}
+
+/// The speakers of an approved agenda changed: it needs approval again before the public
+/// programme names them (the public page keeps the approved version until then).
+pub fn reopen_agenda(conn: &mut Conn, ctx: &Ctx, session_id: &str) -> Result<(), AppError> {
+    use crate::agendas::domain::AgendaStatus;
+    crate::agendas::store::lock(conn, session_id)?;
+    if let Some(mut agenda) = crate::agendas::store::find(conn, session_id)? {
+        if agenda.status == AgendaStatus::Approved {
+            agenda.status = AgendaStatus::Draft;
+            agenda.updated_at = ctx.now;
+            crate::agendas::store::update(conn, &agenda)?;
+        }
+    }
+    Ok(())
 }

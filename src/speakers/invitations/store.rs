@@ -10,11 +10,11 @@ use crate::db::schema::{sessions, speaker_invitations as inv};
 use crate::db::{micros, Conn};
 use crate::sessions::domain::SessionId;
 use crate::speakers::domain::SpeakerId;
+use crate::wire::TextValue;
 
 crate::text_column!(InvitationId);
 crate::text_column!(SlotRole);
 crate::text_column!(InvitationStatus);
-crate::text_column!(Funding);
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     Utc.from_utc_datetime(&t)
@@ -37,7 +37,7 @@ struct Row {
     reminders_sent: i32,
     last_reminded_at: Option<NaiveDateTime>,
     needs_travel: Option<bool>,
-    funded_by: Option<Funding>,
+    funded_by: Option<String>,
     arrival: Option<NaiveDate>,
     departure: Option<NaiveDate>,
     visa_letter_needed: Option<bool>,
@@ -64,7 +64,7 @@ impl Row {
             last_reminded_at: self.last_reminded_at.map(utc),
             travel: Travel {
                 needs_travel: self.needs_travel,
-                funded_by: self.funded_by,
+                funded_by: self.funded_by.as_deref().and_then(Funding::from_text),
                 arrival: self.arrival,
                 departure: self.departure,
                 visa_letter_needed: self.visa_letter_needed,
@@ -91,7 +91,7 @@ impl Row {
             reminders_sent: i.reminders_sent,
             last_reminded_at: i.last_reminded_at.map(micros),
             needs_travel: t.needs_travel,
-            funded_by: t.funded_by,
+            funded_by: t.funded_by.map(|f| f.as_text().to_string()),
             arrival: t.arrival,
             departure: t.departure,
             visa_letter_needed: t.visa_letter_needed,
