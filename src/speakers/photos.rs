@@ -139,13 +139,13 @@ mod tests {
     #[test]
     fn a_file_and_a_field_are_read_from_a_multipart_body() {
         let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\nDATA\r\n--XyZ\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--XyZ--\r\n";
-        let parts = parts("multipart/form-data; boundary=XyZ", body).unwrap();
-        assert_eq!(parts.len(), 2);
-        assert_eq!(parts[0].name, "photo");
-        assert_eq!(parts[0].filename.as_deref(), Some("a.png"));
-        assert_eq!(parts[0].bytes, b"\x89PNG\r\n\x1a\nDATA");
+        let read = parts("multipart/form-data; boundary=XyZ", body).unwrap();
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[0].name, "photo");
+        assert_eq!(read[0].filename.as_deref(), Some("a.png"));
+        assert_eq!(read[0].bytes, b"\x89PNG\r\n\x1a\nDATA");
         assert_eq!(
-            (parts[1].name.as_str(), parts[1].bytes.as_slice()),
+            (read[1].name.as_str(), read[1].bytes.as_slice()),
             ("x", &b"1"[..])
         );
         assert!(matches!(

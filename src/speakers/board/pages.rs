@@ -81,13 +81,17 @@ async fn show_session(
         .iter()
         .map(|s| json!({"id": s.id, "name": s.fields.name, "email": s.fields.email}))
         .collect();
-    let chosen = url::form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(k, _)| k == "item")
-        .map(|(_, v)| v.into_owned());
+    let query = |key: &str| {
+        url::form_urlencoded::parse(req.query_string().as_bytes())
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+    };
+    let (chosen, done) = (query("item"), query("done").filter(|d| d == "invited"));
     let values = json!({"s": {"id": session.id, "title": session.fields.title, "meeting": meeting.title,
             "meeting_id": meeting.id, "when": local_span(tz, session.fields.starts_at, session.fields.ends_at), "timezone": tz.name()},
         "rows": rows(&shown, tz), "slots": slots, "speakers": people, "statuses": statuses(), "q": filter,
-        "chosen": chosen, "form": redisplay.form, "errors": redisplay.errors, "notice": redisplay.notice});
+        "chosen": chosen, "form": redisplay.form, "errors": redisplay.errors, "notice": redisplay.notice,
+        "done": done});
     let mut page = render_form(req, "speakers/board.html", values)?;
     *page.status_mut() = redisplay.status.unwrap_or(StatusCode::OK);
     Ok(page)

@@ -49,3 +49,90 @@ async fn the_board_shows_every_slot_with_its_status_and_filters(app: TestApp) {
     assert_eq!(board(&app, &st.s.organiser, &meeting).await["total"], 1);
     assert_eq!(app.get_as(&st.s.rapporteur, &path).await.status(), 403);
 }
+
+on_both_backends!(the_session_tab_invites_from_its_form_and_the_meeting_board_lists_every_session);
+
+async fn form(app: &TestApp, token: &str, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let response = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+async fn the_session_tab_invites_from_its_form_and_the_meeting_board_lists_every_session(
+    app: TestApp,
+) {
+    let tabs = seminars::app::session_tabs();
+    let tab = tabs
+        .iter()
+        .find(|t| t.path == "/sessions/{id}/speakers")
+        .expect("a tab of the session's staff page");
+    assert_eq!(tab.label, "speakers_tab");
+    let st = stage(&app).await;
+    let page = format!("/sessions/{}/speakers", st.s.session);
+    let html = app
+        .get_as(&st.s.organiser, &page)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("CIRT in Japan") && html.contains("Not yet invited"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Europe/Zurich"),
+        "times in the meeting's zone"
+    );
+    let (status, html) = form(
+        &app,
+        &st.s.organiser,
+        &page,
+        &[("item_id", &st.items[1]), ("role", "speaker")],
+    )
+    .await;
+    assert_eq!(status, 422, "no speaker chosen");
+    assert!(html.contains("field-error"), "{html}");
+    let fields = [
+        ("item_id", st.items[1].as_str()),
+        ("speaker_id", &st.speaker),
+        ("role", "moderator"),
+    ];
+    let (status, _) = form(&app, &st.s.organiser, &page, &fields).await;
+    assert_eq!(status, 303);
+    let (status, html) = form(&app, &st.s.organiser, &page, &fields).await;
+    assert_eq!(status, 409, "invited already");
+    assert!(html.contains("already"), "{html}");
+    let html = app
+        .get_as(&st.s.organiser, &page)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Aiko Tanaka") && html.contains("aiko@example.jp"),
+        "by name and email"
+    );
+    let meeting = format!("/meetings/{}/speakers?status=invited", st.s.meeting);
+    let html = app
+        .get_as(&st.s.organiser, &meeting)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Aiko Tanaka") && html.contains("Sharing cybersecurity best practices"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<strong>Opening</strong>"),
+        "filtered: {html}"
+    );
+    assert_eq!(app.get_as(&st.s.rapporteur, &page).await.status(), 403);
+}

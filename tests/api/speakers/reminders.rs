@@ -99,3 +99,32 @@ async fn two_workers_racing_send_each_reminder_once(app: TestApp) {
         assert_eq!(mail_of(&app, id).await.len(), 3);
     }
 }
+
+on_both_backends!(seminars_remind_runs_one_pass_from_the_command_line);
+
+async fn seminars_remind_runs_one_pass_from_the_command_line(app: TestApp) {
+    let st = stage(&app).await;
+    let (id, _) = invited(&app, &st, &st.items[1], &st.speaker).await;
+    let url = app.settings.database.url.clone();
+    let run = move || {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_seminars"))
+            .arg("remind")
+            .env("SEMINARS__DATABASE__URL", &url)
+            .env("SEMINARS__SPEAKERS__REMINDER_AFTER_DAYS", "0")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stdout}{stderr}");
+        stdout
+    };
+    // With 0 days, each pass sends the next reminder due: the first, the second, then none.
+    for expected in ["1 speaker", "1 speaker", "0 speaker"] {
+        let out = tokio::task::spawn_blocking(run.clone()).await.unwrap();
+        assert!(
+            out.contains(&format!("{expected} reminder(s) queued")),
+            "{out}"
+        );
+    }
+    assert_eq!(mail_of(&app, &id).await.len(), 3);
+}

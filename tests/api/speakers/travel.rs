@@ -108,3 +108,70 @@ async fn an_organiser_edits_travel_and_the_csv_is_safe_for_spreadsheets(app: Tes
     let (status, _) = put(&app, &elsewhere, Some(&st.s.organiser), json!({})).await;
     assert_eq!(status, 404, "an invitation of another session");
 }
+
+on_both_backends!(
+    an_organiser_edits_travel_on_the_invitations_page_and_a_refusal_keeps_what_was_typed
+);
+
+async fn an_organiser_edits_travel_on_the_invitations_page_and_a_refusal_keeps_what_was_typed(
+    app: TestApp,
+) {
+    let st = stage(&app).await;
+    let (id, token) = invited(&app, &st, &st.items[1], &st.speaker).await;
+    let page = format!("/sessions/{}/speakers/{id}", st.s.session);
+    let html = app
+        .get_as(&st.s.organiser, &page)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Aiko Tanaka") && html.contains("aiko@example.jp"),
+        "{html}"
+    );
+    let post = |fields: Vec<(&'static str, String)>| {
+        app.client
+            .post(app.url(&page))
+            .bearer_auth(&st.s.organiser)
+            .form(&fields)
+            .send()
+    };
+    let bad = vec![
+        ("needs_travel", "yes".to_string()),
+        ("arrival", "2031-03-12".to_string()),
+        ("departure", "2031-03-08".to_string()),
+        ("notes", "Needs a visa from Abuja".to_string()),
+    ];
+    let refused = post(bad).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(
+        html.contains("field-error") && html.contains("Needs a visa from Abuja"),
+        "{html}"
+    );
+    let good = vec![
+        ("needs_travel", "yes".to_string()),
+        ("funded_by", "mic".to_string()),
+        ("visa_letter_needed", "yes".to_string()),
+        ("notes", "Letter sent".to_string()),
+    ];
+    assert_eq!(post(good).await.unwrap().status(), 303);
+    let mine: Value = app
+        .get(&format!("/api/v1/invitations/{token}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["travel"]["funded_by"], "mic");
+    assert_eq!(mine["travel"]["notes"], "Letter sent");
+    let speaker_page = app
+        .get(&format!("/invitations/{token}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        speaker_page.contains("Letter sent"),
+        "the speaker sees what the organiser set"
+    );
+}
