@@ -102,8 +102,10 @@ fn holds_of_link(conn: &mut Conn, token: &str, now: DateTime<Utc>) -> Result<Vec
     }
     let link = crate::links::store::resolve(conn, Purpose::SpeakerInvitation, token, now)?
         .ok_or(AppError::NotFound)?;
-    let invitation = crate::speakers::invitations::store::find(conn, &link.record_id)?
-        .ok_or(AppError::NotFound)?;
+    // A live link whose invitation holds nothing yet has an empty feed.
+    let Some(invitation) = crate::speakers::invitations::store::find(conn, &link.record_id)? else {
+        return Ok(Vec::new());
+    };
     let confirmed = crate::speakers::invitations::store::of_speaker(
         conn,
         &invitation.speaker_id,
