@@ -90,6 +90,7 @@ pub fn build(settings: Settings) -> Result<Application, String> {
         server = server.workers(settings.server.workers);
     }
     let worker = crate::mail::worker::start(&pool, &settings)?;
+    crate::speakers::invitations::reminders::schedule(&pool, ctx(&settings));
     Ok(Application {
         addr,
         server: server.run(),
@@ -127,6 +128,7 @@ pub const CAPABILITIES: &[Capability] = &[
     countries::CAPABILITY,
     feeds::CAPABILITY,
     mail::CAPABILITY,
+    crate::speakers::CAPABILITY,
     // workspace: the staff dashboard, meeting and session hubs (last: reads what the others mount)
     crate::workspace::CAPABILITY,
 ];

@@ -30,6 +30,7 @@ pub mod registrations;
 pub mod rooms;
 pub mod security;
 pub mod sessions;
+pub mod speakers;
 pub mod state;
 pub mod web;
 pub mod wire;

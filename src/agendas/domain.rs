@@ -49,11 +49,16 @@ crate::text_enum!(
     }
 );
 
-/// Someone speaking in a slot, as a snapshot keeps them (the speakers capability fills them in).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// Someone speaking in a slot as a snapshot keeps them (filled in by the speakers capability).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct SlotSpeaker {
     pub name: String,
     pub role: String,
+    pub speaker_id: String,
+    pub organisation: String,
+    pub country: String,
+    pub country_name: String,
 }
 
 /// One item of an agenda, in the working copy or in a version.

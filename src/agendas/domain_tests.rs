@@ -173,6 +173,10 @@ fn versions() -> (Vec<Item>, Vec<Item>) {
     new[2].speakers = vec![SlotSpeaker {
         name: "Aiko Tanaka".into(),
         role: "moderator".into(),
+        speaker_id: "p1".into(),
+        organisation: "MIC".into(),
+        country: "JP".into(),
+        country_name: "Japan".into(),
     }];
     new[2].description = "Tea and coffee in the foyer".into();
     new.remove(3);

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::domain::{self, Agenda, AgendaError, AgendaItemId, Frame, Item};
+use super::domain::{self, Agenda, AgendaError, AgendaItemId, Frame, Item, SlotSpeaker};
 use super::input::ItemInput;
 use super::store;
 use super::views::{self, ProgrammeView};
@@ -88,6 +88,7 @@ pub fn working_copy(
     let agenda = store::find(conn, session_id)?
         .unwrap_or_else(|| Agenda::new(session.id.clone(), session.created_at.and_utc()));
     let items = store::items_of(conn, session_id)?;
+    let items = with_speakers(conn, session_id, items)?;
     Ok(WorkingCopy {
         session,
         meeting,
@@ -96,6 +97,38 @@ pub fn working_copy(
         editor,
         reviewer,
     })
+}
+
+/// The items with the speakers confirmed in each slot now: what an approval puts in its version,
+/// and what the working copy and its review show.
+pub fn with_speakers(
+    conn: &mut Conn,
+    session_id: &str,
+    mut items: Vec<Item>,
+) -> Result<Vec<Item>, AppError> {
+    let people = crate::speakers::invitations::store::confirmed_people(conn, session_id)?;
+    if people.is_empty() {
+        return Ok(items);
+    }
+    let countries = crate::countries::store::all(conn)?;
+    for (item_id, role, speaker_id, name, organisation, country) in people {
+        let Some(item) = items.iter_mut().find(|i| i.id.as_str() == item_id) else {
+            continue;
+        };
+        let country_name = countries
+            .iter()
+            .find(|c| c.alpha2 == country)
+            .map_or_else(|| country.clone(), |c| c.name.clone());
+        item.speakers.push(SlotSpeaker {
+            name,
+            role: role.as_str().to_string(),
+            speaker_id: speaker_id.to_string(),
+            organisation,
+            country,
+            country_name,
+        });
+    }
+    Ok(items)
 }
 
 /// What the agenda page shows besides the working copy.

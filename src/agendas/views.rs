@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::domain::{ChangeKind, Frame, Item, ItemChange, ItemKind};
+use super::domain::{ChangeKind, Frame, Item, ItemChange, ItemKind, SlotSpeaker};
 use crate::agendas::versions::domain::{Version, VersionInfo};
 use crate::i18n;
 
@@ -22,6 +22,8 @@ pub struct ItemLine {
     pub start: String,
     pub end: String,
     pub speakers: Vec<String>,
+    /// The speakers with their organisation and country (the public programme names them so).
+    pub people: Vec<SlotSpeaker>,
     /// The kinds of change since the last approved version (for highlighting).
     pub changes: Vec<ChangeKind>,
 }
@@ -60,6 +62,7 @@ pub fn line(item: &Item, frame: &Frame, lang: &str, changes: &[ItemChange]) -> I
         start: local(item.starts_at).format("%H:%M").to_string(),
         end: local(item.ends_at).format("%H:%M").to_string(),
         speakers: item.speakers.iter().map(|s| s.name.clone()).collect(),
+        people: item.speakers.clone(),
         changes: changes
             .iter()
             .filter(|c| c.item_id == item.id)

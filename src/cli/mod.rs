@@ -16,6 +16,7 @@ use crate::{app, db};
 pub mod demo;
 pub mod demo_programme;
 pub mod reminders;
+pub mod speakers;
 
 /// Sessions and seminars held alongside ITU-D Study Group 1 and Rapporteur Group meetings.
 #[derive(Debug, Parser)]
@@ -57,6 +58,8 @@ pub enum Command {
         #[command(subcommand)]
         command: CountriesCommand,
     },
+    /// Queue the reminders of speakers' unanswered invitations that are due now (one pass).
+    Remind,
 }
 
 /// Reference list commands.
@@ -168,6 +171,7 @@ pub fn main() -> i32 {
         Command::Countries {
             command: CountriesCommand::Import { file, yes },
         } => import_countries(&settings, &file, yes),
+        Command::Remind => speakers::remind(&settings),
     };
     match result {
         Ok(()) => 0,

@@ -24,6 +24,7 @@ pub struct Settings {
     pub rooms: RoomSettings,
     #[serde(default)]
     pub reminders: ReminderSettings,
+    pub speakers: SpeakerSettings,
 }
 
 /// HTTP server settings.
@@ -172,6 +173,18 @@ impl Default for ReminderSettings {
             every_minutes: 10,
         }
     }
+}
+
+/// Speakers: their photos and the reminders of unanswered invitations.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerSettings {
+    /// Days after an invitation that an unanswered one is reminded, and again after the first.
+    pub reminder_after_days: u32,
+    /// Minutes between the server's reminder passes; 0 leaves them to `seminars remind`.
+    pub remind_every_minutes: u64,
+    /// Largest photo accepted, in bytes (larger answers 413).
+    pub photo_max_bytes: usize,
 }
 
 /// Which backend a database URL names.

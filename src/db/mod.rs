@@ -2,6 +2,7 @@
 
 pub mod failure;
 pub mod schema;
+pub mod schema_speakers;
 pub mod text;
 
 use std::path::Path;

@@ -134,6 +134,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        item_id -> Nullable<Text>,
     }
 }
 
@@ -364,3 +365,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     agenda_version_items,
     sessions
 );
+
+// speakers: their tables live in schema_speakers.rs
+pub use super::schema_speakers::{speaker_invitations, speakers};
+diesel::joinable!(speaker_invitations -> speakers (speaker_id));
+diesel::joinable!(speaker_invitations -> sessions (session_id));
+diesel::allow_tables_to_appear_in_same_query!(speakers, speaker_invitations, sessions);

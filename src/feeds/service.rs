@@ -12,6 +12,8 @@ use crate::holds::service::{online, organizer, place, session_event};
 use crate::holds::store as holds;
 use crate::links::Purpose;
 use crate::sessions::domain::{Session, SessionStatus};
+use crate::speakers::invitations::domain::{InvitationStatus, Slot};
+use crate::speakers::invitations::slots::event as slot_event;
 
 /// A rendered feed and its strong ETag.
 #[derive(Debug, Clone)]
@@ -51,16 +53,66 @@ pub fn session_feed(conn: &mut Conn, settings: &Settings, id: &str) -> Result<Fe
     )))
 }
 
-/// The items of the session's latest approved agenda version, as events of their own.
-///
-/// Agendas do not exist yet; when they do, this lists their approved items (UID per item,
-/// inside the session's time), and both feeds pick them up without further change.
+/// The items of the session's latest approved agenda version, as events of their own: the UID
+/// of each is its slot's (the one speakers' invitations carry), its SEQUENCE the version in which
+/// it last changed. Never the working copy.
 fn approved_items(
-    _conn: &mut Conn,
-    _settings: &Settings,
-    _session: &Session,
+    conn: &mut Conn,
+    settings: &Settings,
+    session: &Session,
 ) -> Result<Vec<Event>, AppError> {
-    Ok(Vec::new())
+    let Some((info, items)) = crate::agendas::service::approved_items(conn, &session.id)? else {
+        return Ok(Vec::new());
+    };
+    let meeting =
+        crate::meetings::store::find(conn, &session.meeting_id)?.ok_or(AppError::NotFound)?;
+    let location = place(conn, session, &meeting)?.in_person();
+    let stamp = info.approved_at;
+    Ok(items
+        .iter()
+        .map(|s| {
+            let slot = of_snapshot(session, &s.item, s.since_version);
+            slot_event(
+                settings,
+                session,
+                (&slot, location.clone()),
+                (s.since_version, stamp),
+            )
+        })
+        .collect())
+}
+
+fn of_snapshot(session: &Session, item: &crate::agendas::domain::Item, sequence: i32) -> Slot {
+    Slot {
+        session_id: session.id.clone(),
+        item_id: item.id.to_string(),
+        kind: item.kind,
+        title: item.title.clone(),
+        starts_at: item.starts_at,
+        ends_at: item.ends_at,
+        sequence,
+    }
+}
+
+/// The holds behind a private link: a delegate's registration, or every slot the speaker of an
+/// invitation has confirmed (in any session).
+fn holds_of_link(conn: &mut Conn, token: &str, now: DateTime<Utc>) -> Result<Vec<Hold>, AppError> {
+    if let Some(link) = crate::links::store::resolve(conn, Purpose::Registration, token, now)? {
+        return Ok(holds::active_of_record(conn, &link.record_id)?);
+    }
+    let link = crate::links::store::resolve(conn, Purpose::SpeakerInvitation, token, now)?
+        .ok_or(AppError::NotFound)?;
+    // A live link whose invitation holds nothing yet has an empty feed.
+    let Some(invitation) = crate::speakers::invitations::store::find(conn, &link.record_id)? else {
+        return Ok(Vec::new());
+    };
+    let confirmed = crate::speakers::invitations::store::of_speaker(
+        conn,
+        &invitation.speaker_id,
+        InvitationStatus::Confirmed,
+    )?;
+    let ids: Vec<String> = confirmed.iter().map(|i| i.id.to_string()).collect();
+    Ok(holds::active_of_records(conn, &ids)?)
 }
 
 /// The private feed behind a delegate's or speaker's secret link: every event they hold.
@@ -70,16 +122,12 @@ pub fn holder_feed(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Feed, AppError> {
-    let link = match crate::links::store::resolve(conn, Purpose::Registration, token, now)? {
-        Some(link) => link,
-        None => crate::links::store::resolve(conn, Purpose::SpeakerInvitation, token, now)?
-            .ok_or(AppError::NotFound)?,
-    };
-    let holds = holds::active_of_record(conn, &link.record_id)?;
+    let holds = holds_of_link(conn, token, now)?;
     let mut events = Vec::with_capacity(holds.len());
     for hold in &holds {
-        let Some(session) =
-            crate::sessions::store::find(conn, &hold.session_id)?.filter(|s| s.is_public())
+        // A speaker's slot is theirs once confirmed, even before the session is published.
+        let Some(session) = crate::sessions::store::find(conn, &hold.session_id)?
+            .filter(|s| s.is_public() || hold.item_id.is_some())
         else {
             continue;
         };
@@ -88,13 +136,28 @@ pub fn holder_feed(
         let location =
             place(conn, &session, &meeting)?.for_attendee(hold.remote, true, &online(&hold.lang));
         let stamp = latest(hold.updated_at, session.updated_at).and_utc();
+        let cancelled = session.status == SessionStatus::Cancelled;
+        if let Some(item_id) = &hold.item_id {
+            let Ok(slot) = crate::speakers::invitations::slots::find(conn, &session.id, item_id)
+            else {
+                continue;
+            };
+            let event = slot_event(
+                settings,
+                &session,
+                (&slot, location),
+                (hold.sequence_sent, stamp),
+            );
+            events.push((event, cancelled));
+            continue;
+        }
         let mut event = session_event(settings, &session, location, stamp);
         event.sequence = u32::try_from(hold.sequence_sent).unwrap_or(0);
-        events.push((event, session.status == SessionStatus::Cancelled));
+        events.push((event, cancelled));
         events.extend(
             approved_items(conn, settings, &session)?
                 .into_iter()
-                .map(|item| (item, false)),
+                .map(|item| (item, cancelled)),
         );
     }
     let name = crate::i18n::text(&hold_lang(&holds), "site_name");

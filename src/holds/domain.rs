@@ -1,5 +1,5 @@
-//! Calendar holds: who holds a session's invitation, with which SEQUENCE, and where the session
-//! takes place. Pure.
+//! Calendar holds: who holds an invitation to a session's event or to one slot (agenda item)
+//! of it, with which SEQUENCE, and where the session takes place. Pure.
 
 use chrono::NaiveDateTime;
 
@@ -16,16 +16,20 @@ crate::text_enum!(
     HolderKind {
         /// A delegate's registration.
         Registration = "registration",
+        /// A speaker's invitation to a slot (an agenda item).
+        SpeakerInvitation = "speaker_invitation",
     }
 );
 
-/// A session's invitation as one person holds it.
+/// An invitation to an event (the session's own, or one slot's) as one person holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hold {
     pub id: HoldId,
     /// The event's UID, which never changes.
     pub event_uid: String,
     pub session_id: SessionId,
+    /// The slot (agenda item) whose event this is; None for the session's own event.
+    pub item_id: Option<String>,
     pub holder: HolderKind,
     pub record_id: String,
     pub email: String,

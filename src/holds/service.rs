@@ -149,16 +149,46 @@ impl Change<'_> {
         let location = self.location(hold, method);
         let mut event = session_event(settings, self.session, location, self.ctx.now);
         event.sequence = u32::try_from(sequence).unwrap_or(0);
-        let attendee = Person {
-            name: hold.name.clone(),
-            email: hold.email.clone(),
-        };
-        let ics = match method {
-            Method::Cancel => calendar::cancel(&event, &organizer(settings), &attendee, hold.role),
-            _ => calendar::request(&event, &organizer(settings), &attendee, hold.role),
-        };
-        queue(conn, settings, hold, mail, (ics, method))
+        queue(
+            conn,
+            settings,
+            hold,
+            mail,
+            (itip(settings, hold, &event, method), method),
+        )
     }
+}
+
+/// The REQUEST or CANCEL of `event` to a hold's holder, with the configured sender as ORGANIZER.
+fn itip(settings: &Settings, hold: &Hold, event: &Event, method: Method) -> String {
+    let attendee = Person {
+        name: hold.name.clone(),
+        email: hold.email.clone(),
+    };
+    match method {
+        Method::Cancel => calendar::cancel(event, &organizer(settings), &attendee, hold.role),
+        _ => calendar::request(event, &organizer(settings), &attendee, hold.role),
+    }
+}
+
+/// Sends any event a hold is for (a slot's, built by the capability that owns the slot) as a
+/// REQUEST or CANCEL at `event.sequence`, in the email `notice`, and records what was sent.
+pub fn deliver<N: Notice>(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    hold: &Hold,
+    (event, method): (&Event, Method),
+    notice: &N,
+) -> Result<(), AppError> {
+    let settings = &ctx.settings;
+    let sequence = i32::try_from(event.sequence).unwrap_or(i32::MAX);
+    let active = method != Method::Cancel;
+    store::put(conn, hold)?;
+    store::sent(conn, &hold.id, sequence, active, db::micros(ctx.now))?;
+    let lang = Lang(crate::i18n::negotiate(Some(&hold.lang), None));
+    let mail = notice::render(settings, lang, notice)?;
+    let ics = itip(settings, hold, event, method);
+    queue(conn, settings, hold, mail, (ics, method))
 }
 
 fn queue(
@@ -201,6 +231,7 @@ pub fn invite<N: Notice>(
             .map_or_else(HoldId::random, |h| h.id.clone()),
         event_uid: uid,
         session_id: session.id.clone(),
+        item_id: None,
         holder: recipient.holder,
         record_id: recipient.record_id.clone(),
         email: recipient.email.clone(),

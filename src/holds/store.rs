@@ -31,6 +31,7 @@ struct HoldRow {
     active: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    item_id: Option<String>,
 }
 
 impl From<HoldRow> for Hold {
@@ -39,6 +40,7 @@ impl From<HoldRow> for Hold {
             id: row.id,
             event_uid: row.event_uid,
             session_id: row.session_id,
+            item_id: row.item_id,
             holder: row.record_kind,
             record_id: row.record_id,
             email: row.email,
@@ -60,6 +62,7 @@ impl From<&Hold> for HoldRow {
             id: hold.id.clone(),
             event_uid: hold.event_uid.clone(),
             session_id: hold.session_id.clone(),
+            item_id: hold.item_id.clone(),
             record_kind: hold.holder,
             record_id: hold.record_id.clone(),
             email: hold.email.clone(),
@@ -122,11 +125,12 @@ pub fn sent(
         .execute(conn)
 }
 
-/// The active holds of a session, oldest first.
+/// The active holds of a session's own event, oldest first (slots' holds are apart).
 pub fn active_of_session(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<Hold>> {
     Ok(holds(
         calendar_holds::table
             .filter(calendar_holds::session_id.eq(session_id))
+            .filter(calendar_holds::item_id.is_null())
             .filter(calendar_holds::active.eq(true))
             .order(calendar_holds::created_at.asc())
             .select(HoldRow::as_select())
@@ -139,6 +143,43 @@ pub fn active_of_record(conn: &mut Conn, record_id: &str) -> QueryResult<Vec<Hol
     Ok(holds(
         calendar_holds::table
             .filter(calendar_holds::record_id.eq(record_id))
+            .filter(calendar_holds::active.eq(true))
+            .order(calendar_holds::created_at.asc())
+            .select(HoldRow::as_select())
+            .load(conn)?,
+    ))
+}
+
+/// The active holds of the slots of a session, oldest first.
+pub fn active_slots_of_session(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<Hold>> {
+    Ok(holds(
+        calendar_holds::table
+            .filter(calendar_holds::session_id.eq(session_id))
+            .filter(calendar_holds::item_id.is_not_null())
+            .filter(calendar_holds::active.eq(true))
+            .order(calendar_holds::created_at.asc())
+            .select(HoldRow::as_select())
+            .load(conn)?,
+    ))
+}
+
+/// The active holds of one slot (an agenda item), oldest first.
+pub fn active_of_item(conn: &mut Conn, item_id: &str) -> QueryResult<Vec<Hold>> {
+    Ok(holds(
+        calendar_holds::table
+            .filter(calendar_holds::item_id.eq(item_id))
+            .filter(calendar_holds::active.eq(true))
+            .order(calendar_holds::created_at.asc())
+            .select(HoldRow::as_select())
+            .load(conn)?,
+    ))
+}
+
+/// The active holds of several records (a speaker's invitations), oldest first: their feed.
+pub fn active_of_records(conn: &mut Conn, record_ids: &[String]) -> QueryResult<Vec<Hold>> {
+    Ok(holds(
+        calendar_holds::table
+            .filter(calendar_holds::record_id.eq_any(record_ids))
             .filter(calendar_holds::active.eq(true))
             .order(calendar_holds::created_at.asc())
             .select(HoldRow::as_select())

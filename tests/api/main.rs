@@ -35,6 +35,7 @@ mod permissions_table;
 mod signin;
 mod signout;
 mod skips;
+mod speakers;
 mod users;
 // workspace
 mod a11y;

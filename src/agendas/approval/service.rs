@@ -180,7 +180,9 @@ fn new_version(
         approver_name: user.name.clone(),
         comment,
     };
-    let version = next_version(previous.as_ref(), store::items_of(conn, &session.id)?, info);
+    let items = store::items_of(conn, &session.id)?;
+    let items = crate::agendas::service::with_speakers(conn, &session.id, items)?;
+    let version = next_version(previous.as_ref(), items, info);
     vstore::insert_version(conn, &version)?;
     Ok((previous, version))
 }
