@@ -248,6 +248,12 @@ async fn an_organiser_runs_a_session_from_pages_in_a_real_browser() {
     let done = b.source().await;
     assert!(done.contains("1 person told, with your reason"), "{done}");
     b.shoot("9-cancelled").await;
+    b.open(&app, "/staff").await;
+    assert!(
+        b.source().await.contains("Clashing workshop"),
+        "the dashboard lists the meeting's sessions"
+    );
+    b.shoot("10-dashboard").await;
     b.driver.clone().quit().await.unwrap();
 }
 

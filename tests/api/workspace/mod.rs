@@ -3,6 +3,7 @@
 //! meeting's timetable; dashboards per role; a walk over every link as every role.
 
 mod browser;
+mod dashboards;
 mod hub;
 mod pages;
 mod walker;
