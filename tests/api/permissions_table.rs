@@ -546,20 +546,6 @@ pub const ROWS: &[Row] = &[
     row("GET", "/reviews", "", staff(200)),
     row("GET", "/sessions/{id}/copy", "", organisers(200)),
     row("POST", "/sessions/{id}/copy", "form:", organisers(422)),
-    // workspace: staff pages for meetings and sessions, the session hub, the dashboard (/staff above)
-    row("GET", "/staff/meetings/new", "", organisers(200)),
-    row("POST", "/staff/meetings", "form:title=", organisers(422)),
-    row("GET", "/staff/meetings/{id}", "", organisers(200)),
-    row("GET", "/staff/meetings/{id}/edit", "", organisers(200)),
-    row(
-        "POST",
-        "/staff/meetings/{id}/edit",
-        "form:title=",
-        organisers(422),
-    ),
-    row(
-        "GET",
-        "/staff/meetings/{id}/sessions/new",
     // speakers: the directory, invitations and the dispatch board are for organisers; a speaker's
     // answers go through their secret link (the speaker link of this table names no invitation,
     // so every token finds nothing: 404); the public speaker page is 404 until a programme names
@@ -617,6 +603,56 @@ pub const ROWS: &[Row] = &[
         organisers(200),
     ),
     row(
+        "GET",
+        "/api/v1/meetings/{id}/invitations",
+        "",
+        organisers(200),
+    ),
+    row(
+        "GET",
+        "/api/v1/sessions/{id}/invitations.csv",
+        "",
+        organisers(200),
+    ),
+    row(
+        "GET",
+        "/api/v1/meetings/{id}/invitations.csv",
+        "",
+        organisers(200),
+    ),
+    row("GET", "/sessions/{id}/speakers", "", organisers(200)),
+    row("POST", "/sessions/{id}/speakers", "form:", organisers(422)),
+    row(
+        "GET",
+        "/sessions/{id}/speakers/{invitation_id}",
+        "",
+        organisers(404),
+    ),
+    row(
+        "POST",
+        "/sessions/{id}/speakers/{invitation_id}",
+        "form:",
+        organisers(404),
+    ),
+    row("GET", "/meetings/{id}/speakers", "", organisers(200)),
+    // workspace: staff pages for meetings and sessions, the session hub, the dashboard (/staff above)
+    row("GET", "/staff/meetings/new", "", organisers(200)),
+    row("POST", "/staff/meetings", "form:title=", organisers(422)),
+    row("GET", "/staff/meetings/{id}", "", organisers(200)),
+    row("GET", "/staff/meetings/{id}/edit", "", organisers(200)),
+    row(
+        "POST",
+        "/staff/meetings/{id}/edit",
+        "form:title=",
+        organisers(422),
+    ),
+    row(
+        "GET",
+        "/staff/meetings/{id}/sessions/new",
+        "",
+        organisers(200),
+    ),
+    row(
         "POST",
         "/staff/meetings/{id}/sessions",
         "form:title=",
@@ -669,28 +705,6 @@ pub const ROWS: &[Row] = &[
     row(
         "POST",
         "/staff/sessions/{id}/bookings/{booking_id}/release",
-        "GET",
-        "/api/v1/meetings/{id}/invitations",
-        "",
-        organisers(200),
-    ),
-    row(
-        "GET",
-        "/api/v1/sessions/{id}/invitations.csv",
-        "",
-        organisers(200),
-    ),
-    row(
-        "GET",
-        "/api/v1/meetings/{id}/invitations.csv",
-        "",
-        organisers(200),
-    ),
-    row("GET", "/sessions/{id}/speakers", "", organisers(200)),
-    row("POST", "/sessions/{id}/speakers", "form:", organisers(422)),
-    row(
-        "GET",
-        "/sessions/{id}/speakers/{invitation_id}",
         "",
         organisers(404),
     ),
@@ -700,11 +714,6 @@ pub const ROWS: &[Row] = &[
         "form:user_ids=no-such-user",
         organisers(422),
     ),
-        "/sessions/{id}/speakers/{invitation_id}",
-        "form:",
-        organisers(404),
-    ),
-    row("GET", "/meetings/{id}/speakers", "", organisers(200)),
     row("POST", "/sign-out", "", all(303)),
 ];
 
