@@ -10,7 +10,10 @@ pub fn send(settings: &Settings) -> Result<(), String> {
     app::migrate(&mut conn)?;
     let pass = crate::registrations::reminders::service::send_due(&mut conn, &app::ctx(settings))
         .map_err(|e| e.to_string())?;
-    println!("{} reminder(s) queued, {} already sent", pass.sent, pass.skipped);
+    println!(
+        "{} reminder(s) queued, {} already sent",
+        pass.sent, pass.skipped
+    );
     Ok(())
 }
 
@@ -40,4 +43,3 @@ pub fn schedule(settings: Settings) -> tokio::task::JoinHandle<()> {
         }
     })
 }
-

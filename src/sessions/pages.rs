@@ -107,7 +107,10 @@ pub async fn show(
     })
     .await?;
     // registrations: seats taken and the waiting list, so the page says when it is full.
-    let (fields, sid) = (details.session.fields.clone(), details.session.id.to_string());
+    let (fields, sid) = (
+        details.session.fields.clone(),
+        details.session.id.to_string(),
+    );
     let seats = db::run(&state.pool, move |conn| {
         crate::registrations::reports::service::public_seats(conn, &fields, &sid)
     })

@@ -26,7 +26,11 @@ const WIDTH: i64 = 375;
 /// The axe-core source, or None (said loudly; a failure under REQUIRE_BROWSER=1).
 fn axe_source() -> Option<String> {
     let path = std::env::var("AXE_JS").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/axe-core/axe.min.js").into()
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/node_modules/axe-core/axe.min.js"
+        )
+        .into()
     });
     match std::fs::read_to_string(&path) {
         Ok(source) => Some(source),
@@ -80,8 +84,13 @@ async fn chromium() -> Option<WebDriver> {
 fn shape(path: &str) -> String {
     path.split('/')
         .map(|part| {
-            let long = part.len() >= 20 && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-            if long { "{id}" } else { part }
+            let long =
+                part.len() >= 20 && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if long {
+                "{id}"
+            } else {
+                part
+            }
         })
         .collect::<Vec<_>>()
         .join("/")
@@ -125,7 +134,10 @@ async fn measure(driver: &WebDriver, axe: &str) -> Measure {
         let impact = v["impact"].as_str().unwrap_or("unknown").to_string();
         *counts.entry(impact.clone()).or_insert(0) += 1;
         if impact == "serious" || impact == "critical" {
-            serious.push(format!("{impact} {}: {} at {}", v["id"], v["help"], v["nodes"]));
+            serious.push(format!(
+                "{impact} {}: {} at {}",
+                v["id"], v["help"], v["nodes"]
+            ));
         }
     }
     let width = driver
@@ -156,13 +168,22 @@ async fn links(driver: &WebDriver) -> Vec<String> {
         .cloned()
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|v| v.as_str().map(|s| s.split('#').next().unwrap_or("").to_string()))
+        .filter_map(|v| {
+            v.as_str()
+                .map(|s| s.split('#').next().unwrap_or("").to_string())
+        })
         .filter(|p| worth_following(p))
         .collect()
 }
 
 /// Walks from the start pages, checking each page of a new shape; answers the failures.
-async fn walk(app: &TestApp, driver: &WebDriver, axe: &str, role: &str, start: &[String]) -> Vec<String> {
+async fn walk(
+    app: &TestApp,
+    driver: &WebDriver,
+    axe: &str,
+    role: &str,
+    start: &[String],
+) -> Vec<String> {
     let mut queue: VecDeque<String> = start.iter().cloned().collect();
     let (mut seen, mut failures) = (BTreeSet::new(), Vec::new());
     while let Some(path) = queue.pop_front() {
@@ -172,12 +193,32 @@ async fn walk(app: &TestApp, driver: &WebDriver, axe: &str, role: &str, start: &
         driver.goto(app.url(&path)).await.unwrap();
         let here = driver.current_url().await.unwrap();
         let m = measure(driver, axe).await;
+        let name: String = format!("{role}{}", shape(&path))
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/target/screenshots/a11y");
+        std::fs::create_dir_all(folder).unwrap();
+        driver
+            .screenshot(std::path::Path::new(&format!("{folder}/{name}.png")))
+            .await
+            .unwrap();
         let counts: Vec<String> = m.counts.iter().map(|(k, n)| format!("{k}={n}")).collect();
         println!(
             "a11y {role:<12} {:<48} width@375={:<4} axe: {}",
             shape(&path),
             m.width,
-            if counts.is_empty() { "none".into() } else { counts.join(" ") }
+            if counts.is_empty() {
+                "none".into()
+            } else {
+                counts.join(" ")
+            }
         );
         if here.path() != path.split('?').next().unwrap_or("") {
             println!("a11y {role:<12}   (answered {})", here.path());
@@ -196,8 +237,20 @@ async fn walk(app: &TestApp, driver: &WebDriver, axe: &str, role: &str, start: &
 async fn sign_in(app: &TestApp, driver: &WebDriver, role: Role) {
     let (email, password) = app.account(&[role]).await;
     driver.goto(app.url("/sign-in")).await.unwrap();
-    driver.find(By::Id("email")).await.unwrap().send_keys(&email).await.unwrap();
-    driver.find(By::Id("password")).await.unwrap().send_keys(&password).await.unwrap();
+    driver
+        .find(By::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(&email)
+        .await
+        .unwrap();
+    driver
+        .find(By::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&password)
+        .await
+        .unwrap();
     driver
         .find(By::Css("form button[type=submit]"))
         .await
@@ -215,15 +268,25 @@ async fn sign_out(driver: &WebDriver) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_as_every_role_passes_axe_and_fits_375_px() {
     let Some(axe) = axe_source() else { return };
-    let Some(driver) = chromium().await else { return };
+    let Some(driver) = chromium().await else {
+        return;
+    };
     let app = spawn(Backend::Sqlite).await.expect("sqlite");
     let token = app.organiser().await;
     let session = open_session(&app, &token, json!({})).await;
     let (status, _) = register(&app, &session, delegate("a11y@example.org", "KE")).await;
     assert_eq!(status, 201);
     let link = token_of(&app, "a11y@example.org").await;
-    let detail: Value = app.get(&format!("/api/v1/sessions/{session}")).await.json().await.unwrap();
-    let meeting = detail["meeting_id"].as_str().unwrap_or_default().to_string();
+    let detail: Value = app
+        .get(&format!("/api/v1/sessions/{session}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let meeting = detail["meeting_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     driver.goto(app.url("/")).await.unwrap();
     let inner = driver
         .execute("return window.innerWidth;", vec![])
@@ -231,7 +294,11 @@ async fn every_page_as_every_role_passes_axe_and_fits_375_px() {
         .unwrap()
         .json()
         .as_i64();
-    assert_eq!(inner, Some(WIDTH), "the viewport is {WIDTH} px wide, not {inner:?}");
+    assert_eq!(
+        inner,
+        Some(WIDTH),
+        "the viewport is {WIDTH} px wide, not {inner:?}"
+    );
     let public = vec![
         "/".to_string(),
         format!("/sessions/{session}"),

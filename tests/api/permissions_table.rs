@@ -330,12 +330,31 @@ pub const ROWS: &[Row] = &[
     ),
     // registrations by hand (rw): the Kenyan delegate's registration is cancelled above, so
     // cancelling again answers it as it is (303 back to its page) and moving it to a seat is 409.
-    row("GET", "/sessions/{id}/registrations/new", "", organisers(200)),
-    row("POST", "/sessions/{id}/registrations/new", "form:name=", organisers(422)),
+    row(
+        "GET",
+        "/sessions/{id}/registrations/new",
+        "",
+        organisers(200),
+    ),
+    row(
+        "POST",
+        "/sessions/{id}/registrations/new",
+        "form:name=",
+        organisers(422),
+    ),
     row("GET", "/registrations/{id}/manage", "", organisers(200)),
-    row("POST", "/registrations/{id}/edit", "form:name=", organisers(422)),
+    row(
+        "POST",
+        "/registrations/{id}/edit",
+        "form:name=",
+        organisers(422),
+    ),
     Row {
-        calls: [Some(redirecting("POST", "/registrations/{id}/withdraw", "")), None, None],
+        calls: [
+            Some(redirecting("POST", "/registrations/{id}/withdraw", "")),
+            None,
+            None,
+        ],
         expect: organisers(200),
         no_csrf: NO_CSRF,
         sees: None,
@@ -388,7 +407,11 @@ pub const ROWS: &[Row] = &[
         organisers(200),
     ),
     Row {
-        calls: [Some(redirecting("POST", "/registrations/{id}/resend", "")), None, None],
+        calls: [
+            Some(redirecting("POST", "/registrations/{id}/resend", "")),
+            None,
+            None,
+        ],
         expect: organisers(200),
         no_csrf: NO_CSRF,
         sees: None,

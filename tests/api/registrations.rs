@@ -22,8 +22,8 @@ mod public;
 mod reminders;
 mod reports;
 mod rush;
-mod stats;
 mod seats;
+mod stats;
 
 on_both_backends!(
     registering_past_capacity_puts_the_delegate_on_the_waiting_list,

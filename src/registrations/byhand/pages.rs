@@ -24,8 +24,10 @@ fn choices(conn: &mut db::Conn, values: Value) -> Result<Value, AppError> {
         .into_iter()
         .map(|c| json!({"code": c.alpha2, "name": c.name}))
         .collect();
-    let mut v: serde_json::Map<String, Value> =
-        FORM_FIELDS.iter().map(|f| (f.to_string(), json!(""))).collect();
+    let mut v: serde_json::Map<String, Value> = FORM_FIELDS
+        .iter()
+        .map(|f| (f.to_string(), json!("")))
+        .collect();
     if let Value::Object(given) = values {
         v.extend(given);
     }
@@ -36,7 +38,12 @@ fn choices(conn: &mut db::Conn, values: Value) -> Result<Value, AppError> {
     }))
 }
 
-fn new_context(conn: &mut db::Conn, id: &str, values: Value, errors: &FieldErrors) -> Result<Value, AppError> {
+fn new_context(
+    conn: &mut db::Conn,
+    id: &str,
+    values: Value,
+    errors: &FieldErrors,
+) -> Result<Value, AppError> {
     let (session, meeting) = session_and_meeting(conn, id)?;
     let mut context = choices(conn, values)?;
     context["s"] = json!(SessionLine::of(&session, &meeting));
@@ -53,7 +60,10 @@ pub async fn new_form(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let values = json!({"attendance": "in_person"});
-    let context = db::run(&state.pool, move |conn| new_context(conn, &id, values, &FieldErrors::new())).await?;
+    let context = db::run(&state.pool, move |conn| {
+        new_context(conn, &id, values, &FieldErrors::new())
+    })
+    .await?;
     Ok(render_page(&req, "registrations/byhand_new.html", context)?)
 }
 
@@ -67,14 +77,25 @@ pub async fn create(
 ) -> Result<HttpResponse, PageError> {
     let form: BTreeMap<String, String> = form_pairs(&body).into_iter().collect();
     let (ctx, input, sid) = (state.ctx(), RegistrationInput::from_form(&form), id.clone());
-    let result = db::run(&state.pool, move |conn| service::register_for(conn, &ctx, &user, &sid, input)).await;
+    let result = db::run(&state.pool, move |conn| {
+        service::register_for(conn, &ctx, &user, &sid, input)
+    })
+    .await;
     let (errors, status) = match result {
-        Ok(r) => return Ok(see_other(&format!("/registrations/{}/manage?done=created", r.id))),
+        Ok(r) => {
+            return Ok(see_other(&format!(
+                "/registrations/{}/manage?done=created",
+                r.id
+            )))
+        }
         Err(AppError::Invalid(errors)) => (errors, StatusCode::UNPROCESSABLE_ENTITY),
         Err(other) => return Err(other.into()),
     };
     let values = json!(form);
-    let context = db::run(&state.pool, move |conn| new_context(conn, &id, values, &errors)).await?;
+    let context = db::run(&state.pool, move |conn| {
+        new_context(conn, &id, values, &errors)
+    })
+    .await?;
     let mut response = render_page(&req, "registrations/byhand_new.html", context)?;
     *response.status_mut() = status;
     Ok(response)
@@ -99,6 +120,12 @@ async fn manage_page(
         values["gender"] = json!(r.delegate.gender);
         values["accessibility_needs"] = json!(r.delegate.accessibility_needs);
         let mut context = choices(conn, typed.unwrap_or_else(|| values.clone()))?;
+        let country = r.delegate.country.clone();
+        values["country_name"] = context["countries"]
+            .as_array()
+            .and_then(|all| all.iter().find(|c| c["code"] == country.as_str()))
+            .map(|c| c["name"].clone())
+            .unwrap_or_else(|| json!(country));
         context["r"] = values;
         context["s"] = json!(SessionLine::of(&session, &meeting));
         context["errors"] = json!(errors);
@@ -113,7 +140,11 @@ async fn manage_page(
         .filter(|d| DONE.contains(&d.as_str()));
     context["done"] = json!(done);
     context["edit"] = json!(true);
-    Ok(render_page(req, "registrations/byhand_manage.html", context)?)
+    Ok(render_page(
+        req,
+        "registrations/byhand_manage.html",
+        context,
+    )?)
 }
 
 /// The organiser's page of one registration.
@@ -123,7 +154,14 @@ pub async fn manage(
     _o: Organiser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    manage_page(&state, &req, id.into_inner(), None, (FieldErrors::new(), None)).await
+    manage_page(
+        &state,
+        &req,
+        id.into_inner(),
+        None,
+        (FieldErrors::new(), None),
+    )
+    .await
 }
 
 /// Saves corrected details: back to the page, or the page with the errors beside the fields.
@@ -136,14 +174,30 @@ pub async fn edit(
 ) -> Result<HttpResponse, PageError> {
     let form: BTreeMap<String, String> = form_pairs(&body).into_iter().collect();
     let (ctx, input, rid) = (state.ctx(), RegistrationInput::from_form(&form), id.clone());
-    let result = db::run(&state.pool, move |conn| service::edit(conn, &ctx, &user, &rid, input)).await;
+    let result = db::run(&state.pool, move |conn| {
+        service::edit(conn, &ctx, &user, &rid, input)
+    })
+    .await;
     let (errors, notice, status) = match result {
-        Ok(_) => return Ok(see_other(&format!("/registrations/{id}/manage?done=edited"))),
+        Ok(_) => {
+            return Ok(see_other(&format!(
+                "/registrations/{id}/manage?done=edited"
+            )))
+        }
         Err(AppError::Invalid(errors)) => (errors, None, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict(detail, _)) => (FieldErrors::new(), Some(detail), StatusCode::CONFLICT),
+        Err(AppError::Conflict(detail, _)) => {
+            (FieldErrors::new(), Some(detail), StatusCode::CONFLICT)
+        }
         Err(other) => return Err(other.into()),
     };
-    let mut response = manage_page(&state, &req, id.into_inner(), Some(json!(form)), (errors, notice)).await?;
+    let mut response = manage_page(
+        &state,
+        &req,
+        id.into_inner(),
+        Some(json!(form)),
+        (errors, notice),
+    )
+    .await?;
     *response.status_mut() = status;
     Ok(response)
 }
@@ -159,9 +213,12 @@ async fn act(
 ) -> Result<HttpResponse, PageError> {
     let ctx = state.ctx();
     match db::run(&state.pool, move |conn| action(conn, &ctx)).await {
-        Ok(()) => Ok(see_other(&format!("/registrations/{id}/manage?done={done}"))),
+        Ok(()) => Ok(see_other(&format!(
+            "/registrations/{id}/manage?done={done}"
+        ))),
         Err(AppError::Conflict(detail, _)) => {
-            let mut response = manage_page(&state, &req, id, None, (FieldErrors::new(), Some(detail))).await?;
+            let mut response =
+                manage_page(&state, &req, id, None, (FieldErrors::new(), Some(detail))).await?;
             *response.status_mut() = StatusCode::CONFLICT;
             Ok(response)
         }
@@ -177,9 +234,13 @@ pub async fn withdraw(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let rid = id.clone();
-    act(state, req, id.into_inner(), "cancelled", move |conn, ctx| {
-        service::withdraw(conn, ctx, &user, &rid).map(|_| ())
-    })
+    act(
+        state,
+        req,
+        id.into_inner(),
+        "cancelled",
+        move |conn, ctx| service::withdraw(conn, ctx, &user, &rid).map(|_| ()),
+    )
     .await
 }
 

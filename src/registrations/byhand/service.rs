@@ -15,7 +15,13 @@ use crate::registrations::service::{self as registrations, session_and_meeting, 
 use crate::registrations::store;
 use crate::sessions::domain::SessionStatus;
 
-fn audit(conn: &mut Conn, user: &User, what: &str, id: &str, changes: serde_json::Value) -> Result<(), AppError> {
+fn audit(
+    conn: &mut Conn,
+    user: &User,
+    what: &str,
+    id: &str,
+    changes: serde_json::Value,
+) -> Result<(), AppError> {
     let actor = Actor::User(user.id.clone());
     crate::audit::store::record(conn, &actor, what, "registration", id, changes)?;
     Ok(())
@@ -35,11 +41,17 @@ pub fn register_for(
     db::write(conn, |conn| {
         let (session, meeting) = session_and_meeting(conn, session_id)?;
         if session.status != SessionStatus::Scheduled {
-            return Err(AppError::conflict("only a published, not cancelled, session takes registrations"));
+            return Err(AppError::conflict(
+                "only a published, not cancelled, session takes registrations",
+            ));
         }
         store::lock_session(conn, session_id)?;
         if store::find_by_email(conn, session_id, &delegate.email)?.is_some() {
-            return Err(crate::input::Invalid::field("email", "is already registered for this session").into());
+            return Err(crate::input::Invalid::field(
+                "email",
+                "is already registered for this session",
+            )
+            .into());
         }
         let cx = Context::new(conn, ctx, &session, &meeting)?;
         let taken = registrations::fill(conn, &cx, delegate.attendance)?;
@@ -62,7 +74,13 @@ pub fn register_for(
         store::insert(conn, &registration)?;
         let changes = json!({"status": registration.status, "by_hand": true,
             "stakeholder_category": delegate.category, "attendance": delegate.attendance});
-        audit(conn, user, "registration.created", &registration.id, changes)?;
+        audit(
+            conn,
+            user,
+            "registration.created",
+            &registration.id,
+            changes,
+        )?;
         let position = store::position_of(conn, &registration)?;
         notices::placed(conn, &cx, &registration, position)?;
         Ok(registration)
@@ -106,20 +124,34 @@ pub fn edit(
 
 /// An organiser cancels a registration: the delegate is told and a freed seat goes to the
 /// first waiting. Cancelling a cancelled one answers it as it is.
-pub fn withdraw(conn: &mut Conn, ctx: &Ctx, user: &User, id: &str) -> Result<Registration, AppError> {
+pub fn withdraw(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    user: &User,
+    id: &str,
+) -> Result<Registration, AppError> {
     let actor = Actor::User(user.id.clone());
-    db::write(conn, |conn| registrations::cancel_locked(conn, ctx, &actor, id))
+    db::write(conn, |conn| {
+        registrations::cancel_locked(conn, ctx, &actor, id)
+    })
 }
 
 /// An organiser moves a waiting delegate to a seat, even past the capacity (their decision);
 /// the delegate is told, with their invitation.
-pub fn promote(conn: &mut Conn, ctx: &Ctx, user: &User, id: &str) -> Result<Registration, AppError> {
+pub fn promote(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    user: &User,
+    id: &str,
+) -> Result<Registration, AppError> {
     db::write(conn, |conn| {
         let found = store::find(conn, id)?.ok_or(AppError::NotFound)?;
         store::lock_session(conn, &found.session_id)?;
         let mut registration = store::find(conn, id)?.ok_or(AppError::NotFound)?;
         if registration.status != Status::Waitlisted {
-            return Err(AppError::conflict("only a registration on the waiting list can be moved to a seat"));
+            return Err(AppError::conflict(
+                "only a registration on the waiting list can be moved to a seat",
+            ));
         }
         let (session, meeting) = session_and_meeting(conn, &registration.session_id)?;
         if session.status != SessionStatus::Scheduled {

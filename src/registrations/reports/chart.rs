@@ -103,22 +103,25 @@ mod tests {
 
     #[test]
     fn the_chart_draws_a_bar_per_category_and_group_scaled_to_the_largest() {
-        let stats = tally(&[
-            (
-                Category::Regulator,
-                CountryGroup::Ldc,
-                Attendance::InPerson,
-                Status::Confirmed,
-                4,
-            ),
-            (
-                Category::Other,
-                CountryGroup::Developed,
-                Attendance::Remote,
-                Status::Confirmed,
-                2,
-            ),
-        ], &[]);
+        let stats = tally(
+            &[
+                (
+                    Category::Regulator,
+                    CountryGroup::Ldc,
+                    Attendance::InPerson,
+                    Status::Confirmed,
+                    4,
+                ),
+                (
+                    Category::Other,
+                    CountryGroup::Developed,
+                    Attendance::Remote,
+                    Status::Confirmed,
+                    2,
+                ),
+            ],
+            &[],
+        );
         let svg = svg(&stats, |k| format!("<{k}>"), "Registrations & groups");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert_eq!(svg.matches("<rect").count(), 3 + 15, "legend and bars");

@@ -264,14 +264,27 @@ mod tests {
             ),
         ];
         let genders = [
-            (Some(Gender::Female), Attendance::InPerson, Status::Confirmed, 5),
+            (
+                Some(Gender::Female),
+                Attendance::InPerson,
+                Status::Confirmed,
+                5,
+            ),
             (None, Attendance::Remote, Status::Waitlisted, 3),
-            (Some(Gender::Male), Attendance::InPerson, Status::Cancelled, 9),
+            (
+                Some(Gender::Male),
+                Attendance::InPerson,
+                Status::Cancelled,
+                9,
+            ),
         ];
         let stats = tally(&counts, &genders);
         assert_eq!(stats.by_gender["female"].in_person, 5);
         assert_eq!(stats.by_gender["not_answered"].remote, 3);
-        assert_eq!(stats.by_gender["male"].total, 0, "cancelled ones are not counted");
+        assert_eq!(
+            stats.by_gender["male"].total, 0,
+            "cancelled ones are not counted"
+        );
         assert_eq!(stats.total, 8);
         assert_eq!(stats.by_status["cancelled"], 9);
         assert_eq!(stats.by_status["rejected"], 0);

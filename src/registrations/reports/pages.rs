@@ -261,8 +261,10 @@ pub async fn period_stats(
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     let (from, to, errors) = period(&query, state.ctx().now.date_naive());
-    let (meetings, sessions, numbers) =
-        db::run(&state.pool, move |conn| reports::period_stats(conn, from, to)).await?;
+    let (meetings, sessions, numbers) = db::run(&state.pool, move |conn| {
+        reports::period_stats(conn, from, to)
+    })
+    .await?;
     let lang = Lang::of(&req);
     let heading = format!(
         "{}: {from} – {to}",
@@ -289,8 +291,10 @@ pub async fn period_stats_csv(
     query: web::Query<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     let (from, to, _) = period(&query, state.ctx().now.date_naive());
-    let (_, _, numbers) =
-        db::run(&state.pool, move |conn| reports::period_stats(conn, from, to)).await?;
+    let (_, _, numbers) = db::run(&state.pool, move |conn| {
+        reports::period_stats(conn, from, to)
+    })
+    .await?;
     let name = format!("statistics-{from}-{to}.csv");
     Ok(csv_response(&numbers, Lang::of(&req), &name))
 }

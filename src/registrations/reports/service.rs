@@ -68,7 +68,10 @@ pub fn stats_of(conn: &mut Conn, session_ids: &[String]) -> Result<Stats, AppErr
 }
 
 /// Statistics across every published session (scheduled or cancelled) of a meeting.
-pub fn meeting_stats(conn: &mut Conn, meeting_id: &str) -> Result<(Meeting, usize, Stats), AppError> {
+pub fn meeting_stats(
+    conn: &mut Conn,
+    meeting_id: &str,
+) -> Result<(Meeting, usize, Stats), AppError> {
     let meeting = crate::meetings::store::find(conn, meeting_id)?.ok_or(AppError::NotFound)?;
     let ids = published_sessions(conn, vec![meeting.id.clone()])?;
     let numbers = stats_of(conn, &ids)?;
@@ -125,18 +128,53 @@ pub fn stats_csv(numbers: &Stats, label: impl Fn(&str) -> String) -> String {
         out.push_str("\r\n");
     };
     let numbers_of = |t: &stats::Tally| {
-        [t.in_person.to_string(), t.remote.to_string(), t.total.to_string(), format!("{:.4}", t.share)]
+        [
+            t.in_person.to_string(),
+            t.remote.to_string(),
+            t.total.to_string(),
+            format!("{:.4}", t.share),
+        ]
     };
     for cell in &numbers.cells {
         let [a, b, c, d] = numbers_of(&cell.tally);
-        line([label("registration_stats_cell"), label(&format!("registration_value_{}", cell.stakeholder_category.as_str())), label(&format!("registration_value_{}", cell.country_group.as_str())), a, b, c, d]);
+        line([
+            label("registration_stats_cell"),
+            label(&format!(
+                "registration_value_{}",
+                cell.stakeholder_category.as_str()
+            )),
+            label(&format!(
+                "registration_value_{}",
+                cell.country_group.as_str()
+            )),
+            a,
+            b,
+            c,
+            d,
+        ]);
     }
     for (key, tally) in &numbers.by_gender {
         let [a, b, c, d] = numbers_of(tally);
-        line([label("stats_gender"), label(&gender_label(key)), String::new(), a, b, c, d]);
+        line([
+            label("stats_gender"),
+            label(&gender_label(key)),
+            String::new(),
+            a,
+            b,
+            c,
+            d,
+        ]);
     }
     let [a, b, c, d] = numbers_of(&numbers.all);
-    line([label("registration_total"), String::new(), String::new(), a, b, c, d]);
+    line([
+        label("registration_total"),
+        String::new(),
+        String::new(),
+        a,
+        b,
+        c,
+        d,
+    ]);
     out
 }
 

@@ -47,7 +47,10 @@ async fn the_public_page_says_when_registration_closes(app: TestApp) {
     let text = page(&app, &format!("/sessions/{session}")).await;
     // Without a closing instant of its own, registration closes when the session starts.
     assert!(text.contains("Registration closes: "), "{text}");
-    assert!(text.contains("14:30"), "the start in the meeting's zone: {text}");
+    assert!(
+        text.contains("14:30"),
+        "the start in the meeting's zone: {text}"
+    );
 }
 
 async fn a_cancelled_session_stays_listed_on_the_home_page_marked(app: TestApp) {

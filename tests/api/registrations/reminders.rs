@@ -29,8 +29,12 @@ async fn pass(app: &TestApp, now: DateTime<Utc>) -> Pass {
         .unwrap()
 }
 
-fn reminders(rows: &[seminars::mail::outbox::OutboxRow]) -> Vec<&seminars::mail::outbox::OutboxRow> {
-    rows.iter().filter(|r| r.subject.starts_with("Reminder")).collect()
+fn reminders(
+    rows: &[seminars::mail::outbox::OutboxRow],
+) -> Vec<&seminars::mail::outbox::OutboxRow> {
+    rows.iter()
+        .filter(|r| r.subject.starts_with("Reminder"))
+        .collect()
 }
 
 async fn a_reminder_goes_the_day_before_once_with_the_room_or_the_join_link(app: TestApp) {
@@ -43,13 +47,21 @@ async fn a_reminder_goes_the_day_before_once_with_the_room_or_the_join_link(app:
     )
     .await;
     let room: Value = app
-        .post_as(&admin, "/api/v1/rooms", json!({"name": "Room K", "location": "ITU tower, floor 2", "capacity": 40}))
+        .post_as(
+            &admin,
+            "/api/v1/rooms",
+            json!({"name": "Room K", "location": "ITU tower, floor 2", "capacity": 40}),
+        )
         .await
         .json()
         .await
         .unwrap();
     let booked = app
-        .post_as(&token, &format!("/api/v1/sessions/{session}/bookings"), json!({"room_id": room["id"]}))
+        .post_as(
+            &token,
+            &format!("/api/v1/sessions/{session}/bookings"),
+            json!({"room_id": room["id"]}),
+        )
         .await;
     assert_eq!(booked.status(), 201);
     register(&app, &session, delegate("here@example.org", "KE")).await;
@@ -59,30 +71,55 @@ async fn a_reminder_goes_the_day_before_once_with_the_room_or_the_join_link(app:
     let (_, waiting) = register(&app, &session, delegate("wait@example.org", "KE")).await;
     assert_eq!(waiting["status"], "waitlisted");
 
-    assert_eq!(pass(&app, start() - Duration::hours(30)).await.sent, 0, "too early");
+    assert_eq!(
+        pass(&app, start() - Duration::hours(30)).await.sent,
+        0,
+        "too early"
+    );
     assert_eq!(pass(&app, start() - Duration::hours(20)).await.sent, 2);
-    assert_eq!(pass(&app, start() - Duration::hours(19)).await.sent, 0, "never twice");
+    assert_eq!(
+        pass(&app, start() - Duration::hours(19)).await.sent,
+        0,
+        "never twice"
+    );
     assert_eq!(pass(&app, start() + Duration::hours(1)).await.sent, 0);
 
     let here = mail_to(&app, "here@example.org").await;
     let here = reminders(&here);
     assert_eq!(here.len(), 1);
     let text = &here[0].text_body;
-    assert!(text.contains("14:30") && text.contains("Europe/Zurich"), "{text}");
-    assert!(text.contains("Room K") && text.contains("ITU tower, floor 2"), "{text}");
-    assert!(!text.contains("meet.example.org"), "no join link in person: {text}");
+    assert!(
+        text.contains("14:30") && text.contains("Europe/Zurich"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Room K") && text.contains("ITU tower, floor 2"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("meet.example.org"),
+        "no join link in person: {text}"
+    );
     let far = mail_to(&app, "far@example.org").await;
     let far = reminders(&far);
     assert_eq!(far.len(), 1);
-    assert!(far[0].text_body.contains("https://meet.example.org/q22"), "{}", far[0].text_body);
-    assert!(reminders(&mail_to(&app, "wait@example.org").await).is_empty(), "confirmed only");
+    assert!(
+        far[0].text_body.contains("https://meet.example.org/q22"),
+        "{}",
+        far[0].text_body
+    );
+    assert!(
+        reminders(&mail_to(&app, "wait@example.org").await).is_empty(),
+        "confirmed only"
+    );
 }
 
 async fn two_concurrent_passes_remind_each_delegate_once(app: TestApp) {
     let token = app.organiser().await;
     let session = open_session(&app, &token, json!({"capacity": 20})).await;
     for n in 0..8 {
-        let (status, _) = register(&app, &session, delegate(&format!("d{n}@example.org"), "KE")).await;
+        let (status, _) =
+            register(&app, &session, delegate(&format!("d{n}@example.org"), "KE")).await;
         assert_eq!(status, 201);
     }
     let now = start() - Duration::hours(12);
@@ -101,7 +138,9 @@ async fn reminders_turned_off_send_nothing(app: TestApp) {
     let mut settings = app.settings.clone();
     settings.reminders.enabled = false;
     let ctx = seminars::app::ctx(&settings).at(start() - Duration::hours(12));
-    let off = seminars::db::run(&app.pool, move |conn| send_due(conn, &ctx)).await.unwrap();
+    let off = seminars::db::run(&app.pool, move |conn| send_due(conn, &ctx))
+        .await
+        .unwrap();
     assert_eq!(off.sent, 0);
     assert_eq!(pass(&app, start() - Duration::hours(12)).await.sent, 1);
 }

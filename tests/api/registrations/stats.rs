@@ -54,15 +54,28 @@ fn with_gender(email: &str, country: &str, gender: &str) -> Value {
 async fn a_meetings_statistics_add_up_its_sessions_with_gender(app: TestApp) {
     let token = app.organiser().await;
     let (meeting, sessions) = meeting_with_two_sessions(&app, &token, next_year()).await;
-    register(&app, &sessions[0], with_gender("a@example.jp", "JP", "female")).await;
-    register(&app, &sessions[1], with_gender("b@example.sn", "SN", "female")).await;
+    register(
+        &app,
+        &sessions[0],
+        with_gender("a@example.jp", "JP", "female"),
+    )
+    .await;
+    register(
+        &app,
+        &sessions[1],
+        with_gender("b@example.sn", "SN", "female"),
+    )
+    .await;
     register(&app, &sessions[1], delegate("c@example.ke", "KE")).await;
     let page = app
         .get_as(&token, &format!("/meetings/{meeting}/statistics"))
         .await;
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
-    assert!(page.contains("<span id=\"sessions-counted\">2</span>"), "{page}");
+    assert!(
+        page.contains("<span id=\"sessions-counted\">2</span>"),
+        "{page}"
+    );
     assert!(page.contains("<svg"), "the chart");
     let gender = &page[page.find("id=\"by-gender\"").unwrap()..];
     assert!(
@@ -72,7 +85,10 @@ async fn a_meetings_statistics_add_up_its_sessions_with_gender(app: TestApp) {
     assert!(gender.contains("<th scope=\"row\">Not answered</th><td>1</td>"));
     // The session's own statistics count the gender too, on the API.
     let api: Value = app
-        .get_as(&token, &format!("/api/v1/sessions/{}/registrations/stats", sessions[1]))
+        .get_as(
+            &token,
+            &format!("/api/v1/sessions/{}/registrations/stats", sessions[1]),
+        )
         .await
         .json()
         .await
@@ -121,9 +137,15 @@ async fn a_periods_statistics_count_only_its_meetings(app: TestApp) {
     register(&app, &later[1], delegate("g@example.jp", "JP")).await;
     let path = format!("/statistics?from={year}-01-01&to={year}-12-31");
     let page = app.get_as(&token, &path).await.text().await.unwrap();
-    assert!(page.contains("<span id=\"sessions-counted\">2</span>"), "{page}");
+    assert!(
+        page.contains("<span id=\"sessions-counted\">2</span>"),
+        "{page}"
+    );
     let csv = app
-        .get_as(&token, &format!("/statistics.csv?from={year}-01-01&to={}-12-31", year + 1))
+        .get_as(
+            &token,
+            &format!("/statistics.csv?from={year}-01-01&to={}-12-31", year + 1),
+        )
         .await
         .text()
         .await
@@ -135,20 +157,36 @@ async fn a_periods_statistics_count_only_its_meetings(app: TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(bad.contains("id=\"from-error\""), "the error beside its field");
+    assert!(
+        bad.contains("id=\"from-error\""),
+        "the error beside its field"
+    );
     assert!(bad.contains("value=\"soon\""), "what was typed is kept");
 }
 
 async fn gender_is_optional_kept_and_refused_when_unknown(app: TestApp) {
     let token = app.organiser().await;
     let (_, sessions) = meeting_with_two_sessions(&app, &token, next_year()).await;
-    let (status, body) = register(&app, &sessions[0], with_gender("h@example.jp", "JP", "robot")).await;
+    let (status, body) = register(
+        &app,
+        &sessions[0],
+        with_gender("h@example.jp", "JP", "robot"),
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(body.to_string().contains("gender"), "{body}");
-    let (status, _) = register(&app, &sessions[0], with_gender("h@example.jp", "JP", "other")).await;
+    let (status, _) = register(
+        &app,
+        &sessions[0],
+        with_gender("h@example.jp", "JP", "other"),
+    )
+    .await;
     assert_eq!(status, 201);
     let list: Value = app
-        .get_as(&token, &format!("/api/v1/sessions/{}/registrations", sessions[0]))
+        .get_as(
+            &token,
+            &format!("/api/v1/sessions/{}/registrations", sessions[0]),
+        )
         .await
         .json()
         .await
