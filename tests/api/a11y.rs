@@ -199,6 +199,22 @@ async fn walk(
         driver.goto(app.url(&path)).await.unwrap();
         let here = driver.current_url().await.unwrap();
         let m = measure(driver, axe).await;
+        let name: String = format!("{role}{}", shape(&path))
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/target/screenshots/a11y");
+        std::fs::create_dir_all(folder).unwrap();
+        driver
+            .screenshot(std::path::Path::new(&format!("{folder}/{name}.png")))
+            .await
+            .unwrap();
         let counts: Vec<String> = m.counts.iter().map(|(k, n)| format!("{k}={n}")).collect();
         println!(
             "a11y {role:<12} {:<48} width@375={:<4} axe: {}",

@@ -23,6 +23,7 @@ mod sessions;
 mod rooms;
 mod worker;
 
+mod a11y;
 mod access_audit;
 mod architecture;
 mod browser;

@@ -120,6 +120,12 @@ async fn manage_page(
         values["gender"] = json!(r.delegate.gender);
         values["accessibility_needs"] = json!(r.delegate.accessibility_needs);
         let mut context = choices(conn, typed.unwrap_or_else(|| values.clone()))?;
+        let country = r.delegate.country.clone();
+        values["country_name"] = context["countries"]
+            .as_array()
+            .and_then(|all| all.iter().find(|c| c["code"] == country.as_str()))
+            .map(|c| c["name"].clone())
+            .unwrap_or_else(|| json!(country));
         context["r"] = values;
         context["s"] = json!(SessionLine::of(&session, &meeting));
         context["errors"] = json!(errors);
