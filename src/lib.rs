@@ -33,3 +33,4 @@ pub mod sessions;
 pub mod state;
 pub mod web;
 pub mod wire;
+pub mod cache;

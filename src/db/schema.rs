@@ -352,3 +352,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     agenda_version_items,
     sessions
 );
+
+diesel::table! {
+    /// One row: bumped by triggers whenever a table the public pages read changes (src/cache).
+    public_generation (id) {
+        id -> Integer,
+        generation -> BigInt,
+    }
+}

@@ -11,7 +11,7 @@ use super::service::{self, SessionDetails};
 use crate::db;
 use crate::state::AppState;
 use crate::web::PageError;
-use crate::web::{local_instant, local_span, render, Lang};
+use crate::web::{local_instant, local_span, Lang};
 
 #[derive(Serialize)]
 struct SessionPage {
@@ -89,12 +89,28 @@ impl Place {
 }
 
 /// A session's public page; drafts are not public.
+// cache (perf): rendered once per session and language, kept until public content changes.
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<SessionId>,
 ) -> Result<HttpResponse, PageError> {
-    let (now, lang) = (state.ctx().now, Lang::of(&req));
+    let lang = Lang::of(&req);
+    let key = format!("session-page:{}:{}", id.as_str(), lang.0);
+    let (cache, pool) = (state.cache.clone(), state.pool.clone());
+    crate::cache::http::serve(&cache, &pool, &req, key, || {
+        render_show(state, id.into_inner(), lang)
+    })
+    .await
+}
+// end cache (perf)
+
+async fn render_show(
+    state: web::Data<AppState>,
+    id: SessionId,
+    lang: Lang,
+) -> Result<crate::cache::Rendered, PageError> {
+    let now = state.ctx().now;
     let details = db::run(&state.pool, move |conn| service::details(conn, &id, false)).await?;
     // agendas: the latest approved programme (None while in preparation), shown by its partial.
     let sid = details.session.id.to_string();
@@ -112,5 +128,11 @@ pub async fn show(
     };
     let values = serde_json::json!({ "s": page, "m": line, "place": Place::of(&details),
         "programme": programme });
-    Ok(render(lang, "sessions/show.html", values)?)
+    let f = &details.session.fields;
+    let until = crate::cache::next_change(
+        now,
+        &[f.registration_opens_at, f.registration_closes_at, Some(f.starts_at)],
+    );
+    let body = crate::web::templates::render_string(lang, "sessions/show.html", values)?;
+    Ok(crate::cache::http::html(body, until))
 }

@@ -36,3 +36,5 @@ mod signin;
 mod signout;
 mod skips;
 mod users;
+// perf
+mod perf;
