@@ -85,7 +85,7 @@ for backend in $BACKENDS; do
   "$bin" migrate >/dev/null
   printf 'a long enough password\n' | "$bin" user add --email org@bench.example --name Organiser --role organiser >/dev/null
   printf 'a long enough password\n' | "$bin" user add --email rap@bench.example --name Rapporteur --role rapporteur >/dev/null
-  "$bin" serve >"$work/serve-$backend.log" 2>&1 & server=$!; pids+=("$server")
+  RUST_LOG=warn "$bin" serve >"$work/serve-$backend.log" 2>&1 & server=$!; pids+=("$server")
   base=http://127.0.0.1:$port
   for _ in $(seq 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
   token() { curl -sf "$base/api/v1/auth/token" -H 'Content-Type: application/json' \

@@ -36,7 +36,7 @@ def ok(result, what):
 
 meeting = ok(call("POST", "/api/v1/meetings", {
     "kind": "study_group", "study_group": 1, "title": f"ITU-D Study Group 1, March {YEAR}", "question": "22-1/1",
-    "venue": "CICG, Geneva", "timezone": "Europe/Geneva",
+    "venue": "CICG, Geneva", "timezone": "Europe/Zurich",
     "first_day": f"{YEAR}-03-09", "last_day": f"{YEAR}-03-13"}, organiser), "meeting")
 sessions = []
 for n in range(10):
