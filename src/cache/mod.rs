@@ -181,6 +181,14 @@ impl PublicCache {
 }
 
 /// The earliest of these instants still after `now`: when content that depends on them changes.
-pub fn next_change(now: DateTime<Utc>, instants: &[Option<DateTime<Utc>>]) -> Option<DateTime<Utc>> {
-    instants.iter().flatten().filter(|t| **t > now).min().copied()
+pub fn next_change(
+    now: DateTime<Utc>,
+    instants: &[Option<DateTime<Utc>>],
+) -> Option<DateTime<Utc>> {
+    instants
+        .iter()
+        .flatten()
+        .filter(|t| **t > now)
+        .min()
+        .copied()
 }

@@ -131,7 +131,11 @@ async fn render_show(
     let f = &details.session.fields;
     let until = crate::cache::next_change(
         now,
-        &[f.registration_opens_at, f.registration_closes_at, Some(f.starts_at)],
+        &[
+            f.registration_opens_at,
+            f.registration_closes_at,
+            Some(f.starts_at),
+        ],
     );
     let body = crate::web::templates::render_string(lang, "sessions/show.html", values)?;
     Ok(crate::cache::http::html(body, until))

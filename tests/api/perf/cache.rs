@@ -24,10 +24,16 @@ fn public_paths(session_id: &str) -> Vec<String> {
 async fn etag_of(app: &TestApp, path: &str) -> (String, String) {
     let response = app.get(path).await;
     assert_eq!(response.status(), 200, "{path}");
-    let cache = response.headers()[CACHE_CONTROL].to_str().unwrap().to_string();
+    let cache = response.headers()[CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cache.starts_with("public"), "{path}: {cache}");
     let etag = response.headers()[ETAG].to_str().unwrap().to_string();
-    assert!(etag.starts_with('"') && etag.ends_with('"'), "{path}: {etag}");
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"'),
+        "{path}: {etag}"
+    );
     (etag, response.text().await.unwrap())
 }
 
@@ -69,7 +75,11 @@ async fn public_reads_keep_their_etag_until_an_edit(app: TestApp) {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 200, "{path}: the old ETag must not match");
+        assert_eq!(
+            response.status(),
+            200,
+            "{path}: the old ETag must not match"
+        );
     }
 }
 
@@ -86,7 +96,10 @@ async fn staff_and_personal_reads_are_never_shared(app: TestApp) {
         let response = app.get_as(&token, &path).await;
         let cache = response.headers()[CACHE_CONTROL].to_str().unwrap();
         assert!(!cache.contains("public"), "{path} as staff: {cache}");
-        assert!(cache.contains("no-store") || cache.contains("private"), "{path}: {cache}");
+        assert!(
+            cache.contains("no-store") || cache.contains("private"),
+            "{path}: {cache}"
+        );
     }
     // A reader who sends a cookie gets the same bytes, but no shared cache may keep them.
     let response = app
@@ -122,11 +135,21 @@ async fn a_change_through_one_instance_shows_on_another_within_the_bound(app: Te
     let first = app.client.get(&page).send().await.unwrap();
     assert_eq!(first.status(), 200);
     let edit = json!({"title": "Changed on the first instance"});
-    let response = app.patch_as(&token, &format!("/api/v1/sessions/{id}"), edit).await;
+    let response = app
+        .patch_as(&token, &format!("/api/v1/sessions/{id}"), edit)
+        .await;
     assert_eq!(response.status(), 200);
     let changed = Instant::now();
     loop {
-        let body = app.client.get(&page).send().await.unwrap().text().await.unwrap();
+        let body = app
+            .client
+            .get(&page)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         if body.contains("Changed on the first instance") {
             break;
         }
