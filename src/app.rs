@@ -53,6 +53,7 @@ pub fn build(settings: Settings) -> Result<Application, String> {
         reactors: reactors(),
         proxies: Arc::new(proxies),
         session_tabs: Arc::new(session_tabs()),
+        cache: Arc::new(crate::cache::PublicCache::new()),
     });
     let (listed, doc) = routes();
     let document = web::Data::new(openapi::document(doc)?);
@@ -186,6 +187,9 @@ fn security_headers(settings: &Settings) -> DefaultHeaders {
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("Referrer-Policy", "same-origin"))
         .add(("X-Frame-Options", "DENY"))
+        // perf: anything that does not say otherwise (staff pages, personal pages, the API for a
+        // signed-in caller) is kept by no cache; public reads set their own (see `cache`).
+        .add(("Cache-Control", "private, no-store"))
 }
 
 fn json_config(limit: usize) -> web::JsonConfig {

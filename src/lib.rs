@@ -7,6 +7,7 @@ pub mod agendas;
 pub mod app;
 pub mod audit;
 pub mod bookings;
+pub mod cache;
 pub mod calendar;
 pub mod capability;
 pub mod cli;

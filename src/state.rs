@@ -23,6 +23,8 @@ pub struct AppState {
     pub session_tabs: Arc<Vec<SessionTab>>,
     /// The load balancers whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
     pub proxies: Arc<TrustedProxies>,
+    /// Rendered public pages kept in memory (see `cache`).
+    pub cache: Arc<crate::cache::PublicCache>,
 }
 
 impl AppState {

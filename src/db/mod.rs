@@ -231,6 +231,7 @@ fn write_once<T>(
     match work(conn) {
         Ok(value) => {
             <Conn as Connection>::TransactionManager::commit_transaction(conn)?;
+            COMMITS.fetch_add(1, std::sync::atomic::Ordering::Release);
             Ok(value)
         }
         Err(e) => {
@@ -243,6 +244,10 @@ fn write_once<T>(
         }
     }
 }
+
+/// Write transactions committed by this process (any pool). The public-page cache reads it to
+/// know that a change made here may have bumped the public generation (see `crate::cache`).
+pub static COMMITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Truncates an instant to whole microseconds, the precision PostgreSQL keeps.
 pub fn micros(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {

@@ -31,18 +31,30 @@ fn answer(req: &HttpRequest, feed: Feed, cache: &'static str) -> HttpResponse {
 }
 
 /// A session's public calendar (METHOD:PUBLISH).
+// cache (perf): rendered once per session, kept until public content changes.
 pub async fn session(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let settings = state.settings.clone();
-    let feed = db::run(&state.pool, move |conn| {
-        service::session_feed(conn, &settings, &id)
+    let (cache, pool) = (state.cache.clone(), state.pool.clone());
+    let key = format!("session-feed:{id}");
+    crate::cache::http::serve(&cache, &pool, &req, key, || async move {
+        let settings = state.settings.clone();
+        let feed = db::run(&state.pool, move |conn| {
+            service::session_feed(conn, &settings, &id)
+        })
+        .await?;
+        Ok::<_, PageError>(crate::cache::Rendered {
+            body: feed.body.into(),
+            content_type: "text/calendar; charset=utf-8",
+            until: None,
+            by_language: false,
+        })
     })
-    .await?;
-    Ok(answer(&req, feed, "public, no-cache"))
+    .await
 }
+// end cache (perf)
 
 /// A delegate's or speaker's own events, behind their secret link.
 pub async fn holder(

@@ -8,7 +8,7 @@ use super::service::{self, Programme};
 use crate::db;
 use crate::state::AppState;
 use crate::web::PageError;
-use crate::web::{local_span, render, Lang};
+use crate::web::{local_span, Lang};
 
 #[derive(Serialize)]
 struct SessionLine {
@@ -65,17 +65,32 @@ fn card(meeting: &Meeting, programme: &Programme) -> MeetingCard {
 }
 
 /// Upcoming meetings and their scheduled sessions, in each meeting's time zone.
+// cache (perf): rendered once per language, kept until public content changes or a minute
+// passes (which meetings are upcoming follows the clock).
 pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let lang = Lang::of(&req);
+    let (cache, pool) = (state.cache.clone(), state.pool.clone());
+    let key = format!("home:{}", lang.0);
+    crate::cache::http::serve(&cache, &pool, &req, key, || render_home(state, lang)).await
+}
+// end cache (perf)
+
+async fn render_home(
+    state: web::Data<AppState>,
+    lang: Lang,
+) -> Result<crate::cache::Rendered, PageError> {
     let ctx = state.ctx();
+    let until = ctx.now + chrono::Duration::seconds(60);
     let programme = db::run(&state.pool, move |conn| service::programme(conn, &ctx)).await?;
     let cards: Vec<MeetingCard> = programme
         .meetings
         .iter()
         .map(|m| card(m, &programme))
         .collect();
-    Ok(render(
-        Lang::of(&req),
+    let body = crate::web::render_string(
+        lang,
         "meetings/home.html",
         serde_json::json!({ "meetings": cards }),
-    )?)
+    )?;
+    Ok(crate::cache::http::html(body, Some(until)))
 }

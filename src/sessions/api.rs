@@ -1,6 +1,6 @@
 //! JSON handlers for sessions.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::domain::{Session, SessionId, SessionStatus};
@@ -129,12 +129,39 @@ pub async fn cancel(
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     paging: web::Query<Paging>,
     query: web::Query<SessionQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (staff, now) = (caller.is_staff(), state.ctx().now);
+    let staff = caller.is_staff();
+    let (paging, query) = (paging.into_inner(), query.into_inner());
+    // cache (perf): what anyone sees is kept per query until public content changes (a list
+    // of upcoming sessions also follows the clock); staff never share it.
+    if !staff {
+        let (cache, pool) = (state.cache.clone(), state.pool.clone());
+        let key = format!("api-sessions:{}", req.query_string());
+        return crate::cache::http::serve(&cache, &pool, &req, key, || async move {
+            let upcoming = query.upcoming.unwrap_or(false);
+            let list = session_list(&state, false, paging, query).await?;
+            let mut rendered = crate::cache::http::json(&list)?;
+            rendered.until = upcoming.then(|| chrono::Utc::now() + chrono::Duration::seconds(10));
+            Ok::<_, AppError>(rendered)
+        })
+        .await;
+    }
+    // end cache (perf)
+    let list = session_list(&state, staff, paging, query).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+async fn session_list(
+    state: &AppState,
+    staff: bool,
+    paging: Paging,
+    query: SessionQuery,
+) -> Result<ListOf<SessionView>, AppError> {
+    let now = state.ctx().now;
     let (limit, offset) = paging.checked()?;
-    let query = query.into_inner();
     let statuses = match query.status.as_deref() {
         None => Vec::new(),
         Some(s) => vec![SessionStatus::parse(s)
@@ -157,10 +184,10 @@ pub async fn list(
             Some(SessionView::of(s, meeting, page.rooms.get(&s.id), staff))
         })
         .collect();
-    Ok(HttpResponse::Ok().json(ListOf {
+    Ok(ListOf {
         items,
         total: page.total,
-    }))
+    })
 }
 
 /// One session (drafts for staff only).
@@ -169,14 +196,35 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     id: web::Path<SessionId>,
 ) -> Result<HttpResponse, AppError> {
     let staff = caller.is_staff();
+    // cache (perf): what anyone sees is kept until public content changes; staff never share it.
+    if !staff {
+        let (cache, pool) = (state.cache.clone(), state.pool.clone());
+        let key = format!("api-session:{}", id.as_str());
+        return crate::cache::http::serve(&cache, &pool, &req, key, || async move {
+            let view = session_view(&state, id.into_inner(), false).await?;
+            crate::cache::http::json(&view)
+        })
+        .await;
+    }
+    // end cache (perf)
+    let view = session_view(&state, id.into_inner(), staff).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+async fn session_view(
+    state: &AppState,
+    id: SessionId,
+    staff: bool,
+) -> Result<SessionView, AppError> {
     let d = db::run(&state.pool, move |conn| service::details(conn, &id, staff)).await?;
-    Ok(HttpResponse::Ok().json(SessionView::of(
+    Ok(SessionView::of(
         &d.session,
         &d.meeting,
         d.room.as_ref(),
         staff,
-    )))
+    ))
 }

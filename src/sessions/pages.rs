@@ -12,7 +12,7 @@ use crate::access::Caller;
 use crate::db;
 use crate::state::AppState;
 use crate::web::PageError;
-use crate::web::{local_instant, local_span, render, Lang};
+use crate::web::{local_instant, local_span, Lang};
 
 #[derive(Serialize)]
 struct SessionPage {
@@ -94,13 +94,42 @@ impl Place {
 }
 
 /// A session's public page; drafts are not public, but staff see them as a preview.
+// cache (perf): anonymous readers get the page rendered once per session and language, kept until
+// public content changes and seat counts at most `SEATS_FRESH_SECS` old; a signed-in reader's page
+// is rendered for them (draft preview, links to their own work) and never kept.
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     caller: Caller,
     id: web::Path<SessionId>,
 ) -> Result<HttpResponse, PageError> {
-    let (now, lang, staff) = (state.ctx().now, Lang::of(&req), caller.is_staff());
+    let lang = Lang::of(&req);
+    if caller.0.is_some() {
+        let page = render_show(state, id.into_inner(), lang, caller).await?;
+        return Ok(HttpResponse::Ok()
+            .content_type(page.content_type)
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
+            .body(page.body));
+    }
+    let key = format!("session-page:{}:{}", id.as_str(), lang.0);
+    let (cache, pool) = (state.cache.clone(), state.pool.clone());
+    crate::cache::http::serve(&cache, &pool, &req, key, || {
+        render_show(state, id.into_inner(), lang, caller)
+    })
+    .await
+}
+// end cache (perf)
+
+/// How long an anonymous copy of a session page may show old seat counts.
+const SEATS_FRESH_SECS: i64 = 2;
+
+async fn render_show(
+    state: web::Data<AppState>,
+    id: SessionId,
+    lang: Lang,
+    caller: Caller,
+) -> Result<crate::cache::Rendered, PageError> {
+    let (now, staff) = (state.ctx().now, caller.is_staff());
     let details = db::run(&state.pool, move |conn| {
         let details = service::details(conn, &id, staff)?;
         let work = crate::workspace::service::may_see_work(conn, caller.0.as_ref(), &id)?;
@@ -134,5 +163,16 @@ pub async fn show(
     };
     let values = serde_json::json!({ "s": page, "m": line, "place": Place::of(&details),
         "programme": programme, "preview": preview, "agenda_link": agenda_link, "seats": seats });
-    Ok(render(lang, "sessions/show.html", values)?)
+    let f = &details.session.fields;
+    let until = crate::cache::next_change(
+        now,
+        &[
+            f.registration_opens_at,
+            f.registration_closes_at,
+            Some(f.starts_at),
+            Some(now + chrono::Duration::seconds(SEATS_FRESH_SECS)),
+        ],
+    );
+    let body = crate::web::templates::render_string(lang, "sessions/show.html", values)?;
+    Ok(crate::cache::http::html(body, until))
 }

@@ -41,3 +41,5 @@ mod users;
 // workspace
 mod a11y;
 mod workspace;
+// perf
+mod perf;

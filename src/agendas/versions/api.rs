@@ -180,10 +180,19 @@ pub async fn diff(
 /// The public programme: the latest approved version; 404 while none is approved.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/programme", tag = "agendas", params(("id" = String, Path)),
     responses((status = 200, body = VersionView), (status = 404, body = Problem)))]
+// cache (perf): kept per session until public content changes (approved versions never change).
 pub async fn programme(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (frame, version) = db::run(&state.pool, move |conn| service::programme(conn, &id)).await?;
-    Ok(HttpResponse::Ok().json(VersionView::of(&frame, version)))
+    let (cache, pool) = (state.cache.clone(), state.pool.clone());
+    let key = format!("api-programme:{id}");
+    crate::cache::http::serve(&cache, &pool, &req, key, || async move {
+        let (frame, version) =
+            db::run(&state.pool, move |conn| service::programme(conn, &id)).await?;
+        crate::cache::http::json(&VersionView::of(&frame, version))
+    })
+    .await
 }
+// end cache (perf)

@@ -1,0 +1,4 @@
+//! Performance and scale-out: public reads served from memory with stable validators,
+//! invalidated exactly when public content changes, also across instances.
+
+mod cache;
