@@ -161,8 +161,10 @@ pub fn checkout(pool: &Pool) -> Result<diesel::r2d2::PooledConnection<Manager>, 
         match pool.get() {
             Ok(conn) => return Ok(conn),
             Err(e) => {
-                let state = pool.state();
-                let busy = state.connections >= pool.max_size() && state.idle_connections == 0;
+                // Every connection open means the database answers and the others are serving
+                // requests; one may have come back just as this wait ended (idle > 0), so try
+                // again. Fewer open than the pool's size means new ones cannot be opened: 503.
+                let busy = pool.state().connections >= pool.max_size();
                 if !busy || started.elapsed() >= BUSY_WAIT {
                     return Err(AppError::Unavailable(e.to_string()));
                 }

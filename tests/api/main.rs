@@ -39,7 +39,6 @@ mod skips;
 mod speakers;
 mod users;
 // workspace
-mod a11y;
 mod workspace;
 // perf
 mod perf;
