@@ -98,6 +98,26 @@ pub fn get(conn: &mut Conn, id: &str) -> Result<Speaker, AppError> {
     store::find(conn, id)?.ok_or(AppError::NotFound)
 }
 
+/// Whether the public pages show the speaker's bio and photo (their name, organisation and
+/// country are shown beside their items either way); the speaker chooses from their link.
+pub fn set_listing(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: &str,
+    public_profile: bool,
+) -> Result<Speaker, AppError> {
+    db::write(conn, |conn| {
+        let mut speaker = get(conn, id)?;
+        speaker.fields.public_profile = public_profile;
+        speaker.updated_at = ctx.now;
+        store::update(conn, &speaker)?;
+        let changes = json!({ "public_profile": public_profile });
+        crate::audit::store::record(conn, actor, "speaker.listing", "speaker", id, changes)?;
+        Ok(speaker)
+    })
+}
+
 /// Sets a speaker's photo (JPEG, PNG or WebP by its first bytes, at most `photo_max_bytes`),
 /// kept under `documents.dir`; the earlier photo's file is removed.
 pub fn set_photo(

@@ -587,6 +587,7 @@ pub const ROWS: &[Row] = &[
         organisers(404),
     ),
     row("GET", "/invitations/{token}", "", all(404)),
+    row("POST", "/invitations/{token}/listing", "form:", all(404)),
     row("POST", "/invitations/{token}/confirm", "", all(404)),
     row(
         "POST",

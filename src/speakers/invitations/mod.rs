@@ -56,4 +56,10 @@ pub fn mount(r: &mut Routes) {
         Access::Anyone,
         pages::travel,
     );
+    r.page(
+        Method::POST,
+        "/invitations/{token}/listing",
+        Access::Anyone,
+        pages::listing,
+    );
 }

@@ -81,13 +81,16 @@ async fn show(
     let done = url::form_urlencoded::parse(req.query_string().as_bytes())
         .find(|(k, _)| k == "done")
         .map(|(_, v)| v.into_owned())
-        .filter(|d| ["confirmed", "declined", "withdrawn", "travel"].contains(&d.as_str()));
+        .filter(|d| {
+            ["confirmed", "declined", "withdrawn", "travel", "listing"].contains(&d.as_str())
+        });
     let values = json!({
         "token": token, "name": f.speaker.fields.name, "status": f.invitation.status, "role": f.invitation.role,
         "slot": {"title": f.slot.title, "when": local_span(tz, f.slot.starts_at, f.slot.ends_at), "timezone": tz.name(), "location": location},
         "session": {"id": f.session.id, "title": f.session.fields.title, "meeting": f.meeting.title},
         "reason": f.invitation.reason, "travel": redisplay.form.clone().unwrap_or_else(|| travel_values(&f)),
         "errors": redisplay.errors, "notice": redisplay.notice, "done": done,
+        "public_profile": f.speaker.fields.public_profile,
     });
     let mut page = render_form(req, "speakers/invitation.html", values)?;
     *page.status_mut() = redisplay.status.unwrap_or(StatusCode::OK);
@@ -204,6 +207,30 @@ pub async fn travel(
         (token.into_inner(), "travel"),
         fields,
         move |conn, ctx, t| service::travel_by_token(conn, ctx, t, travel?).map(|_| ()),
+    )
+    .await
+}
+
+/// The speaker chooses whether the public pages show their bio and photo.
+pub async fn listing(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let fields = form_fields(&body);
+    let public_profile = fields.iter().any(|(k, _)| k == "public_profile");
+    answer(
+        &state,
+        &req,
+        (token.into_inner(), "listing"),
+        fields,
+        move |conn, ctx, t| {
+            let speaker = service::by_token(conn, ctx, t)?.speaker;
+            let actor = crate::audit::Actor::Link("speaker", speaker.id.to_string());
+            crate::speakers::service::set_listing(conn, ctx, &actor, &speaker.id, public_profile)
+                .map(|_| ())
+        },
     )
     .await
 }

@@ -86,4 +86,33 @@ async fn the_programme_names_confirmed_speakers_once_approved_and_their_page_hon
         !hidden.contains("Secret bio text."),
         "listed without the bio"
     );
+    // Aiko asks, from her own link, to be listed without her bio, then changes her mind.
+    let browser = crate::browser::Browser::open(&app).await;
+    let listing = format!("/invitations/{aiko}/listing");
+    let saved = browser.post_form(&listing, &[], true).await;
+    assert_eq!(saved.status(), 303);
+    let back = saved.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(back, format!("/invitations/{aiko}?done=listing"));
+    let page = browser.get(&back).await.text().await.unwrap();
+    assert!(page.contains("Your choice for the public programme is saved."));
+    let public = app.get(&format!("/speakers/{}", st.speaker)).await;
+    let public = public.text().await.unwrap();
+    assert!(public.contains("Aiko Tanaka"), "still named");
+    assert!(
+        !public.contains("Aiko Tanaka leads incident response."),
+        "{public}"
+    );
+    let ticked = [("public_profile", "yes")];
+    assert_eq!(
+        browser.post_form(&listing, &ticked, true).await.status(),
+        303
+    );
+    let public = app.get(&format!("/speakers/{}", st.speaker)).await;
+    assert!(public
+        .text()
+        .await
+        .unwrap()
+        .contains("Aiko Tanaka leads incident response."));
+    let other = format!("/invitations/{}x/listing", aiko);
+    assert_eq!(browser.post_form(&other, &[], true).await.status(), 404);
 }
