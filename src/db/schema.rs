@@ -371,6 +371,8 @@ pub use super::schema_speakers::{speaker_invitations, speakers};
 diesel::joinable!(speaker_invitations -> speakers (speaker_id));
 diesel::joinable!(speaker_invitations -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(speakers, speaker_invitations, sessions);
+// workspace: a session's messages (mail::store::of_session)
+diesel::allow_tables_to_appear_in_same_query!(outbox, registrations, speaker_invitations);
 
 diesel::table! {
     /// One row: bumped by triggers whenever a table the public pages read changes (src/cache).

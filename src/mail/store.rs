@@ -184,6 +184,33 @@ pub fn of_record(conn: &mut Conn, kind: RecordKind, id: &str) -> QueryResult<Vec
         .load(conn)
 }
 
+/// The latest messages about one session, newest first: to its delegates, its speakers, the
+/// holders of its calendar invitations, and about its agenda.
+pub fn of_session(conn: &mut Conn, session_id: &str, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    use crate::db::schema::{calendar_holds, registrations, speaker_invitations};
+    let delegates = registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .select(registrations::id);
+    let holds = calendar_holds::table
+        .filter(calendar_holds::session_id.eq(session_id))
+        .select(calendar_holds::id);
+    let speakers = speaker_invitations::table
+        .filter(speaker_invitations::session_id.eq(session_id))
+        .select(speaker_invitations::id);
+    let kind = |name: &'static str| outbox::record_kind.eq(RecordKind::named(name));
+    outbox::table
+        .filter(
+            (kind("registration").and(outbox::record_id.eq_any(delegates)))
+                .or(kind("calendar_hold").and(outbox::record_id.eq_any(holds)))
+                .or(kind("speaker_invitation").and(outbox::record_id.eq_any(speakers)))
+                .or(kind("agenda").and(outbox::record_id.eq(session_id))),
+        )
+        .order((outbox::created_at.desc(), outbox::id.desc()))
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
 /// A page of messages, newest first, optionally of one status, with the total count.
 pub fn list(
     conn: &mut Conn,

@@ -78,6 +78,14 @@ fn hub_values(
             "action": e.action.replace(['.', '_'], " "), "changes": e.changes})
         })
         .collect();
+    let messages: Vec<Value> = hub
+        .messages
+        .iter()
+        .map(|m| {
+            json!({"at": views::instant(tz, m.created_at.and_utc()), "status": m.status,
+            "to": format!("{} <{}>", m.to_name, m.to_email), "subject": m.subject})
+        })
+        .collect();
     let rooms: Vec<Value> = hub
         .rooms
         .iter()
@@ -113,7 +121,7 @@ fn hub_values(
         "rapporteurs": hub.rapporteurs.iter().map(person).collect::<Vec<_>>(),
         "candidates": hub.candidates.iter().map(person).collect::<Vec<_>>(),
         "organiser": organiser, "list_registrations": organiser,
-        "tabs": tabs(state, user, &id), "audit": audit,
+        "tabs": tabs(state, user, &id), "audit": audit, "messages": messages,
         "zone": views::zone_links(&format!("/staff/sessions/{id}"), m.timezone, tz),
         "errors": refusal.errors, "form": {"room_id": typed("room_id"),
             "setup_minutes": typed("setup_minutes"), "teardown_minutes": typed("teardown_minutes")}, "clashes": refusal.clashes,

@@ -207,6 +207,8 @@ pub struct Hub {
     pub rapporteurs: Vec<UserRow>,
     pub candidates: Vec<UserRow>,
     pub audit: Vec<(AuditEvent, String)>,
+    /// The latest messages about the session (organisers only; empty for rapporteurs).
+    pub messages: Vec<crate::mail::store::OutboxRow>,
 }
 
 /// A session's hub, for organisers and the session's rapporteurs (anyone else: 404).
@@ -240,6 +242,11 @@ pub fn hub(conn: &mut Conn, user: &User, id: &SessionId) -> Result<Hub, AppError
         .collect();
     let events = crate::audit::store::of_record(conn, "session", id)?;
     let audit = named(conn, events)?;
+    let messages = if user.is_organiser() {
+        crate::mail::store::of_session(conn, id, 20)?
+    } else {
+        Vec::new()
+    };
     Ok(Hub {
         session,
         meeting,
@@ -250,6 +257,7 @@ pub fn hub(conn: &mut Conn, user: &User, id: &SessionId) -> Result<Hub, AppError
         rapporteurs,
         candidates,
         audit,
+        messages,
     })
 }
 

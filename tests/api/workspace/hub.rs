@@ -12,7 +12,45 @@ use seminars::access::Role;
 on_both_backends!(
     the_hub_books_a_room_with_a_projector_refuses_a_clash_with_free_rooms_and_releases,
     the_hub_assigns_rapporteurs_and_shows_people_by_name_in_the_audit_trail,
+    the_hub_lists_the_sessions_messages_to_organisers_only,
 );
+
+async fn the_hub_lists_the_sessions_messages_to_organisers_only(app: TestApp) {
+    use crate::registrations::{delegate, open_session, register};
+    let token = app.organiser().await;
+    let session = open_session(&app, &token, serde_json::json!({})).await;
+    let other = open_session(&app, &token, serde_json::json!({})).await;
+    assert_eq!(
+        register(&app, &session, delegate("amina@example.ke", "KE"))
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        register(&app, &other, delegate("elsewhere@example.jp", "JP"))
+            .await
+            .0,
+        201
+    );
+    let browser = signed_in(&app, &[Role::Organiser]).await;
+    let (status, body) = page(&browser, &format!("/staff/sessions/{session}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("id=\"messages\""), "{body}");
+    assert!(
+        body.contains("amina@example.ke"),
+        "the delegate's confirmation is listed"
+    );
+    assert!(
+        !body.contains("elsewhere@example.jp"),
+        "another session's mail is not"
+    );
+    let rapporteur = signed_in(&app, &[Role::Rapporteur]).await;
+    let (status, _) = page(&rapporteur, &format!("/staff/sessions/{session}")).await;
+    assert_eq!(
+        status, 404,
+        "a rapporteur not assigned to the session does not see its hub"
+    );
+}
 
 async fn the_hub_books_a_room_with_a_projector_refuses_a_clash_with_free_rooms_and_releases(
     app: TestApp,
