@@ -29,7 +29,10 @@ pub fn csrf_of(page: &str) -> Option<String> {
 impl Browser {
     /// A fresh browser that has opened the sign-in page (so it holds a session and a token).
     pub async fn open(app: &TestApp) -> Browser {
+        // Idle connections are dropped before the server's 5 s keep-alive ends, so a request is
+        // never sent on a connection the server is closing (IncompleteMessage after a long pause).
         let client = Client::builder()
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()

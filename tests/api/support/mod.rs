@@ -126,7 +126,10 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) ->
     let address = format!("http://{}", application.addr);
     let handle = application.server.handle();
     tokio::spawn(application.server);
+    // Idle connections are dropped before the server's 5 s keep-alive ends, so a request is
+    // never sent on a connection the server is closing (IncompleteMessage after a long pause).
     let client = Client::builder()
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
