@@ -16,6 +16,7 @@ use crate::db::{self, Conn};
     Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[schema(as = MessageStatus)]
 pub enum Status {
     Queued,
     Sending,

@@ -81,4 +81,18 @@ async fn errors_are_documented_as_problem_details_and_enums_by_their_wire_names(
         kinds,
         &serde_json::json!(["draft", "scheduled", "cancelled"])
     );
+    // Two enums of one name must not share a schema: a registration's status is not a message's.
+    let registration = &doc["components"]["schemas"]["Status"]["enum"];
+    assert!(
+        registration
+            .as_array()
+            .unwrap()
+            .contains(&"confirmed".into()),
+        "{registration}"
+    );
+    let message = &doc["components"]["schemas"]["MessageStatus"]["enum"];
+    assert_eq!(
+        message,
+        &serde_json::json!(["queued", "sending", "sent", "failed"])
+    );
 }
