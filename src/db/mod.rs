@@ -91,6 +91,13 @@ pub fn connect(settings: &DatabaseSettings) -> Result<Pool, String> {
         busy_timeout_ms: settings.busy_timeout_ms,
         synchronous: settings.sqlite_synchronous.clone(),
     };
+    // A new SQLite file is turned to WAL by one connection before the pool opens several at
+    // once: two connections switching the journal mode together find the file locked.
+    if matches!(manager.backend, Backend::Sqlite(_)) {
+        manager
+            .connect()
+            .map_err(|e| format!("cannot open the database: {e}"))?;
+    }
     // Requests wait for a connection only briefly (503 while the database is away); start-up
     // waits up to `connect_timeout_secs` for the first one.
     let pool = R2d2Pool::builder()
