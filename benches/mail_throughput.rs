@@ -107,7 +107,7 @@ async fn measure(label: &str, settings: Settings, n: usize) -> Duration {
 }
 
 fn settings_in(dir: &tempfile::TempDir, name: &str) -> Settings {
-    let mut settings = Settings::defaults();
+    let mut settings = Settings::defaults().unwrap();
     settings.database.url = format!(
         "sqlite://{}",
         dir.path().join(format!("{name}.db")).display()

@@ -285,12 +285,12 @@ impl Settings {
     }
 
     /// The embedded defaults alone, for tests and tools.
-    pub fn defaults() -> Settings {
+    pub fn defaults() -> Result<Settings, SettingError> {
         Config::builder()
             .add_source(File::from_str(DEFAULTS, FileFormat::Toml))
             .build()
             .and_then(|c| c.try_deserialize())
-            .expect("the embedded defaults parse")
+            .map_err(from_config_error)
     }
 
     /// The public URL without a trailing slash, for building links.
@@ -330,7 +330,7 @@ mod tests {
 
     #[test]
     fn the_embedded_defaults_are_valid() {
-        let settings = Settings::defaults();
+        let settings = Settings::defaults().unwrap();
         assert!(settings.validate().is_ok());
         assert_eq!(settings.server.listen, "127.0.0.1:8080");
         assert_eq!(settings.database.url, "sqlite://data/seminars.db");
@@ -339,7 +339,7 @@ mod tests {
 
     #[test]
     fn an_unknown_time_zone_is_named_in_the_error() {
-        let mut settings = Settings::defaults();
+        let mut settings = Settings::defaults().unwrap();
         settings.server.default_timezone = "Mars/Olympus".into();
         let error = settings.validate().unwrap_err();
         assert_eq!(error.key, "server.default_timezone");
@@ -347,7 +347,7 @@ mod tests {
 
     #[test]
     fn a_database_url_without_a_known_scheme_is_refused() {
-        let mut settings = Settings::defaults();
+        let mut settings = Settings::defaults().unwrap();
         settings.database.url = "host=localhost dbname=x".into();
         assert_eq!(settings.validate().unwrap_err().key, "database.url");
     }

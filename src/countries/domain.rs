@@ -1,7 +1,6 @@
 //! Countries and their group (developed, developing, LDC) from the reference list shipped in the repo.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
 
 pub use super::csv::CsvError;
 use super::csv::{records, Record};
@@ -80,13 +79,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<Country>, CsvError> {
         .collect()
 }
 
-/// The list shipped in the repo (`data/reference/countries.csv`, compiled in), parsed on first use.
-pub fn bundled() -> &'static [Country] {
-    static LIST: OnceLock<Vec<Country>> = OnceLock::new();
-    LIST.get_or_init(|| {
-        parse_csv(BUNDLED_CSV)
-            .expect("data/reference/countries.csv is valid: the countries::domain tests parse it")
-    })
+/// The list shipped in the repo (`data/reference/countries.csv`, compiled in); the
+/// countries::domain tests parse it, so a broken copy fails the build's tests, not a start-up.
+pub fn bundled() -> Result<Vec<Country>, CsvError> {
+    parse_csv(BUNDLED_CSV)
 }
 
 /// Finds a country by alpha-2 code, case-insensitively.
@@ -149,25 +145,27 @@ mod tests {
     }
 
     fn group_of(alpha2: &str) -> CountryGroup {
-        find(bundled(), alpha2).unwrap().group
+        find(&bundled().unwrap(), alpha2).unwrap().group
     }
 
     #[test]
     fn bundled_list_has_all_249_iso_3166_1_codes() {
-        assert_eq!(bundled().len(), 249);
+        assert_eq!(bundled().unwrap().len(), 249);
     }
 
     #[test]
     fn bundled_codes_are_unique() {
-        let alpha2s: HashSet<_> = bundled().iter().map(|c| &c.alpha2).collect();
-        let alpha3s: HashSet<_> = bundled().iter().map(|c| &c.alpha3).collect();
-        assert_eq!(alpha2s.len(), bundled().len());
-        assert_eq!(alpha3s.len(), bundled().len());
+        let list = bundled().unwrap();
+        let alpha2s: HashSet<_> = list.iter().map(|c| &c.alpha2).collect();
+        let alpha3s: HashSet<_> = list.iter().map(|c| &c.alpha3).collect();
+        assert_eq!(alpha2s.len(), list.len());
+        assert_eq!(alpha3s.len(), list.len());
     }
 
     #[test]
     fn bundled_list_has_exactly_44_ldcs() {
-        let ldcs = bundled().iter().filter(|c| c.group == CountryGroup::Ldc);
+        let list = bundled().unwrap();
+        let ldcs = list.iter().filter(|c| c.group == CountryGroup::Ldc);
         assert_eq!(ldcs.count(), 44);
     }
 
@@ -186,16 +184,22 @@ mod tests {
 
     #[test]
     fn bundled_names_keep_their_accents_and_commas() {
-        assert_eq!(find(bundled(), "CI").unwrap().name, "Côte d'Ivoire");
-        assert_eq!(find(bundled(), "TR").unwrap().name, "Türkiye");
-        assert_eq!(find(bundled(), "KR").unwrap().name, "Korea, Republic of");
+        assert_eq!(
+            find(&bundled().unwrap(), "CI").unwrap().name,
+            "Côte d'Ivoire"
+        );
+        assert_eq!(find(&bundled().unwrap(), "TR").unwrap().name, "Türkiye");
+        assert_eq!(
+            find(&bundled().unwrap(), "KR").unwrap().name,
+            "Korea, Republic of"
+        );
     }
 
     #[test]
     fn find_is_case_insensitive() {
-        assert_eq!(find(bundled(), "jp").unwrap().alpha3, "JPN");
-        assert_eq!(find(bundled(), "Jp").unwrap().alpha3, "JPN");
-        assert!(find(bundled(), "XX").is_none());
+        assert_eq!(find(&bundled().unwrap(), "jp").unwrap().alpha3, "JPN");
+        assert_eq!(find(&bundled().unwrap(), "Jp").unwrap().alpha3, "JPN");
+        assert!(find(&bundled().unwrap(), "XX").is_none());
     }
 
     #[test]

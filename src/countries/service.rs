@@ -171,8 +171,9 @@ pub fn seed(conn: &mut Conn, now: chrono::DateTime<chrono::Utc>) -> Result<usize
         if !store::all(conn)?.is_empty() {
             return Ok(0);
         }
-        let list = super::domain::bundled();
-        store::replace_all(conn, list, db::micros(now))?;
+        let list = super::domain::bundled()
+            .map_err(|e| AppError::Internal(format!("data/reference/countries.csv: {e}")))?;
+        store::replace_all(conn, &list, db::micros(now))?;
         Ok(list.len())
     })
 }

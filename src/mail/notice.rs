@@ -84,7 +84,7 @@ mod tests {
 
     #[test]
     fn the_first_line_of_the_text_template_is_the_subject_and_html_is_escaped() {
-        let settings = Settings::defaults();
+        let settings = Settings::defaults().unwrap();
         let mail = render(&settings, Lang("en"), &update("Amina <b>", "Cyber & CIRT")).unwrap();
         assert_eq!(mail.subject, "Updated: Cyber & CIRT");
         assert!(mail.text.starts_with("Dear Amina <b>,"));
@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn a_title_with_line_breaks_stays_in_the_subject_on_one_line() {
-        let settings = Settings::defaults();
+        let settings = Settings::defaults().unwrap();
         let title = "Cyber\r\nBcc: x@y.z\nmore";
         let mail = render(&settings, Lang("en"), &update("Amina", title)).unwrap();
         assert_eq!(mail.subject, "Updated: Cyber  Bcc: x@y.z more");

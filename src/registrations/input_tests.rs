@@ -7,7 +7,7 @@ fn today() -> NaiveDate {
 }
 
 fn lookup(code: &str) -> Option<(String, CountryGroup)> {
-    find(bundled(), code).map(|c| (c.alpha2.clone(), c.group))
+    find(&bundled().unwrap(), code).map(|c| (c.alpha2.clone(), c.group))
 }
 
 fn valid() -> RegistrationInput {

@@ -64,7 +64,7 @@ mod tests {
     use super::*;
 
     fn cheap() -> AuthSettings {
-        let mut settings = crate::config::Settings::defaults().auth;
+        let mut settings = crate::config::Settings::defaults().unwrap().auth;
         settings.argon2_memory_kib = 1024;
         settings.argon2_iterations = 1;
         settings
@@ -93,7 +93,7 @@ mod tests {
     #[test]
     #[ignore]
     fn verification_cost_with_the_default_parameters() {
-        let settings = crate::config::Settings::defaults().auth;
+        let settings = crate::config::Settings::defaults().unwrap().auth;
         let hash = hash_password(&settings, "tomato basket under the bridge").unwrap();
         let mut times: Vec<f64> = (0..20)
             .map(|_| {

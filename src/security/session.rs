@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn a_session_ends_after_the_idle_time_and_after_the_absolute_time() {
-        let settings = Settings::defaults();
+        let settings = Settings::defaults().unwrap();
         let now = Utc::now();
         let t = now.timestamp();
         assert!(is_live(&settings, &claim_at(t - 3600, t - 60), now));
@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn a_short_or_malformed_key_is_refused_and_a_long_one_accepted() {
-        let mut settings = Settings::defaults();
+        let mut settings = Settings::defaults().unwrap();
         settings.auth.session_key = hex::encode([7u8; 32]).into();
         assert!(settings.validate().is_err());
         settings.auth.session_key = "not a key!".to_string().into();

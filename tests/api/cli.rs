@@ -122,7 +122,7 @@ fn user_add_reads_the_password_from_standard_input_and_demo_runs_twice_without_d
     );
 
     let settings = {
-        let mut s = seminars::config::Settings::defaults();
+        let mut s = seminars::config::Settings::defaults().unwrap();
         s.database.url = url;
         s
     };
@@ -167,7 +167,7 @@ fn user_add(url: &str, args: &[&str]) -> std::process::Output {
 }
 
 fn accounts_of(url: &str) -> Vec<seminars::access::User> {
-    let mut settings = seminars::config::Settings::defaults();
+    let mut settings = seminars::config::Settings::defaults().unwrap();
     settings.database.url = url.into();
     let pool = seminars::db::connect(&settings.database).unwrap();
     let mut conn = pool.get().unwrap();

@@ -188,7 +188,7 @@ fn the_countries_import_command_prints_the_changes_and_applies_them_only_with_ye
         String::from_utf8_lossy(&output.stdout).to_string()
     };
     let count = || {
-        let mut settings = seminars::config::Settings::defaults();
+        let mut settings = seminars::config::Settings::defaults().unwrap();
         settings.database.url = url.clone();
         let pool = seminars::db::connect(&settings.database).unwrap();
         let mut conn = pool.get().unwrap();

@@ -51,7 +51,7 @@ mod the_worker_inside_the_server_delivers_by_itself_and_stops_cleanly {
 fn outbox_send_delivers_what_is_due_once_and_prints_the_counts() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("cli.db").display());
-    let mut settings = seminars::config::Settings::defaults();
+    let mut settings = seminars::config::Settings::defaults().unwrap();
     settings.database.url = url.clone();
     let pool = db::connect(&settings.database).unwrap();
     let mut conn = pool.get().unwrap();

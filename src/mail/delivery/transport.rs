@@ -160,7 +160,7 @@ mod tests {
 
     #[tokio::test]
     async fn every_tls_mode_builds_a_transport() {
-        let mut settings = crate::config::Settings::defaults();
+        let mut settings = crate::config::Settings::defaults().unwrap();
         settings.mail.transport = MailTransport::Smtp;
         for tls in [SmtpTls::None, SmtpTls::Starttls, SmtpTls::Tls] {
             settings.mail.smtp.tls = tls;

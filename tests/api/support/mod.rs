@@ -43,7 +43,7 @@ pub struct TestApp {
 
 /// Settings for a test: cheap password hashing, a free port, files in `dir`.
 pub fn test_settings(dir: &TempDir, database_url: String) -> Settings {
-    let mut settings = Settings::defaults();
+    let mut settings = Settings::defaults().unwrap();
     settings.server.listen = "127.0.0.1:0".into();
     settings.server.workers = 2;
     settings.database.url = database_url;
