@@ -2,14 +2,16 @@
 # The benchmark suite: one command, `bench/run.sh`.
 #
 # Builds the release binary, seeds a realistic database (a meeting, 10 sessions × 12 approved
-# agenda items, 5,000 registrations; speakers are skipped while the speakers table does not
-# exist) on SQLite and on a PostgreSQL cluster it starts itself, runs `wrk -t2 -c64 -d8s`
+# agenda items, 40 speakers invited to them, 5,000 registrations) on SQLite and on a PostgreSQL cluster it starts itself, runs `wrk -t2 -c64 -d8s`
 # against each public route and a registration POST, serves the very bytes of each measured
 # response from nginx (Debian's nginx-light) on 127.0.0.1 in the same run, and prints one table:
 # route, backend, connections, req/s, p50, p99, errors, peak RSS of the server, nginx req/s, ratio.
 #
+# Registrations are measured into an eleventh session left empty, then into the same session once
+# wrk has filled it up to FULL registrations (default 50,000): the rate must not fall with size.
+#
 # Environment: DURATION (default 8s), CONNECTIONS (64), BACKENDS ("sqlite postgres"),
-# REGISTRATIONS (5000). Needs wrk, nginx, python3, initdb/pg_ctl (PostgreSQL 15).
+# REGISTRATIONS (5000), FULL (50000), ROUTES (the GET routes to measure; default all). Needs wrk, nginx, python3, initdb/pg_ctl (PostgreSQL 15).
 set -euo pipefail
 export PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1)"
 cd "$(dirname "$0")/.."
@@ -17,6 +19,8 @@ DURATION=${DURATION:-8s}
 CONNECTIONS=${CONNECTIONS:-64}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
 REGISTRATIONS=${REGISTRATIONS:-5000}
+FULL=${FULL:-50000}
+ROUTES=${ROUTES-"/ /sessions/{id} /sessions/{id}/calendar.ics /api/v1/sessions/{id} /api/v1/sessions/{id}/programme /api/v1/sessions /healthz"}
 work=$(mktemp -d); chmod 755 "$work"
 pids=()
 cleanup() {
@@ -72,7 +76,7 @@ measure() {
 }
 peak_rss() { awk '/VmHWM/ {printf "%d MB", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "-"; }
 
-rows=()
+rows=(); idle=()
 for backend in $BACKENDS; do
   case $backend in
     sqlite) url="sqlite://$work/bench.db" ;;
@@ -88,6 +92,7 @@ for backend in $BACKENDS; do
   RUST_LOG=warn "$bin" serve >"$work/serve-$backend.log" 2>&1 & server=$!; pids+=("$server")
   base=http://127.0.0.1:$port
   for _ in $(seq 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
+  sleep 1; idle_rss=$(awk '/VmRSS/ {printf "%d MB", $2/1024}' "/proc/$server/status")
   token() { curl -sf "$base/api/v1/auth/token" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$1\",\"password\":\"a long enough password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
   org=$(token org@bench.example); rap=$(token rap@bench.example)
@@ -95,8 +100,9 @@ for backend in $BACKENDS; do
   echo "seeding $backend…" >&2
   sessions=$(python3 bench/seed.py "$base" "$org" "$rap" "$rap_id" "$REGISTRATIONS")
   sid=${sessions%% *}
-  for route in "/" "/sessions/$sid" "/sessions/$sid/calendar.ics" "/api/v1/sessions/$sid" \
-               "/api/v1/sessions/$sid/programme" "/api/v1/sessions" "/healthz"; do
+  registered() { curl -sf "$base/api/v1/sessions/$1/registrations?limit=1" -H "Authorization: Bearer $org" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+  for route in ${ROUTES//\{id\}/$sid}; do
     file=$work/www/$(echo "$backend$route" | tr '/' '_')
     curl -sf "$base$route" -o "$file"
     read -r rps p50 p99 errors < <(measure "$base$route")
@@ -104,9 +110,19 @@ for backend in $BACKENDS; do
     ratio=$(python3 -c "print(f'{$rps/$nrps:.3f}' if $nrps else '-')")
     rows+=("| GET $route | $backend | $CONNECTIONS | $rps | $p50 | $p99 | $errors | $(peak_rss "$server") | $nrps | $ratio |")
   done
-  # Registrations into one session that already holds its share of the seeded ones.
-  read -r rps p50 p99 errors < <(measure -s bench/register.lua "$base" -- "$sid" "bench-$backend")
-  rows+=("| POST /api/v1/sessions/{id}/registrations | $backend | $CONNECTIONS | $rps | $p50 | $p99 | $errors | $(peak_rss "$server") | — | — |")
+  # Registrations into the session left empty, then into the same once it holds $FULL.
+  rush=${sessions##* }
+  read -r rps p50 p99 errors < <(measure -s bench/register.lua "$base" -- "$rush" "empty-$backend")
+  rows+=("| POST …/registrations, empty session | $backend | $CONNECTIONS | $rps | $p50 | $p99 | $errors | $(peak_rss "$server") | — | — |")
+  held=$(registered "$rush")
+  if [ "$held" -lt "$FULL" ]; then
+    echo "filling the session up to $FULL registrations…" >&2
+    wrk -t2 -c"$CONNECTIONS" -d900s -s bench/register.lua "$base" -- "$rush" "fill-$backend" $(( (FULL - held) / 2 + 1 )) >/dev/null
+    held=$(registered "$rush")
+  fi
+  read -r rps p50 p99 errors < <(measure -s bench/register.lua "$base" -- "$rush" "full-$backend")
+  rows+=("| POST …/registrations, session holding $held | $backend | $CONNECTIONS | $rps | $p50 | $p99 | $errors | $(peak_rss "$server") | — | — |")
+  idle+=("$backend: $idle_rss idle after start, $(awk '/VmRSS/ {printf "%d MB", $2/1024}' "/proc/$server/status") after the run")
   kill "$server"; wait "$server" 2>/dev/null || true
 done
 
@@ -116,3 +132,6 @@ echo
 echo "| route | backend | connections | req/s | p50 | p99 | errors | peak RSS | nginx req/s | ratio |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
+echo
+echo "resident memory of the server:"
+printf -- '- %s\n' "${idle[@]}"

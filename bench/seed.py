@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Seeds a running seminars server through its API for bench/run.sh: a meeting, 10 published
-sessions of 12 agenda items (approved by a rapporteur, so the public programme exists), and
-5,000 registrations spread over the sessions. Prints the first session's id.
+sessions of 12 agenda items (approved by a rapporteur, so the public programme exists), 40
+speakers invited to three slots each, and 5,000 registrations spread over the sessions; and an
+eleventh session like them, left without registrations for the registration benchmark. Prints the
+sessions' ids, that one last.
 
 usage: seed.py BASE_URL ORGANISER_TOKEN RAPPORTEUR_TOKEN RAPPORTEUR_ID [REGISTRATIONS]"""
 import json
@@ -38,9 +40,17 @@ meeting = ok(call("POST", "/api/v1/meetings", {
     "kind": "study_group", "study_group": 1, "title": f"ITU-D Study Group 1, March {YEAR}", "question": "22-1/1",
     "venue": "CICG, Geneva", "timezone": "Europe/Zurich",
     "first_day": f"{YEAR}-03-09", "last_day": f"{YEAR}-03-13"}, organiser), "meeting")
+speakers = []
+for n in range(40):
+    speakers.append(ok(call("POST", "/api/v1/speakers", {
+        "name": f"Speaker {n + 1}", "email": f"speaker{n + 1}@example.org",
+        "organisation": ["MIC Japan", "JPCERT/CC", "Ministry of ICT, Kenya", "ITU-D"][n % 4],
+        "organisation_kind": ["member_state", "sector_member", "organisation", "academia"][n % 4],
+        "country": ["JP", "KE", "BR", "DE", "HT"][n % 5],
+        "bio": "Twenty years of incident response and national CIRT capacity building."}, organiser), "speaker")["id"])
 sessions = []
-for n in range(10):
-    day, hour = 9 + n // 2, 9 + (n % 2) * 5
+for n in range(11):
+    day, hour = 9 + n % 10 // 2, 9 + (n % 2) * 5
     s = ok(call("POST", "/api/v1/sessions", {
         "meeting_id": meeting["id"], "kind": "seminar",
         "title": f"Building cybersecurity capacity, part {n + 1}",
@@ -52,12 +62,15 @@ for n in range(10):
     ok(call("PUT", f"/api/v1/sessions/{sid}/rapporteurs", {"user_ids": [rapporteur_id]}, organiser), "rapporteurs")
     for i in range(12):
         start = hour * 60 + i * 20
-        ok(call("POST", f"/api/v1/sessions/{sid}/agenda/items", {
+        item = ok(call("POST", f"/api/v1/sessions/{sid}/agenda/items", {
             "kind": "expert_presentation", "title": f"Presentation {i + 1}: national CIRT experience",
             "description": "A case study.",
             "starts_at": f"{YEAR}-03-{day:02d}T{start // 60:02d}:{start % 60:02d}:00+01:00",
             "ends_at": f"{YEAR}-03-{day:02d}T{(start + 20) // 60:02d}:{(start + 20) % 60:02d}:00+01:00"},
             organiser), "agenda item")
+        speaker = speakers[(n * 12 + i) % len(speakers)]
+        ok(call("POST", f"/api/v1/sessions/{sid}/agenda/items/{item['id']}/invitations",
+                {"speaker_id": speaker, "role": "speaker"}, organiser), "invitation")
     ok(call("POST", f"/api/v1/sessions/{sid}/agenda/submit", {}, organiser), "submit")
     ok(call("POST", f"/api/v1/sessions/{sid}/agenda/approve", {"comment": "Approved"}, rapporteur), "approve")
     ok(call("POST", f"/api/v1/sessions/{sid}/publish", {}, organiser), "publish")
@@ -65,7 +78,7 @@ for n in range(10):
 
 
 def register(i):
-    sid = sessions[i % len(sessions)]
+    sid = sessions[i % 10]
     return call("POST", f"/api/v1/sessions/{sid}/registrations", {
         "name": f"Delegate {i}", "email": f"seed{i}@example.org", "organisation": "Ministry of ICT",
         "job_title": "Director", "country": ["KE", "JP", "BR", "DE", "HT"][i % 5],

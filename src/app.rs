@@ -54,6 +54,7 @@ pub fn build(settings: Settings) -> Result<Application, String> {
         proxies: Arc::new(proxies),
         session_tabs: Arc::new(session_tabs()),
         cache: Arc::new(crate::cache::PublicCache::new()),
+        groups: Arc::default(),
     });
     let (listed, doc) = routes();
     let document = web::Data::new(openapi::document(doc)?);

@@ -25,6 +25,8 @@ pub struct AppState {
     pub proxies: Arc<TrustedProxies>,
     /// Rendered public pages kept in memory (see `cache`).
     pub cache: Arc<crate::cache::PublicCache>,
+    /// Writes that share one transaction per key, e.g. a session's registrations (`db::group`).
+    pub groups: Arc<db::group::Groups>,
 }
 
 impl AppState {

@@ -1,6 +1,7 @@
 //! The database: one connection type over SQLite and PostgreSQL, the pool, migrations and transactions.
 
 pub mod failure;
+pub mod group;
 pub mod schema;
 pub mod schema_speakers;
 pub mod text;

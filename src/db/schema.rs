@@ -375,6 +375,17 @@ diesel::allow_tables_to_appear_in_same_query!(speakers, speaker_invitations, ses
 diesel::allow_tables_to_appear_in_same_query!(outbox, registrations, speaker_invitations);
 
 diesel::table! {
+    /// Registrations of each session by attendance, status and country group, kept by triggers.
+    registration_tallies (session_id, attendance, status, country_group) {
+        session_id -> Text,
+        attendance -> Text,
+        status -> Text,
+        country_group -> Text,
+        n -> Integer,
+    }
+}
+
+diesel::table! {
     /// One row: bumped by triggers whenever a table the public pages read changes (src/cache).
     public_generation (id) {
         id -> Integer,

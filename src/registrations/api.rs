@@ -30,10 +30,8 @@ pub async fn create(
     )
     .await?;
     let (ctx, lang) = (state.ctx(), Lang::of(&req).0);
-    let placed = db::run(&state.pool, move |conn| {
-        service::register(conn, &ctx, &id, body.into_inner(), lang)
-    })
-    .await?;
+    let placed =
+        service::register_grouped(&state, ctx, id.into_inner(), body.into_inner(), lang).await?;
     let status = if placed.created {
         StatusCode::CREATED
     } else {

@@ -80,11 +80,8 @@ pub async fn register_submit(
     .await?;
     let form: BTreeMap<String, String> = form_pairs(&body).into_iter().collect();
     let (ctx, lang) = (state.ctx(), Lang::of(&req));
-    let (id2, input, ctx2) = (id.clone(), RegistrationInput::from_form(&form), ctx.clone());
-    let result = db::run(&state.pool, move |conn| {
-        service::register(conn, &ctx2, &id2, input, lang.0)
-    })
-    .await;
+    let input = RegistrationInput::from_form(&form);
+    let result = service::register_grouped(&state, ctx.clone(), id.clone(), input, lang.0).await;
     let (errors, notice, status) = match result {
         Ok(placed) => {
             let context = json!({"status": placed.registration.status, "position": placed.position,

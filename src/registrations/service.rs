@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::links::Purpose;
 use crate::meetings::domain::Meeting;
 use crate::sessions::domain::{Session, SessionChange, SessionEvent, SessionStatus};
+use crate::state::AppState;
 
 /// A registration and where it stands, as answered to the delegate.
 #[derive(Debug, Clone)]
@@ -102,6 +103,43 @@ pub fn register(
     }
 }
 
+/// `register` for a request: the placement joins the session's next batch of registrations
+/// (see `db::group`), so a rush shares the session's lock and commits; the answer comes once the
+/// batch has committed.
+pub async fn register_grouped(
+    state: &AppState,
+    ctx: Ctx,
+    session_id: String,
+    input: RegistrationInput,
+    lang: &'static str,
+) -> Result<Placed, AppError> {
+    let checking = ctx.clone();
+    let (delegate, group) =
+        db::run(&state.pool, move |conn| validate(conn, &checking, input)).await?;
+    let (key, id, who) = (
+        format!("registrations/{session_id}"),
+        session_id.clone(),
+        delegate.clone(),
+    );
+    let placed = state
+        .groups
+        .submit(&state.pool, key, move |conn| {
+            place_new(conn, &ctx, &id, &who, (group, lang))
+        })
+        .await;
+    match placed {
+        // A twin committed on another instance between our lookup and insert; answer theirs.
+        Err(e) if e.is_unique_violation() => {
+            db::run(&state.pool, move |conn| {
+                let found = store::find_by_email(conn, &session_id, &delegate.email)?;
+                Placed::found(conn, found.ok_or(e)?)
+            })
+            .await
+        }
+        other => other,
+    }
+}
+
 fn place_new(
     conn: &mut Conn,
     ctx: &Ctx,
@@ -116,7 +154,11 @@ fn place_new(
     }
     let cx = Context::new(conn, ctx, &session, &meeting)?;
     let registration = admit(conn, &cx, delegate, group, lang)?;
-    let position = store::position_of(conn, &registration)?;
+    // The newest arrival is last on its waiting list: its position is the list's length.
+    let position = match registration.status {
+        Status::Waitlisted => Some(store::waiting_count(conn, session_id, delegate.attendance)?),
+        _ => None,
+    };
     notices::placed(conn, &cx, &registration, position)?;
     Ok(Placed {
         registration,
@@ -142,7 +184,10 @@ fn admit(
 ) -> Result<Registration, AppError> {
     let session = cx.session;
     let taken = fill(conn, cx, delegate.attendance)?;
-    let account = own_account(conn, &delegate.email)?;
+    let account = match session.fields.approval_required {
+        true => own_account(conn, &delegate.email)?,
+        false => None,
+    };
     let approval = Approval::of(session.fields.approval_required, account.as_ref());
     let seats = Seats::of(&session.fields, delegate.attendance, cx.ctx.now);
     let now = db::micros(cx.ctx.now);
@@ -189,7 +234,12 @@ pub fn fill(conn: &mut Conn, cx: &Context, attendance: Attendance) -> Result<Tak
     if taken.total() >= seats.capacity || cx.session.status != SessionStatus::Scheduled {
         return Ok(taken);
     }
-    let waiting = store::waiting(conn, &cx.session.id, attendance)?;
+    // Only as many as there are free seats, and only of the groups a free seat may go to: the
+    // rest of a long waiting list is never read.
+    let free = i64::from(seats.capacity - taken.total());
+    let groups = (!seats.has_seat_for(CountryGroup::Developed, taken))
+        .then_some(&[CountryGroup::Developing, CountryGroup::Ldc][..]);
+    let waiting = store::waiting(conn, &cx.session.id, attendance, (groups, free))?;
     let groups: Vec<CountryGroup> = waiting.iter().map(|r| r.country_group).collect();
     for index in promotions(seats, taken, &groups) {
         let mut registration = waiting[index].clone();

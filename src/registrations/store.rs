@@ -229,39 +229,65 @@ pub fn update(conn: &mut Conn, registration: &Registration) -> QueryResult<usize
         .execute(conn)
 }
 
-/// Confirmed seats of one attendance mode, by country group.
+/// Confirmed seats of one attendance mode, by country group, from the tallies the triggers keep.
 pub fn taken(conn: &mut Conn, session_id: &str, attendance: Attendance) -> QueryResult<Taken> {
-    let counts: Vec<(String, i64)> = registrations::table
-        .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::attendance.eq(attendance))
-        .filter(registrations::status.eq(Status::Confirmed))
-        .group_by(registrations::country_group)
-        .select((registrations::country_group, diesel::dsl::count_star()))
-        .load(conn)?;
     let mut taken = Taken::default();
-    for (group, count) in counts {
+    for (group, n) in tally(conn, session_id, attendance, Status::Confirmed)? {
         let group = CountryGroup::parse(&group)
             .ok_or_else(|| corrupt(&format!("of session {session_id}"), "country group"))?;
-        taken.add_many(group, i32::try_from(count).unwrap_or(i32::MAX));
+        taken.add_many(group, n);
     }
     Ok(taken)
 }
 
-/// The waiting list of one attendance mode, in arrival order.
+/// How many wait for a seat of one attendance mode: the position of the newest among them.
+pub fn waiting_count(
+    conn: &mut Conn,
+    session_id: &str,
+    attendance: Attendance,
+) -> QueryResult<i64> {
+    let counts = tally(conn, session_id, attendance, Status::Waitlisted)?;
+    Ok(counts.iter().map(|(_, n)| i64::from(*n)).sum())
+}
+
+/// A session's registrations of one attendance mode and status, counted by country group.
+fn tally(
+    conn: &mut Conn,
+    session_id: &str,
+    attendance: Attendance,
+    status: Status,
+) -> QueryResult<Vec<(String, i32)>> {
+    use crate::db::schema::registration_tallies as t;
+    t::table
+        .filter(t::session_id.eq(session_id))
+        .filter(t::attendance.eq(attendance.as_str()))
+        .filter(t::status.eq(status.as_str()))
+        .filter(t::n.gt(0))
+        .select((t::country_group, t::n))
+        .load(conn)
+}
+
+/// The first `limit` waiting for a seat of one attendance mode, in arrival order; only those of
+/// `groups` when given.
 pub fn waiting(
     conn: &mut Conn,
     session_id: &str,
     attendance: Attendance,
+    (groups, limit): (Option<&[CountryGroup]>, i64),
 ) -> QueryResult<Vec<Registration>> {
-    decode(
-        registrations::table
-            .filter(registrations::session_id.eq(session_id))
-            .filter(registrations::attendance.eq(attendance))
-            .filter(registrations::status.eq(Status::Waitlisted))
-            .order(registrations::arrival.asc())
-            .select(RegistrationRow::as_select())
-            .load(conn)?,
-    )
+    let mut query = registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::attendance.eq(attendance))
+        .filter(registrations::status.eq(Status::Waitlisted))
+        .order(registrations::arrival.asc())
+        .limit(limit)
+        .select(RegistrationRow::as_select())
+        .into_boxed();
+    if let Some(groups) = groups {
+        let groups: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
+        query = query.filter(registrations::country_group.eq_any(groups));
+    }
+    decode(query.load(conn)?)
 }
 
 /// The position of one waitlisted registration.

@@ -299,8 +299,9 @@ pub fn public_seats(
     use crate::registrations::domain::Attendance;
     let in_person = registrations::taken(conn, session_id, Attendance::InPerson)?.total();
     let remote = registrations::taken(conn, session_id, Attendance::Remote)?.total();
-    let waiting = registrations::waiting(conn, session_id, Attendance::InPerson)?.len()
-        + registrations::waiting(conn, session_id, Attendance::Remote)?.len();
+    let waiting = registrations::waiting_count(conn, session_id, Attendance::InPerson)?
+        + registrations::waiting_count(conn, session_id, Attendance::Remote)?;
+    let waiting = usize::try_from(waiting).unwrap_or(0);
     Ok(PublicSeats {
         in_person,
         remote,

@@ -1,0 +1,4 @@
+DROP TRIGGER registration_tallies_update;
+DROP TRIGGER registration_tallies_delete;
+DROP TRIGGER registration_tallies_insert;
+DROP TABLE registration_tallies;
