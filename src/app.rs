@@ -104,10 +104,13 @@ pub fn build(settings: Settings) -> Result<Application, String> {
 /// Applies pending migrations and fills the reference data an empty database needs (the
 /// countries, from their one source in data/reference/); answers the migrations applied.
 pub fn migrate(conn: &mut db::Conn) -> Result<usize, String> {
-    let applied = db::migrate(conn)?;
-    countries::service::seed(conn, chrono::Utc::now())
-        .map_err(|e| format!("cannot seed the countries: {}", e.one_line()))?;
-    Ok(applied)
+    // Instances starting together on one PostgreSQL database migrate and seed one at a time.
+    db::one_migrator(conn, |conn| {
+        let applied = db::migrate(conn)?;
+        countries::service::seed(conn, chrono::Utc::now())
+            .map_err(|e| format!("cannot seed the countries: {}", e.one_line()))?;
+        Ok(applied)
+    })
 }
 
 /// Every capability of the service, one line each. The order is the order in which they mount

@@ -122,6 +122,33 @@ pub fn migrate(conn: &mut Conn) -> Result<usize, String> {
     applied.map_err(|e| format!("migration failed: {e}"))
 }
 
+/// The key of the PostgreSQL advisory lock `one_migrator` holds ("SEMINARS" in ASCII).
+const MIGRATION_LOCK: i64 = 0x53_45_4d_49_4e_41_52_53;
+
+/// Runs `work` (migrating, seeding) while holding a PostgreSQL advisory lock of the database,
+/// so that instances starting together on one database take turns and the later ones find
+/// nothing left to do; without it one of them failed on the other's half-made tables
+/// ("duplicate key value violates unique constraint pg_type_typname_nsp_index") and did not
+/// start. PostgreSQL releases the lock itself should the process die. SQLite serves one
+/// instance and runs `work` as it is.
+pub fn one_migrator<T>(
+    conn: &mut Conn,
+    work: impl FnOnce(&mut Conn) -> Result<T, String>,
+) -> Result<T, String> {
+    let advisory = |conn: &mut Conn, call: &str| match conn {
+        Conn::Postgres(c) => diesel::sql_query(format!("SELECT {call}({MIGRATION_LOCK})"))
+            .execute(c)
+            .map(drop)
+            .map_err(|e| format!("migration lock: {e}")),
+        Conn::Sqlite(_) => Ok(()),
+    };
+    advisory(conn, "pg_advisory_lock")?;
+    let result = work(conn);
+    let unlocked = advisory(conn, "pg_advisory_unlock");
+    let value = result?;
+    unlocked.map(|()| value)
+}
+
 /// True when the schema is at the newest migration this binary knows.
 pub fn is_migrated(conn: &mut Conn) -> bool {
     let pending = match conn {

@@ -1,6 +1,7 @@
 //! The harness every integration test uses: a real server on a random port with a fresh database.
 
 pub mod mail;
+pub mod process;
 pub mod smtp;
 
 use std::collections::BTreeSet;
@@ -90,7 +91,7 @@ pub fn postgres_url() -> Option<String> {
 }
 
 /// Creates a database of its own on the PostgreSQL server and answers its URL.
-fn fresh_postgres_database(admin_url: &str) -> (String, String) {
+pub fn fresh_postgres_database(admin_url: &str) -> (String, String) {
     let name = format!("seminars_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
     diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
