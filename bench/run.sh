@@ -117,7 +117,10 @@ for backend in $BACKENDS; do
   held=$(registered "$rush")
   if [ "$held" -lt "$FULL" ]; then
     echo "filling the session up to $FULL registrations…" >&2
-    wrk -t2 -c"$CONNECTIONS" -d900s -s bench/register.lua "$base" -- "$rush" "fill-$backend" $(( (FULL - held) / 2 + 1 )) >/dev/null
+    # wrk runs until its duration ends even when its threads stop: stop it once the session is full.
+    wrk -t2 -c"$CONNECTIONS" -d900s -s bench/register.lua "$base" -- "$rush" "fill-$backend" $(( (FULL - held) / 2 + 1 )) >/dev/null & filler=$!
+    while [ "$(registered "$rush")" -lt "$FULL" ] && kill -0 "$filler" 2>/dev/null; do sleep 2; done
+    kill "$filler" 2>/dev/null || true; wait "$filler" 2>/dev/null || true
     held=$(registered "$rush")
   fi
   read -r rps p50 p99 errors < <(measure -s bench/register.lua "$base" -- "$rush" "full-$backend")

@@ -171,6 +171,7 @@ fn mount_all(cfg: &mut web::ServiceConfig) {
     for capability in CAPABILITIES {
         (capability.mount)(&mut routes);
     }
+    routes.mount_tree(|| web::to(crate::web::not_found));
 }
 
 fn security_headers(settings: &Settings) -> DefaultHeaders {

@@ -148,7 +148,7 @@ pub fn furnish(
             "country": country, "stakeholder_category": category, "attendance": attendance,
             "consent_directory": true,
         }))?;
-        crate::registrations::service::register(conn, &ctx, &session.id, input, "en")?;
+        crate::registrations::intake::register(conn, &ctx, &session.id, input, "en")?;
     }
     report.push(format!(
         "registrations: {} delegates (in person and remote)",

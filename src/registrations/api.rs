@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::input::RegistrationInput;
+use super::intake;
 use super::service;
 use super::views::{PlacedView, RegistrationView};
 use crate::access::Organiser;
@@ -31,7 +32,7 @@ pub async fn create(
     .await?;
     let (ctx, lang) = (state.ctx(), Lang::of(&req).0);
     let placed =
-        service::register_grouped(&state, ctx, id.into_inner(), body.into_inner(), lang).await?;
+        intake::register_grouped(&state, ctx, id.into_inner(), body.into_inner(), lang).await?;
     let status = if placed.created {
         StatusCode::CREATED
     } else {

@@ -6,6 +6,7 @@ pub mod byhand;
 pub mod decisions;
 pub mod domain;
 pub mod input;
+pub mod intake;
 pub mod notices;
 pub mod pages;
 pub mod reminders;

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::domain::{Category, Status};
 use super::input::{RegistrationInput, FORM_FIELDS};
+use super::intake;
 use super::service;
 use super::views::{form_pairs, registration_values, render_page, SessionLine};
 use crate::db;
@@ -81,7 +82,7 @@ pub async fn register_submit(
     let form: BTreeMap<String, String> = form_pairs(&body).into_iter().collect();
     let (ctx, lang) = (state.ctx(), Lang::of(&req));
     let input = RegistrationInput::from_form(&form);
-    let result = service::register_grouped(&state, ctx.clone(), id.clone(), input, lang.0).await;
+    let result = intake::register_grouped(&state, ctx.clone(), id.clone(), input, lang.0).await;
     let (errors, notice, status) = match result {
         Ok(placed) => {
             let context = json!({"status": placed.registration.status, "position": placed.position,

@@ -14,6 +14,7 @@ pub mod errors;
 pub mod routes;
 pub mod tabs;
 pub mod templates;
+pub mod tree;
 
 pub use errors::PageError;
 use routes::{Access, Route, Routes};

@@ -12,6 +12,7 @@ use utoipa::openapi::{RefOr, Schema};
 
 use super::errors::PageError;
 pub use super::tabs::SessionTab;
+use super::tree::Mount;
 pub use crate::access::gate::Access;
 use crate::access::Caller;
 use crate::error::AppError;
@@ -43,6 +44,8 @@ pub struct ApiDoc {
 /// once with an actix `ServiceConfig` per worker, once to list the routes.
 pub struct Routes<'a> {
     cfg: Option<&'a mut web::ServiceConfig>,
+    /// Routes waiting to be mounted by `mount_tree`.
+    pending: Vec<(String, Mount)>,
     routes: Vec<Route>,
     doc: ApiDoc,
     tabs: Vec<SessionTab>,
@@ -53,6 +56,7 @@ impl<'a> Routes<'a> {
     pub fn mounting(cfg: &'a mut web::ServiceConfig) -> Routes<'a> {
         Routes {
             cfg: Some(cfg),
+            pending: Vec::new(),
             routes: Vec::new(),
             doc: ApiDoc::default(),
             tabs: Vec::new(),
@@ -63,9 +67,18 @@ impl<'a> Routes<'a> {
     pub fn listing() -> Routes<'static> {
         Routes {
             cfg: None,
+            pending: Vec::new(),
             routes: Vec::new(),
             doc: ApiDoc::default(),
             tabs: Vec::new(),
+        }
+    }
+
+    /// Mounts the routes added into actix as a tree of scopes (see `web::tree`); `fallback`
+    /// answers a request no route of its scope matches.
+    pub fn mount_tree(&mut self, fallback: fn() -> actix_web::Route) {
+        if let Some(cfg) = self.cfg.as_deref_mut() {
+            super::tree::mount(cfg, std::mem::take(&mut self.pending), fallback);
         }
     }
 
@@ -139,14 +152,18 @@ impl<'a> Routes<'a> {
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        if let Some(cfg) = self.cfg.as_deref_mut() {
-            let resource = web::resource(path.as_str())
-                .guard(guard::Method(method.clone()))
-                .wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| {
-                    gate(access, face, req, next)
-                }))
-                .to(handler);
-            cfg.service(resource);
+        if self.cfg.is_some() {
+            let on = method.clone();
+            let mount: Mount = Box::new(move |cfg: &mut web::ServiceConfig, at: &str| {
+                let resource = web::resource(at)
+                    .guard(guard::Method(on))
+                    .wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| {
+                        gate(access, face, req, next)
+                    }))
+                    .to(handler);
+                cfg.service(resource);
+            });
+            self.pending.push((path.clone(), mount));
         }
         self.routes.push(Route {
             method,
