@@ -88,6 +88,9 @@ pub fn build(settings: Settings) -> Result<Application, String> {
     .shutdown_timeout(settings.server.shutdown_timeout_secs)
     .listen(listener)
     .map_err(|e| e.to_string())?;
+    // A blocking thread more than the pool has connections would only wait for one (and keep
+    // its memory): requests beyond queue for a thread instead.
+    server = server.worker_max_blocking_threads(settings.database.pool_size as usize + 2);
     if settings.server.workers > 0 {
         server = server.workers(settings.server.workers);
     }

@@ -193,6 +193,7 @@ fn init_tracing() {
 
 fn serve(settings: Settings) -> Result<(), String> {
     let public_url = settings.server.public_url.clone();
+    crate::ops::memory::limit_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,5 +1,6 @@
 //! Operations: liveness, readiness and Prometheus metrics.
 
+pub mod memory;
 pub mod metrics;
 
 use std::time::Duration;

@@ -15,6 +15,7 @@ pub mod routes;
 pub mod tabs;
 pub mod templates;
 pub mod tree;
+pub mod words;
 
 pub use errors::PageError;
 use routes::{Access, Route, Routes};

@@ -95,7 +95,7 @@ pub fn render_string(lang: Lang, name: &str, values: impl Serialize) -> Result<S
     let mut context = Context::from_serialize(values)?;
     context.insert("lang", lang.0);
     context.insert("dir", if i18n::is_rtl(lang.0) { "rtl" } else { "ltr" });
-    context.insert("t", i18n::messages(lang.0));
+    context.insert("t", &super::words::for_template(TEMPLATES, lang.0, name));
     Ok(tera()?.render(name, &context)?)
 }
 
