@@ -201,6 +201,7 @@ fn serve(settings: Settings) -> Result<(), String> {
     runtime.block_on(async move {
         let reminders = reminders::schedule(settings.clone());
         let application = app::build(settings)?;
+        let trimming = crate::ops::memory::keep_trimming();
         tracing::info!(listen = %application.addr, "seminars started");
         println!(
             "seminars is running: open {public_url} (listening on http://{})",
@@ -208,6 +209,7 @@ fn serve(settings: Settings) -> Result<(), String> {
         );
         let served = application.server.await.map_err(|e| e.to_string());
         reminders.abort();
+        trimming.abort();
         // The server has finished its requests; the worker finishes the message in flight.
         if let Some(worker) = application.worker {
             worker.stop().await;
