@@ -2,3 +2,5 @@
 //! invalidated exactly when public content changes, also across instances.
 
 mod cache;
+mod queries;
+mod world;
