@@ -1,35 +1,55 @@
-//! Queries of what organisers, focal points and participants read: filtered lists, waiting-list
-//! positions, counts for statistics, the participants' directory.
-
-use std::collections::HashMap;
+//! Queries of what organisers, focal points and participants read: filtered lists (a page, or a
+//! chunk of an export), the waiting lists around them, counts for statistics, the directory.
 
 use diesel::prelude::*;
 
 use crate::countries::CountryGroup;
 use crate::db::schema::registrations;
 use crate::db::{Conn, MultiBackend};
-use crate::registrations::domain::{Attendance, Category, Registration, RegistrationId, Status};
+use crate::registrations::domain::{Attendance, Category, Registration, Status};
 use crate::registrations::store::{decode, RegistrationRow};
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
-/// Waiting-list positions (from 1, per attendance mode) of a session's waitlisted registrations.
-pub fn positions(conn: &mut Conn, session_id: &str) -> QueryResult<HashMap<RegistrationId, i64>> {
-    let rows: Vec<(RegistrationId, Attendance)> = registrations::table
+fn waitlisted(session_id: &str) -> registrations::BoxedQuery<'static, MultiBackend> {
+    registrations::table
+        .filter(registrations::session_id.eq(session_id.to_string()))
+        .filter(registrations::status.eq(Status::Waitlisted))
+        .into_boxed()
+}
+
+/// How many of a session's waitlisted registrations of each mode arrived before `arrival`.
+pub fn waiting_before(
+    conn: &mut Conn,
+    session_id: &str,
+    arrival: i32,
+) -> QueryResult<Vec<(Attendance, i64)>> {
+    registrations::table
         .filter(registrations::session_id.eq(session_id))
         .filter(registrations::status.eq(Status::Waitlisted))
+        .filter(registrations::arrival.lt(arrival))
+        .group_by(registrations::attendance)
+        .select((registrations::attendance, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// How many are on a session's waiting lists (both modes), counted in the index.
+pub fn waiting_count(conn: &mut Conn, session_id: &str) -> QueryResult<i64> {
+    waitlisted(session_id).count().get_result(conn)
+}
+
+/// The mode and arrival of a session's waitlisted registrations that arrived in `from..=to`,
+/// in arrival order.
+pub fn waiting_between(
+    conn: &mut Conn,
+    session_id: &str,
+    (from, to): (i32, i32),
+) -> QueryResult<Vec<(Attendance, i32)>> {
+    waitlisted(session_id)
+        .filter(registrations::arrival.between(from, to))
         .order(registrations::arrival.asc())
-        .select((registrations::id, registrations::attendance))
-        .load(conn)?;
-    let mut next: HashMap<Attendance, i64> = HashMap::new();
-    Ok(rows
-        .into_iter()
-        .map(|(id, attendance)| {
-            let position = next.entry(attendance).or_insert(0);
-            *position += 1;
-            (id, *position)
-        })
-        .collect())
+        .select((registrations::attendance, registrations::arrival))
+        .load(conn)
 }
 
 /// Which registrations of a session a list shows.
@@ -42,6 +62,18 @@ pub struct Filter {
     pub attendance: Option<Attendance>,
     /// A focal point's scope: their country, their entity (lower-case).
     pub scope: Option<(Option<String>, Option<String>)>,
+}
+
+impl Filter {
+    /// True when every waitlisted registration passes (at most a status is asked for): the
+    /// rows read are then the whole waiting list over their span.
+    pub fn keeps_the_waiting_list(&self) -> bool {
+        self.category.is_none()
+            && self.group.is_none()
+            && self.country.is_none()
+            && self.attendance.is_none()
+            && self.scope.is_none()
+    }
 }
 
 fn filtered(session_id: &str, f: &Filter) -> registrations::BoxedQuery<'static, MultiBackend> {
@@ -91,6 +123,25 @@ pub fn list(
         .select(RegistrationRow::as_select())
         .load(conn)?;
     Ok((decode(rows)?, total))
+}
+
+/// The next `limit` of a session's registrations that the filter shows, arrived after `after`,
+/// in arrival order (one chunk of an export: a range of the session's arrival index).
+pub fn list_after(
+    conn: &mut Conn,
+    session_id: &str,
+    filter: &Filter,
+    after: i32,
+    limit: i64,
+) -> QueryResult<Vec<Registration>> {
+    decode(
+        filtered(session_id, filter)
+            .filter(registrations::arrival.gt(after))
+            .order(registrations::arrival.asc())
+            .limit(limit)
+            .select(RegistrationRow::as_select())
+            .load(conn)?,
+    )
 }
 
 /// (category, group as stored, attendance, status, how many).

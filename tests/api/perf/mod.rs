@@ -2,5 +2,6 @@
 //! invalidated exactly when public content changes, also across instances.
 
 mod cache;
+mod export;
 mod queries;
 mod world;

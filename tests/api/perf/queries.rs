@@ -194,7 +194,8 @@ fn repeated(few: &[String], many: &[String]) -> Vec<String> {
 
 async fn no_list_runs_more_queries_for_more_rows(app: TestApp) {
     let mut w = World::new(&app).await;
-    w.register_up_to(&app, 3).await;
+    // Six: someone waits in each mode already, a Kenyan among them, as with many.
+    w.register_up_to(&app, 6).await;
     w.grow_to(&app, 3).await;
     let few = costs(&app, &w).await;
     w.register_up_to(&app, 60).await;

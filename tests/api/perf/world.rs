@@ -54,8 +54,8 @@ const ITEM_MINUTES: usize = 9;
 pub const MOST_UNITS: usize = 180 / ITEM_MINUTES;
 
 impl World {
-    /// The accounts, the meeting and its session (seats for 2 in person and 1 remote, so both
-    /// waiting lists fill), with the rapporteur assigned.
+    /// The accounts, the meeting and its session (one seat in person and one remote, so both
+    /// waiting lists fill from the fourth registration on), with the rapporteur assigned.
     pub async fn new(app: &TestApp) -> World {
         let admin = app.token(&[Role::Admin, Role::Organiser]).await;
         let rapporteur = app.token(&[Role::Rapporteur]).await;
@@ -83,7 +83,7 @@ impl World {
             units: 0,
             registrations: 0,
         };
-        world.session = world.published_session(app, 2, 1).await;
+        world.session = world.published_session(app, 1, 1).await;
         world.open = world.published_session(app, 100, 100).await;
         assign(app, &world.admin, &world.session, &[&world.rapporteur_id]).await;
         world
