@@ -115,7 +115,7 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<Registration>, i64)> {
-    let total = filtered(session_id, filter).count().get_result(conn)?;
+    let total = total(conn, session_id, filter)?;
     let rows = filtered(session_id, filter)
         .order(registrations::arrival.asc())
         .limit(limit)
@@ -147,45 +147,76 @@ pub fn list_after(
 /// (category, group as stored, attendance, status, how many).
 pub type CountRow = (Category, String, Attendance, Status, i64);
 
-/// Counts by (category, group, attendance, status) over some sessions, for statistics.
+/// Counts by (category, group, attendance, status) over some sessions, for statistics: read
+/// from the counts the database keeps (`registration_statistics`), not from the rows.
 pub fn counts(conn: &mut Conn, session_ids: &[String]) -> QueryResult<Vec<CountRow>> {
-    registrations::table
-        .filter(registrations::session_id.eq_any(session_ids))
+    use crate::db::schema::registration_statistics as t;
+    let rows: Vec<(Category, String, Attendance, Status, Option<i64>)> = t::table
+        .filter(t::session_id.eq_any(session_ids))
         .group_by((
-            registrations::stakeholder_category,
-            registrations::country_group,
-            registrations::attendance,
-            registrations::status,
+            t::stakeholder_category,
+            t::country_group,
+            t::attendance,
+            t::status,
         ))
         .select((
-            registrations::stakeholder_category,
-            registrations::country_group,
-            registrations::attendance,
-            registrations::status,
-            diesel::dsl::count_star(),
+            t::stakeholder_category,
+            t::country_group,
+            t::attendance,
+            t::status,
+            diesel::dsl::sum(t::n),
         ))
-        .load(conn)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(c, g, a, s, n)| Some((c, g, a, s, n.filter(|n| *n > 0)?)))
+        .collect())
 }
 
 /// (gender as stored, attendance, status, how many).
 pub type GenderRow = (Option<String>, Attendance, Status, i64);
 
-/// Counts by (gender, attendance, status) over some sessions, for statistics.
+/// Counts by (gender, attendance, status) over some sessions, for statistics (kept counts too).
 pub fn gender_counts(conn: &mut Conn, session_ids: &[String]) -> QueryResult<Vec<GenderRow>> {
-    registrations::table
-        .filter(registrations::session_id.eq_any(session_ids))
-        .group_by((
-            registrations::gender,
-            registrations::attendance,
-            registrations::status,
-        ))
-        .select((
-            registrations::gender,
-            registrations::attendance,
-            registrations::status,
-            diesel::dsl::count_star(),
-        ))
-        .load(conn)
+    use crate::db::schema::registration_statistics as t;
+    let rows: Vec<(String, Attendance, Status, Option<i64>)> = t::table
+        .filter(t::session_id.eq_any(session_ids))
+        .group_by((t::gender, t::attendance, t::status))
+        .select((t::gender, t::attendance, t::status, diesel::dsl::sum(t::n)))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(g, a, s, n)| {
+            let gender = Some(g).filter(|g| !g.is_empty());
+            Some((gender, a, s, n.filter(|n| *n > 0)?))
+        })
+        .collect())
+}
+
+/// How many of a session's registrations the filter shows: from the kept counts when the filter
+/// asks only for axes they have (status, category, group, attendance), else counted in the rows.
+pub fn total(conn: &mut Conn, session_id: &str, f: &Filter) -> QueryResult<i64> {
+    use crate::db::schema::registration_statistics as t;
+    if f.country.is_some() || f.scope.is_some() {
+        return filtered(session_id, f).count().get_result(conn);
+    }
+    let mut query = t::table
+        .filter(t::session_id.eq(session_id.to_string()))
+        .select(diesel::dsl::sum(t::n))
+        .into_boxed();
+    if let Some(s) = f.status {
+        query = query.filter(t::status.eq(s));
+    }
+    if let Some(c) = f.category {
+        query = query.filter(t::stakeholder_category.eq(c));
+    }
+    if let Some(g) = f.group {
+        query = query.filter(t::country_group.eq(g.as_str()));
+    }
+    if let Some(a) = f.attendance {
+        query = query.filter(t::attendance.eq(a));
+    }
+    Ok(query.first::<Option<i64>>(conn)?.unwrap_or(0))
 }
 
 /// Confirmed participants who agreed to appear in the directory, by name.

@@ -4,4 +4,5 @@
 mod cache;
 mod export;
 mod queries;
+mod statistics;
 mod world;
