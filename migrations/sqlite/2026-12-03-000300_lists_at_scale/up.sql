@@ -6,6 +6,11 @@ DROP INDEX outbox_created;
 CREATE INDEX outbox_created ON outbox(created_at, id);
 CREATE INDEX outbox_status_created ON outbox(status, created_at, id);
 
+-- A page of the waiting list numbers its delegates from a count of those before it and a walk
+-- over its span: both ranges of this index (the one by status and attendance first could only
+-- be read whole).
+CREATE INDEX registrations_waiting ON registrations(session_id, status, arrival, attendance);
+
 -- Statistics of each session's registrations, by every axis the statistics show (stakeholder
 -- category, country group, attendance, status, gender, '' when not answered): kept by triggers
 -- in the same transaction as every change to `registrations`, so the statistics and a list's
