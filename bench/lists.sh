@@ -9,8 +9,9 @@
 #   the registration list (page of 50) as HTML and JSON, the waiting list's first page (JSON,
 #   waiting positions), the statistics page and API, the outbox list as HTML and JSON,
 # and the full CSV export with curl (seconds, rows/s). Prints one markdown table:
-# what, backend, rows, req/s, p50, p99 (CSV: seconds and rows/s), errors; then the server's peak
-# resident memory per backend. PostgreSQL tables are VACUUM ANALYZEd after each seeding (what
+# what, backend, rows, req/s, p50, p99 (CSV: seconds and rows/s), errors, and "alone": p50 with
+# one connection (`wrk -t1 -c1 -d2s`), what one request costs whatever else runs on the machine;
+# then the server's peak resident memory per backend and the load average before and after. PostgreSQL tables are VACUUM ANALYZEd after each seeding (what
 # autovacuum does within a minute); SQLite is left as a deployment leaves it.
 #
 # Environment: DURATION (default 5s), CONNECTIONS (8), BACKENDS ("sqlite postgres"),
@@ -56,6 +57,10 @@ measure() {
   errors=$(awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(",","");n+=$4+$6+$8+$10} END {print n+0}' <<<"$out")
   echo "${rps:-0} ${p50:--} ${p99:--} $errors"
 }
+# p50 with one connection: the cost of one request
+alone() {
+  wrk -t1 -c1 -d2s --latency -H "Authorization: Bearer $org" "$@" 2>&1 | awk '$1=="50%" {print $2}'
+}
 peak_rss() { awk '/VmHWM/ {printf "%d MB", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "-"; }
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 post() { curl -sf "$base$1" -H 'Content-Type: application/json' -H "Authorization: Bearer $org" -d "$2"; }
@@ -76,7 +81,7 @@ make_session() {
          "attendance":"in_person","consent_directory":true}' >/dev/null
 }
 
-rows=(); memory=()
+rows=(); memory=(); load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for backend in $BACKENDS; do
   case $backend in
     sqlite) url="sqlite://$work/lists.db"; target=$work/lists.db ;;
@@ -103,14 +108,15 @@ for backend in $BACKENDS; do
                  "/outbox" "/api/v1/outbox"; do
       curl -sf -o /dev/null -H "Authorization: Bearer $org" "$base$route" || { echo "$route failed" >&2; exit 1; }
       read -r rps p50 p99 errors < <(measure "$base$route")
-      rows+=("| GET $(sed "s/$sid/{id}/" <<<"$route") | $backend | $size | $rps | $p50 | $p99 | $errors |")
+      one=$(alone "$base$route")
+      rows+=("| GET $(sed "s/$sid/{id}/" <<<"$route") | $backend | $size | $rps | $p50 | $p99 | $errors | $one |")
     done
     csv=$work/export.csv
     seconds=$(curl -sf -o "$csv" -w '%{time_total}' -H "Authorization: Bearer $org" \
       "$base/api/v1/sessions/$sid/registrations.csv")
     lines=$(( $(wc -l <"$csv") - 1 ))
     rate=$(python3 -c "print(f'{$lines/$seconds:,.0f} rows/s')")
-    rows+=("| GET /api/v1/sessions/{id}/registrations.csv ($lines rows) | $backend | $size | — | ${seconds}s | $rate | 0 |")
+    rows+=("| GET /api/v1/sessions/{id}/registrations.csv ($lines rows) | $backend | $size | — | ${seconds}s | $rate | 0 | — |")
   done
   memory+=("$backend: $(peak_rss "$server")")
   kill "$server"; wait "$server" 2>/dev/null || true
@@ -119,8 +125,9 @@ done
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%d GB", $2/1048576}' /proc/meminfo), $(uname -r); commit $(git rev-parse --short HEAD); $(date -u +%FT%TZ); wrk -t2 -c$CONNECTIONS -d$DURATION"
 echo
-echo "| what | backend | rows | req/s | p50 | p99 | errors |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+echo "| what | backend | rows | req/s | p50 | p99 | errors | alone p50 |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
 echo
 echo "peak resident memory of the server: ${memory[*]}"
+echo "load average (1, 5, 15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"

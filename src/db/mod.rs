@@ -4,6 +4,7 @@ pub mod failure;
 pub mod queries;
 pub mod schema;
 pub mod schema_speakers;
+pub mod schema_statistics;
 pub mod text;
 
 use std::path::Path;
