@@ -170,6 +170,22 @@ pub fn items_of(conn: &mut Conn, session_id: &str) -> QueryResult<Vec<Item>> {
     Ok(rows.into_iter().map(ItemRow::into_domain).collect())
 }
 
+/// The working copies' items of several sessions, each with its session, by start, in one query.
+pub fn items_of_sessions(
+    conn: &mut Conn,
+    session_ids: &[SessionId],
+) -> QueryResult<Vec<(SessionId, Item)>> {
+    let rows: Vec<ItemRow> = agenda_items::table
+        .filter(agenda_items::session_id.eq_any(session_ids.iter().map(SessionId::as_str)))
+        .order((agenda_items::starts_at.asc(), agenda_items::id.asc()))
+        .select(ItemRow::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.session_id.clone(), row.into_domain()))
+        .collect())
+}
+
 /// Inserts a working-copy item.
 pub fn insert_item(
     conn: &mut Conn,

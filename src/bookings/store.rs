@@ -312,3 +312,14 @@ pub fn rooms_of(conn: &mut Conn, session_ids: &[SessionId]) -> QueryResult<Vec<(
         .map(|(session, room)| Ok((session, room.into_domain()?)))
         .collect()
 }
+
+/// The rooms booked for one session, in the order of its bookings (by start), in one query.
+pub fn rooms_of_session(conn: &mut Conn, session_id: &SessionId) -> QueryResult<Vec<Room>> {
+    let rows: Vec<RoomRow> = room_bookings::table
+        .inner_join(rooms::table)
+        .filter(room_bookings::session_id.eq(session_id))
+        .order((room_bookings::blocked_from.asc(), room_bookings::id.asc()))
+        .select(RoomRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(RoomRow::into_domain).collect()
+}

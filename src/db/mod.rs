@@ -2,8 +2,10 @@
 
 pub mod failure;
 pub mod group;
+pub mod queries;
 pub mod schema;
 pub mod schema_speakers;
+pub mod schema_statistics;
 pub mod text;
 
 use std::path::Path;
@@ -28,8 +30,8 @@ pub enum Conn {
     Sqlite(SqliteConnection),
 }
 
-/// The pool every request and worker borrows connections from.
-pub type Pool = R2d2Pool<Manager>;
+/// The pool every request and worker borrows connections from, with its query count.
+pub type Pool = queries::Counted<Manager>;
 
 /// Opens connections for the pool, choosing the backend itself so that real errors are kept.
 #[derive(Debug, Clone)]
@@ -101,11 +103,11 @@ pub fn connect(settings: &DatabaseSettings) -> Result<Pool, String> {
     }
     // Requests wait for a connection only briefly (503 while the database is away); start-up
     // waits up to `connect_timeout_secs` for the first one.
-    let pool = R2d2Pool::builder()
+    let builder = R2d2Pool::builder()
         .max_size(settings.pool_size)
         .min_idle(Some(1))
-        .connection_timeout(Duration::from_millis(settings.checkout_timeout_ms))
-        .build_unchecked(manager);
+        .connection_timeout(Duration::from_millis(settings.checkout_timeout_ms));
+    let pool = Pool::build(builder, manager);
     pool.get_timeout(Duration::from_secs(settings.connect_timeout_secs))
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
     Ok(pool)

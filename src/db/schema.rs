@@ -392,3 +392,6 @@ diesel::table! {
         generation -> BigInt,
     }
 }
+
+// registration statistics: their table lives in schema_statistics.rs
+pub use super::schema_statistics::registration_statistics;

@@ -55,15 +55,13 @@ pub fn organizer(settings: &Settings) -> Person {
 
 /// Where a session takes place now: the rooms booked for it, else its meeting's venue.
 pub fn place(conn: &mut Conn, session: &Session, meeting: &Meeting) -> Result<Place, AppError> {
-    let mut rooms = Vec::new();
-    for booking in crate::bookings::store::bookings_of_session(conn, &session.id)? {
-        if let Some(room) = crate::rooms::store::find_room(conn, &booking.room_id)? {
-            rooms.push(RoomLine {
-                name: room.name,
-                location: room.location,
-            });
-        }
-    }
+    let rooms = crate::bookings::store::rooms_of_session(conn, &session.id)?
+        .into_iter()
+        .map(|room| RoomLine {
+            name: room.name,
+            location: room.location,
+        })
+        .collect();
     Ok(Place {
         rooms,
         venue: meeting.venue.clone(),

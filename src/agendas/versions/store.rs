@@ -116,6 +116,27 @@ type SnapshotRow = (
     i32,
 );
 
+/// The columns of a `SnapshotRow`.
+const SNAPSHOT: (
+    agenda_version_items::item_id,
+    agenda_version_items::kind,
+    agenda_version_items::title,
+    agenda_version_items::description,
+    agenda_version_items::starts_at,
+    agenda_version_items::ends_at,
+    agenda_version_items::speakers,
+    agenda_version_items::since_version,
+) = (
+    agenda_version_items::item_id,
+    agenda_version_items::kind,
+    agenda_version_items::title,
+    agenda_version_items::description,
+    agenda_version_items::starts_at,
+    agenda_version_items::ends_at,
+    agenda_version_items::speakers,
+    agenda_version_items::since_version,
+);
+
 fn snapshot_item(row: SnapshotRow) -> QueryResult<SnapshotItem> {
     let (id, kind, title, description, starts_at, ends_at, speakers, since_version) = row;
     let speakers = serde_json::from_str(&speakers)
@@ -153,16 +174,7 @@ pub fn version(conn: &mut Conn, session_id: &str, number: i32) -> QueryResult<Op
             agenda_version_items::starts_at.asc(),
             agenda_version_items::item_id.asc(),
         ))
-        .select((
-            agenda_version_items::item_id,
-            agenda_version_items::kind,
-            agenda_version_items::title,
-            agenda_version_items::description,
-            agenda_version_items::starts_at,
-            agenda_version_items::ends_at,
-            agenda_version_items::speakers,
-            agenda_version_items::since_version,
-        ))
+        .select(SNAPSHOT)
         .load(conn)?;
     let items = rows
         .into_iter()
@@ -172,6 +184,49 @@ pub fn version(conn: &mut Conn, session_id: &str, number: i32) -> QueryResult<Op
         info: info_of(info),
         items,
     }))
+}
+
+/// The items of each session's latest approved version, with their session, by start: two
+/// queries however many sessions.
+pub fn latest_items_of(
+    conn: &mut Conn,
+    session_ids: &[SessionId],
+) -> QueryResult<Vec<(SessionId, SnapshotItem)>> {
+    let latest: Vec<(SessionId, Option<i32>)> = agenda_versions::table
+        .filter(agenda_versions::session_id.eq_any(session_ids.iter().map(SessionId::as_str)))
+        .group_by(agenda_versions::session_id)
+        .select((
+            agenda_versions::session_id,
+            diesel::dsl::max(agenda_versions::number),
+        ))
+        .load(conn)?;
+    let mut query = agenda_version_items::table.into_boxed();
+    let mut any = false;
+    for (session, number) in latest {
+        let Some(number) = number else { continue };
+        let this = agenda_version_items::session_id
+            .eq(session)
+            .and(agenda_version_items::version.eq(number));
+        query = if any {
+            query.or_filter(this)
+        } else {
+            query.filter(this)
+        };
+        any = true;
+    }
+    if !any {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(SessionId, SnapshotRow)> = query
+        .order((
+            agenda_version_items::starts_at.asc(),
+            agenda_version_items::item_id.asc(),
+        ))
+        .select((agenda_version_items::session_id, SNAPSHOT))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(session, row)| Ok((session, snapshot_item(row)?)))
+        .collect()
 }
 
 /// Every session with an approved version, and its latest number (for starting from one).

@@ -1,8 +1,10 @@
 //! JSON handlers for registrations.
 
+use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
 
 use super::domain::Stats;
+use super::export;
 use super::service as reports;
 use crate::access::{Organiser, Staff};
 use crate::db;
@@ -37,7 +39,8 @@ pub async fn list(
     }))
 }
 
-/// The same list as CSV, every matching registration, passport details included.
+/// The same list as CSV, every matching registration, passport details included; streamed a
+/// chunk at a time (see `export`).
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/registrations.csv", tag = "registrations", params(("id" = String, Path), ListQuery),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn csv(
@@ -48,8 +51,12 @@ pub async fn csv(
 ) -> Result<HttpResponse, AppError> {
     let filter = query.filter()?;
     let name = format!("registrations-{id}.csv");
-    let page = db::run(&state.pool, move |conn| {
-        reports::list(conn, &user, &id, filter, (i64::MAX, 0))
+    // The first chunk is read before answering, so a missing session or a failing database
+    // answers with its status instead of a cut-off 200.
+    let (export, first) = db::run(&state.pool, move |conn| {
+        let mut export = export::start(conn, &user, &id, filter)?;
+        let first = export::next(conn, &mut export, export::CHUNK)?;
+        Ok((export, first))
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -58,7 +65,37 @@ pub async fn csv(
             "Content-Disposition",
             format!("attachment; filename=\"{name}\""),
         ))
-        .body(reports::csv(&page.items, &page.positions)))
+        .streaming(chunks(state.pool.clone(), export, first)))
+}
+
+/// The export's chunks as a body: the first already read, each next one read on the blocking
+/// pool when the client has taken the previous. A failure midway ends the body early (logged).
+fn chunks(
+    pool: db::Pool,
+    export: export::Export,
+    first: Option<String>,
+) -> impl futures_util::Stream<Item = Result<Bytes, AppError>> {
+    let first = futures_util::stream::iter(first.map(|text| Ok(Bytes::from(text))));
+    let rest = futures_util::stream::unfold(Some(export), move |state| {
+        let pool = pool.clone();
+        async move {
+            let mut export = state?;
+            let read = db::run(&pool, move |conn| {
+                let text = export::next(conn, &mut export, export::CHUNK)?;
+                Ok((export, text))
+            })
+            .await;
+            match read {
+                Ok((_, None)) => None,
+                Ok((export, Some(text))) => Some((Ok(Bytes::from(text)), Some(export))),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the registrations export stopped midway");
+                    Some((Err(e), None))
+                }
+            }
+        }
+    });
+    futures_util::StreamExt::chain(first, rest)
 }
 
 /// Counts by stakeholder category × country group (in person, remote) and by status.

@@ -227,6 +227,36 @@ pub fn tally(counts: &[Count], genders: &[GenderCount]) -> Stats {
     stats.with_shares()
 }
 
+/// Numbers a session's waiting lists (from 1, per attendance mode) as its waitlisted
+/// registrations are met in arrival order, continuing after those already counted: a page or
+/// a chunk of an export is numbered without counting the list anew for each of its rows.
+#[derive(Debug, Default, Clone)]
+pub struct Waiting {
+    counted: BTreeMap<Attendance, i64>,
+}
+
+impl Waiting {
+    /// Starts after `counted` waitlisted registrations of each mode.
+    pub fn after(counted: impl IntoIterator<Item = (Attendance, i64)>) -> Waiting {
+        Waiting {
+            counted: counted.into_iter().collect(),
+        }
+    }
+
+    /// The positions, by arrival, of the waitlisted registrations met next (mode, arrival),
+    /// given in arrival order.
+    pub fn walk(&mut self, waitlisted: &[(Attendance, i32)]) -> BTreeMap<i32, i64> {
+        waitlisted
+            .iter()
+            .map(|(attendance, arrival)| {
+                let position = self.counted.entry(*attendance).or_insert(0);
+                *position += 1;
+                (*arrival, *position)
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,5 +352,15 @@ mod tests {
         let stats = tally(&[], &[]);
         assert_eq!(stats.all.share, 0.0);
         assert!(stats.cells.iter().all(|c| c.tally.share == 0.0));
+    }
+
+    #[test]
+    fn waiting_positions_continue_per_mode_from_those_already_counted() {
+        use Attendance::{InPerson, Remote};
+        let mut waiting = Waiting::after([(InPerson, 4)]);
+        let first = waiting.walk(&[(InPerson, 10), (Remote, 11), (InPerson, 14)]);
+        assert_eq!(first, BTreeMap::from([(10, 5), (11, 1), (14, 6)]));
+        let next = waiting.walk(&[(Remote, 20), (InPerson, 21)]);
+        assert_eq!(next, BTreeMap::from([(20, 2), (21, 7)]));
     }
 }

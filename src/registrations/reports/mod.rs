@@ -4,6 +4,7 @@
 pub mod api;
 pub mod chart;
 pub mod domain;
+pub mod export;
 pub mod pages;
 pub mod service;
 pub mod store;

@@ -12,7 +12,7 @@ use crate::db::Conn;
 use crate::error::AppError;
 use crate::links::Purpose;
 use crate::meetings::domain::Meeting;
-use crate::registrations::domain::{Gender, Registration, RegistrationId};
+use crate::registrations::domain::{Gender, Registration, RegistrationId, Status};
 use crate::registrations::service::session_and_meeting;
 use crate::registrations::store as registrations;
 use crate::sessions::domain::Session;
@@ -33,18 +33,49 @@ pub fn list(
     (limit, offset): (i64, i64),
 ) -> Result<Page, AppError> {
     session_and_meeting(conn, session_id)?;
-    match stats::list_scope(viewer) {
-        ListScope::All => {}
-        ListScope::Nothing => return Err(AppError::Forbidden),
-        ListScope::FocalPoint { country, entity } => filter.scope = Some((country, entity)),
-    }
+    scope(viewer, &mut filter)?;
     let (items, total) = store::list(conn, session_id, &filter, limit, offset)?;
-    let positions = store::positions(conn, session_id)?;
+    let positions = positions(conn, session_id, &items)?;
     Ok(Page {
         items,
         total,
         positions,
     })
+}
+
+/// Narrows the filter to what the viewer may list: organisers all, focal points their scope.
+pub fn scope(viewer: &User, filter: &mut Filter) -> Result<(), AppError> {
+    match stats::list_scope(viewer) {
+        ListScope::All => Ok(()),
+        ListScope::Nothing => Err(AppError::Forbidden),
+        ListScope::FocalPoint { country, entity } => {
+            filter.scope = Some((country, entity));
+            Ok(())
+        }
+    }
+}
+
+/// The waiting-list positions of the waitlisted registrations among `items`: those of the list
+/// before the first of them counted once, then the list walked from the first to the last.
+fn positions(
+    conn: &mut Conn,
+    session_id: &str,
+    items: &[Registration],
+) -> Result<HashMap<RegistrationId, i64>, AppError> {
+    let waitlisted: Vec<&Registration> = items
+        .iter()
+        .filter(|r| r.status == Status::Waitlisted)
+        .collect();
+    let arrivals = waitlisted.iter().map(|r| r.arrival);
+    let (Some(first), Some(last)) = (arrivals.clone().min(), arrivals.max()) else {
+        return Ok(HashMap::new());
+    };
+    let mut waiting = stats::Waiting::after(store::waiting_before(conn, session_id, first)?);
+    let at = waiting.walk(&store::waiting_between(conn, session_id, (first, last))?);
+    Ok(waitlisted
+        .iter()
+        .filter_map(|r| Some((r.id.clone(), *at.get(&r.arrival)?)))
+        .collect())
 }
 
 /// Counts by category × group (in person and remote), by gender and by status.
@@ -180,7 +211,7 @@ pub fn stats_csv(numbers: &Stats, label: impl Fn(&str) -> String) -> String {
 
 /// One CSV field: quoted when needed, and a leading formula character neutralised so a
 /// spreadsheet shows a delegate's text instead of running it.
-fn field(text: &str) -> String {
+pub fn field(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
@@ -191,46 +222,6 @@ fn field(text: &str) -> String {
     } else {
         text
     }
-}
-
-/// The CSV export of registrations, visa details included (organisers only).
-pub fn csv(items: &[Registration], positions: &HashMap<RegistrationId, i64>) -> String {
-    let mut out = String::from("arrival,id,status,waitlist_position,name,email,organisation,job_title,country,country_group,stakeholder_category,attendance,consent_directory,consent_share_email,accessibility_needs,visa_letter_needed,passport_name,nationality,passport_number,passport_expiry,registered_at\r\n");
-    for r in items {
-        let d = &r.delegate;
-        let visa = d.visa.as_ref();
-        let columns = [
-            r.arrival.to_string(),
-            r.id.to_string(),
-            r.status.as_str().into(),
-            positions
-                .get(&r.id)
-                .map(|p| p.to_string())
-                .unwrap_or_default(),
-            d.name.clone(),
-            d.email.clone(),
-            d.organisation.clone(),
-            d.job_title.clone(),
-            d.country.clone(),
-            r.country_group.as_str().into(),
-            d.category.as_str().into(),
-            d.attendance.as_str().into(),
-            d.consent_directory.to_string(),
-            d.consent_share_email.to_string(),
-            d.accessibility_needs.clone(),
-            visa.is_some().to_string(),
-            visa.map(|v| v.passport_name.clone()).unwrap_or_default(),
-            visa.map(|v| v.nationality.clone()).unwrap_or_default(),
-            visa.map(|v| v.passport_number.clone()).unwrap_or_default(),
-            visa.map(|v| v.passport_expiry.to_string())
-                .unwrap_or_default(),
-            r.created_at.and_utc().to_rfc3339(),
-        ];
-        let line: Vec<String> = columns.iter().map(|c| field(c)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    out
 }
 
 /// Who opens the directory.

@@ -21,9 +21,11 @@ fn lines(
 ) -> Result<Vec<Line>, AppError> {
     let ids: Vec<SpeakerId> = invitations.iter().map(|i| i.speaker_id.clone()).collect();
     let speakers = crate::speakers::store::many(conn, &ids)?;
+    let ids: Vec<_> = sessions.iter().map(|s| s.id.clone()).collect();
+    let mut slots = slots::of_sessions(conn, &ids)?;
     let mut out = Vec::new();
     for session in sessions {
-        for slot in slots::of_session(conn, &session.id)? {
+        for slot in slots.remove(&session.id).unwrap_or_default() {
             if slot.kind == crate::agendas::domain::ItemKind::Break {
                 continue;
             }

@@ -4,7 +4,7 @@
 //! an update, a removed one a cancellation), sessions and their rooms.
 
 use std::any::Any;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
@@ -23,7 +23,7 @@ use crate::holds::domain::{invitation_sequence, next_sequence, Hold, HoldId, Hol
 use crate::holds::service::{deliver, place};
 use crate::mail::notice::Notice;
 use crate::meetings::domain::Meeting;
-use crate::sessions::domain::{Session, SessionChange, SessionEvent, SessionStatus};
+use crate::sessions::domain::{Session, SessionChange, SessionEvent, SessionId, SessionStatus};
 use crate::speakers::domain::Speaker;
 
 /// The stable UID of a slot's event.
@@ -46,20 +46,31 @@ fn of_item(session_id: &str, item: &Item, sequence: i32) -> Slot {
 /// Every slot of a session as speakers are told of it: each item of the latest approved version
 /// (SEQUENCE: the version it last changed in), then the working copy's items not approved yet.
 pub fn of_session(conn: &mut Conn, session_id: &str) -> Result<Vec<Slot>, AppError> {
-    let mut slots = Vec::new();
-    if let Some(n) = versions::latest_number(conn, session_id)? {
-        if let Some(version) = versions::version(conn, session_id, n)? {
-            for s in &version.items {
-                slots.push(of_item(session_id, &s.item, s.since_version));
-            }
+    let id = SessionId::from(session_id.to_string());
+    Ok(of_sessions(conn, std::slice::from_ref(&id))?
+        .remove(&id)
+        .unwrap_or_default())
+}
+
+/// The slots of several sessions, as `of_session` tells them, in a constant number of queries.
+pub fn of_sessions(
+    conn: &mut Conn,
+    session_ids: &[SessionId],
+) -> Result<HashMap<SessionId, Vec<Slot>>, AppError> {
+    let mut slots: HashMap<SessionId, Vec<Slot>> = HashMap::new();
+    for (session, s) in versions::latest_items_of(conn, session_ids)? {
+        let slot = of_item(session.as_str(), &s.item, s.since_version);
+        slots.entry(session).or_default().push(slot);
+    }
+    for (session, item) in crate::agendas::store::items_of_sessions(conn, session_ids)? {
+        let mine = slots.entry(session.clone()).or_default();
+        if !mine.iter().any(|s| s.item_id == item.id.as_str()) {
+            mine.push(of_item(session.as_str(), &item, 0));
         }
     }
-    for item in crate::agendas::store::items_of(conn, session_id)? {
-        if !slots.iter().any(|s| s.item_id == item.id.as_str()) {
-            slots.push(of_item(session_id, &item, 0));
-        }
+    for mine in slots.values_mut() {
+        mine.sort_by_key(|s| s.starts_at);
     }
-    slots.sort_by_key(|s| s.starts_at);
     Ok(slots)
 }
 

@@ -4,3 +4,7 @@
 mod cache;
 mod durable;
 mod instances;
+mod export;
+mod queries;
+mod statistics;
+mod world;
