@@ -290,7 +290,8 @@ pub fn public_seats(
     use crate::registrations::domain::Attendance;
     let in_person = registrations::taken(conn, session_id, Attendance::InPerson)?.total();
     let remote = registrations::taken(conn, session_id, Attendance::Remote)?.total();
-    let waiting = usize::try_from(store::waiting_count(conn, session_id)?).unwrap_or(0);
+    let waiting = registrations::waiting(conn, session_id, Attendance::InPerson)?.len()
+        + registrations::waiting(conn, session_id, Attendance::Remote)?.len();
     Ok(PublicSeats {
         in_person,
         remote,
