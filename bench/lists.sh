@@ -4,15 +4,16 @@
 # Builds the release binary and, on SQLite and on a PostgreSQL cluster it starts itself, makes a
 # meeting and a session through the API (one registration through the API too, the template),
 # then grows the session to 5,000 and then 50,000 registrations with SQL copies of that template
-# (bench/seed_lists.py: each with its confirmation email in the outbox and its secret link), and
+# (bench/seed_lists.py: each with its secret link, calendar hold and confirmation email), and
 # at each size measures with `wrk -t2 -c8 -d5s --latency`, as an organiser (bearer token):
 #   the registration list (page of 50) as HTML and JSON, the waiting list's first page (JSON,
 #   waiting positions), the statistics page and API, the outbox list as HTML and JSON,
 # and the full CSV export with curl (seconds, rows/s). Prints one markdown table:
 # what, backend, rows, req/s, p50, p99 (CSV: seconds and rows/s), errors, and "alone": p50 with
 # one connection (`wrk -t1 -c1 -d2s`), what one request costs whatever else runs on the machine;
-# then the server's peak resident memory per backend and the load average before and after. PostgreSQL tables are VACUUM ANALYZEd after each seeding (what
-# autovacuum does within a minute); SQLite is left as a deployment leaves it.
+# then the server's peak resident memory per backend and the load average before and after.
+# PostgreSQL is VACUUM ANALYZEd after each seeding (what autovacuum does within a minute: the
+# counts kept by triggers were updated once per copied row); SQLite is left as it is.
 #
 # Environment: DURATION (default 5s), CONNECTIONS (8), BACKENDS ("sqlite postgres"),
 # SIZES ("5000 50000"). Needs wrk, curl, python3, psql, initdb/pg_ctl (PostgreSQL 15).

@@ -33,11 +33,6 @@ pub fn waiting_before(
         .load(conn)
 }
 
-/// How many are on a session's waiting lists (both modes), counted in the index.
-pub fn waiting_count(conn: &mut Conn, session_id: &str) -> QueryResult<i64> {
-    waitlisted(session_id).count().get_result(conn)
-}
-
 /// The mode and arrival of a session's waitlisted registrations that arrived in `from..=to`,
 /// in arrival order.
 pub fn waiting_between(

@@ -3,8 +3,8 @@
 
 mod cache;
 mod durable;
-mod instances;
 mod export;
+mod instances;
 mod queries;
 mod statistics;
 mod world;
