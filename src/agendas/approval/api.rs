@@ -38,6 +38,7 @@ impl AgendaStatusView {
 
 /// A rapporteur's decision.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = AgendaDecisionInput)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
     /// Optional when approving; required when requesting changes.

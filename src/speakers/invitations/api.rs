@@ -32,7 +32,7 @@ pub struct InvitationView {
 
 /// What the speaker's link shows: their invitation, the slot and the session.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct SpeakerView {
+pub struct SpeakerLinkView {
     #[serde(flatten)]
     pub invitation: InvitationView,
     pub speaker: String,
@@ -52,6 +52,7 @@ pub struct SlotView {
 
 /// The session of a slot.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = SlotSessionView)]
 pub struct SessionView {
     pub id: String,
     pub title: String,
@@ -78,9 +79,9 @@ impl InvitationView {
     }
 }
 
-impl SpeakerView {
-    fn of(f: &Full) -> SpeakerView {
-        SpeakerView {
+impl SpeakerLinkView {
+    fn of(f: &Full) -> SpeakerLinkView {
+        SpeakerLinkView {
             invitation: InvitationView::of(&f.invitation),
             speaker: f.speaker.fields.name.clone(),
             slot: SlotView {
@@ -123,7 +124,7 @@ pub async fn invite(
 
 /// The speaker's invitation: the slot, the session and the status.
 #[utoipa::path(get, path = "/api/v1/invitations/{token}", tag = "speakers", params(("token" = String, Path)),
-    responses((status = 200, body = SpeakerView), (status = 404, body = Problem)))]
+    responses((status = 200, body = SpeakerLinkView), (status = 404, body = Problem)))]
 pub async fn mine(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -133,13 +134,13 @@ pub async fn mine(
         service::by_token(conn, &ctx, &token)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(SpeakerView::of(&f)))
+    Ok(HttpResponse::Ok().json(SpeakerLinkView::of(&f)))
 }
 
 /// The speaker confirms; the slot's calendar invitation follows. 409 when they are confirmed
 /// for an overlapping slot (named in `conflicts`).
 #[utoipa::path(post, path = "/api/v1/invitations/{token}/confirm", tag = "speakers", params(("token" = String, Path)),
-    responses((status = 200, body = SpeakerView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = SpeakerLinkView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn confirm(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -149,13 +150,13 @@ pub async fn confirm(
         service::confirm(conn, &ctx, &token)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(SpeakerView::of(&f)))
+    Ok(HttpResponse::Ok().json(SpeakerLinkView::of(&f)))
 }
 
 /// The speaker declines, with a reason (required); the organisers are told.
 #[utoipa::path(post, path = "/api/v1/invitations/{token}/decline", tag = "speakers", request_body = ReasonInput,
     params(("token" = String, Path)),
-    responses((status = 200, body = SpeakerView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = SpeakerLinkView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn decline(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -166,14 +167,14 @@ pub async fn decline(
         service::decline(conn, &ctx, &token, why.unwrap_or_default())
     })
     .await?;
-    Ok(HttpResponse::Ok().json(SpeakerView::of(&f)))
+    Ok(HttpResponse::Ok().json(SpeakerLinkView::of(&f)))
 }
 
 /// The speaker withdraws after confirming (reason optional); a CANCEL follows and the
 /// organisers are told.
 #[utoipa::path(post, path = "/api/v1/invitations/{token}/withdraw", tag = "speakers", request_body = ReasonInput,
     params(("token" = String, Path)),
-    responses((status = 200, body = SpeakerView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = SpeakerLinkView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn withdraw(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -185,13 +186,13 @@ pub async fn withdraw(
         service::withdraw(conn, &ctx, &token, why)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(SpeakerView::of(&f)))
+    Ok(HttpResponse::Ok().json(SpeakerLinkView::of(&f)))
 }
 
 /// The speaker's travel and dispatch details.
 #[utoipa::path(put, path = "/api/v1/invitations/{token}/travel", tag = "speakers", request_body = TravelInput,
     params(("token" = String, Path)),
-    responses((status = 200, body = SpeakerView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = SpeakerLinkView), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn travel(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -202,7 +203,7 @@ pub async fn travel(
         service::travel_by_token(conn, &ctx, &token, travel)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(SpeakerView::of(&f)))
+    Ok(HttpResponse::Ok().json(SpeakerLinkView::of(&f)))
 }
 
 /// An organiser edits a speaker's travel and dispatch details.
