@@ -115,7 +115,7 @@ fn no_two_api_types_share_a_schema_name() {
             }
             // The item follows its attributes; a `#[schema(as = …)]` renames it.
             let mut renamed = false;
-            while let Some(next) = lines.next() {
+            for next in lines.by_ref() {
                 let next = next.trim_start();
                 renamed |= next.starts_with("#[schema(as");
                 let Some(rest) = next
