@@ -33,12 +33,21 @@ pub fn register(
     });
     match placed {
         // A twin committed between our lookup and insert; answer theirs.
-        Err(e) if e.is_unique_violation() => {
-            let registration = store::find_by_email(conn, session_id, &delegate.email)?.ok_or(e)?;
-            Placed::found(conn, registration)
-        }
+        Err(e) if e.is_unique_violation() => twin(conn, session_id, &delegate.email, e),
         other => other,
     }
+}
+
+/// The registration of this email a twin request committed between our lookup and our insert
+/// (on another instance), answered as found; `error` when there is none after all.
+fn twin(
+    conn: &mut Conn,
+    session_id: &str,
+    email: &str,
+    error: AppError,
+) -> Result<Placed, AppError> {
+    let registration = store::find_by_email(conn, session_id, email)?.ok_or(error)?;
+    Placed::found(conn, registration)
 }
 
 /// `register` for a request: the placement joins the session's next batch of registrations
@@ -69,8 +78,7 @@ pub async fn register_grouped(
         // A twin committed on another instance between our lookup and insert; answer theirs.
         Err(e) if e.is_unique_violation() => {
             db::run(&state.pool, move |conn| {
-                let found = store::find_by_email(conn, &session_id, &delegate.email)?;
-                Placed::found(conn, found.ok_or(e)?)
+                twin(conn, &session_id, &delegate.email, e)
             })
             .await
         }
