@@ -40,10 +40,9 @@ pub fn record(
         record_id: record_id.to_string(),
         changes: changes.to_string(),
     };
-    diesel::insert_into(audit_events::table)
-        .values(&event)
-        .execute(conn)
-        .map(|_| ())
+    crate::db::deferred::insert(conn, event, |conn, events| {
+        crate::db::deferred::insert_rows!(conn, audit_events::table, events)
+    })
 }
 
 /// The events of one record, oldest first.

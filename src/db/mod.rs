@@ -1,5 +1,6 @@
 //! The database: one connection type over SQLite and PostgreSQL, the pool, migrations and transactions.
 
+pub mod deferred;
 pub mod failure;
 pub mod group;
 pub mod queries;

@@ -216,7 +216,7 @@ fn queue(
 pub fn invite<N: Notice>(
     conn: &mut Conn,
     ctx: &Ctx,
-    (session, meeting): (&Session, &Meeting),
+    (session, meeting, place): (&Session, &Meeting, &Place),
     recipient: &Recipient,
     notice: impl FnOnce(SessionSummary) -> N,
 ) -> Result<(), AppError> {
@@ -245,8 +245,16 @@ pub fn invite<N: Notice>(
         created_at: earlier.as_ref().map_or(now, |h| h.created_at),
         updated_at: now,
     };
-    store::put(conn, &hold)?;
-    let change = Change::of(conn, ctx, session, meeting)?;
+    match earlier {
+        Some(_) => store::put(conn, &hold)?,
+        None => store::insert(conn, &hold)?,
+    }
+    let change = Change {
+        ctx,
+        session,
+        meeting,
+        place: place.clone(),
+    };
     let notice = notice(change.summary(&hold, Method::Request));
     change.send(conn, &hold, (Method::Request, hold.sequence_sent), &notice)
 }

@@ -102,10 +102,14 @@ pub fn find(
 /// Writes a hold, replacing the stored one with its id.
 pub fn put(conn: &mut Conn, hold: &Hold) -> QueryResult<()> {
     diesel::delete(calendar_holds::table.find(&hold.id)).execute(conn)?;
-    diesel::insert_into(calendar_holds::table)
-        .values(&HoldRow::from(hold))
-        .execute(conn)?;
-    Ok(())
+    insert(conn, hold)
+}
+
+/// Stores a new hold.
+pub fn insert(conn: &mut Conn, hold: &Hold) -> QueryResult<()> {
+    crate::db::deferred::insert(conn, HoldRow::from(hold), |conn, rows| {
+        crate::db::deferred::insert_rows!(conn, calendar_holds::table, rows)
+    })
 }
 
 /// Records what a holder was sent last, and whether they still hold the invitation.

@@ -16,7 +16,7 @@ crate::text_column!(Purpose);
 
 /// A link as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = secret_links)]
+#[diesel(table_name = secret_links, treat_none_as_null = true)]
 pub struct LinkRow {
     pub id: String,
     pub purpose: Purpose,
@@ -47,9 +47,9 @@ pub fn issue(
         used_at: None,
         revoked_at: None,
     };
-    diesel::insert_into(secret_links::table)
-        .values(&row)
-        .execute(conn)?;
+    crate::db::deferred::insert(conn, row, |conn, rows| {
+        crate::db::deferred::insert_rows!(conn, secret_links::table, rows)
+    })?;
     Ok(token)
 }
 

@@ -113,7 +113,7 @@ pub struct Email {
 
 /// An outbox row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = outbox)]
+#[diesel(table_name = outbox, treat_none_as_null = true)]
 pub struct OutboxRow {
     pub id: String,
     pub message_id: String,
@@ -169,9 +169,9 @@ pub fn enqueue(conn: &mut Conn, host: &str, email: Email) -> QueryResult<OutboxR
         reply_to_name: email.reply_to.as_ref().map(|r| r.name.clone()),
         reply_to_email: email.reply_to.map(|r| r.email),
     };
-    diesel::insert_into(outbox::table)
-        .values(&row)
-        .execute(conn)?;
+    crate::db::deferred::insert(conn, row.clone(), |conn, rows| {
+        crate::db::deferred::insert_rows!(conn, outbox::table, rows)
+    })?;
     Ok(row)
 }
 

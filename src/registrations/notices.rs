@@ -116,12 +116,22 @@ impl<'a> Context<'a> {
         meeting: &'a Meeting,
     ) -> Result<Context<'a>, AppError> {
         let place = holds::place(conn, session, meeting)?;
-        Ok(Context {
+        Ok(Context::at(ctx, session, meeting, place))
+    }
+
+    /// The context of a session's registrations' emails, its place known.
+    pub fn at(
+        ctx: &'a Ctx,
+        session: &'a Session,
+        meeting: &'a Meeting,
+        place: Place,
+    ) -> Context<'a> {
+        Context {
             ctx,
             session,
             meeting,
             place,
-        })
+        }
     }
 
     /// The session as an email to this delegate shows it: the connection link only for a
@@ -199,7 +209,13 @@ fn invite<N: Notice>(
         lang: lang_of(r),
         remote: r.delegate.attendance == Attendance::Remote,
     };
-    holds::invite(conn, cx.ctx, (cx.session, cx.meeting), &recipient, notice)
+    holds::invite(
+        conn,
+        cx.ctx,
+        (cx.session, cx.meeting, &cx.place),
+        &recipient,
+        notice,
+    )
 }
 
 /// Tells a delegate where their registration (new, or just approved) stands.

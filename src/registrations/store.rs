@@ -216,10 +216,11 @@ pub fn find_by_email(
 }
 
 /// Inserts a registration.
-pub fn insert(conn: &mut Conn, registration: &Registration) -> QueryResult<usize> {
-    diesel::insert_into(registrations::table)
-        .values(&RegistrationRow::from_domain(registration))
-        .execute(conn)
+pub fn insert(conn: &mut Conn, registration: &Registration) -> QueryResult<()> {
+    let row = RegistrationRow::from_domain(registration);
+    crate::db::deferred::insert(conn, row, |conn, rows| {
+        crate::db::deferred::insert_rows!(conn, registrations::table, rows)
+    })
 }
 
 /// Writes every field of a registration.

@@ -2,20 +2,34 @@
 //! (confirmed while seats last, then waitlisted in arrival order, or pending where the session
 //! needs approval), alone from the command line or batched with its session's others for a
 //! request (see `db::group`).
+//!
+//! The registrations of one batch share what they read under the session's lock (`Intake`): the
+//! session, its meeting and place, the next arrival number, and per attendance mode the seats
+//! taken and the waiting list's length, kept up to date as each is placed. So a batch reads them
+//! once, and each registration costs only its own writes.
+
+use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::domain::{placement, Approval, Delegate, Registration, RegistrationId, Seats, Status};
+use super::domain::{
+    admission, placement, Approval, Attendance, Delegate, Registration, RegistrationId, Seats,
+    Status, Taken,
+};
 use super::input::RegistrationInput;
 use super::notices::{self, Context};
-use super::service::{fill, open_session, validate, Placed};
+use super::service::{fill, session_and_meeting, validate, Placed};
 use super::store;
 use crate::access::User;
 use crate::audit::Actor;
 use crate::countries::CountryGroup;
+use crate::db::group::Shared;
 use crate::db::{self, Conn};
 use crate::effects::Ctx;
 use crate::error::AppError;
+use crate::holds::domain::Place;
+use crate::meetings::domain::Meeting;
+use crate::sessions::domain::Session;
 use crate::state::AppState;
 
 /// Registers a delegate: confirmed while seats last, then waitlisted in arrival order, or pending
@@ -29,7 +43,14 @@ pub fn register(
 ) -> Result<Placed, AppError> {
     let (delegate, group) = validate(conn, ctx, input)?;
     let placed = db::write(conn, |conn| {
-        place_new(conn, ctx, session_id, &delegate, (group, lang))
+        let mut shared = Shared::default();
+        place_new(
+            (conn, &mut shared),
+            ctx,
+            session_id,
+            &delegate,
+            (group, lang),
+        )
     });
     match placed {
         // A twin committed between our lookup and insert; answer theirs.
@@ -70,8 +91,8 @@ pub async fn register_grouped(
     );
     let placed = state
         .groups
-        .submit(&state.pool, key, move |conn| {
-            place_new(conn, &ctx, &id, &who, (group, lang))
+        .submit(&state.pool, key, move |conn, shared| {
+            place_new((conn, shared), &ctx, &id, &who, (group, lang))
         })
         .await;
     match placed {
@@ -86,23 +107,75 @@ pub async fn register_grouped(
     }
 }
 
+/// What the registrations of one batch read under the session's lock, kept up to date as each
+/// is placed.
+struct Intake {
+    session: Session,
+    meeting: Meeting,
+    place: Place,
+    /// The arrival number of the next registration.
+    arrival: i32,
+    seats: HashMap<Attendance, Tally>,
+}
+
+/// One attendance mode's seats as the batch found them after filling free ones, and since.
+struct Tally {
+    /// The seats this was counted for; a reservation ending mid-batch counts again.
+    seats: Seats,
+    taken: Taken,
+    waiting: i64,
+}
+
+impl Intake {
+    /// Locks the session (its registrations are placed one at a time) and reads it.
+    fn load(conn: &mut Conn, ctx: &Ctx, session_id: &str) -> Result<Intake, AppError> {
+        store::lock_session(conn, session_id)?;
+        let (session, meeting) = session_and_meeting(conn, session_id)?;
+        let place = crate::holds::service::place(conn, &session, &meeting)?;
+        let arrival = store::next_arrival(conn, session_id)?;
+        let _ = ctx;
+        Ok(Intake {
+            session,
+            meeting,
+            place,
+            arrival,
+            seats: HashMap::new(),
+        })
+    }
+}
+
 fn place_new(
-    conn: &mut Conn,
+    (conn, shared): (&mut Conn, &mut Shared),
     ctx: &Ctx,
     session_id: &str,
     delegate: &Delegate,
     (group, lang): (CountryGroup, &str),
 ) -> Result<Placed, AppError> {
-    let (session, meeting) = open_session(conn, ctx, session_id)?;
-    store::lock_session(conn, session_id)?;
+    let intake = shared.get_or_load(|| Intake::load(conn, ctx, session_id))?;
+    let Intake {
+        session,
+        meeting,
+        place,
+        arrival,
+        seats,
+    } = intake;
+    admission(session.status, &session.fields, ctx.now)?;
     if let Some(registration) = store::find_by_email(conn, session_id, &delegate.email)? {
         return Placed::found(conn, registration);
     }
-    let cx = Context::new(conn, ctx, &session, &meeting)?;
-    let registration = admit(conn, &cx, delegate, group, lang)?;
-    // The newest arrival is last on its waiting list: its position is the list's length.
+    let cx = Context::at(ctx, session, meeting, place.clone());
+    let tally = tally(conn, &cx, seats, delegate.attendance)?;
+    let registration = admit(conn, &cx, delegate, (group, lang), (tally.taken, *arrival))?;
+    *arrival += 1;
     let position = match registration.status {
-        Status::Waitlisted => Some(store::waiting_count(conn, session_id, delegate.attendance)?),
+        Status::Confirmed => {
+            tally.taken.add(group);
+            None
+        }
+        Status::Waitlisted => {
+            tally.waiting += 1;
+            Some(tally.waiting)
+        }
         _ => None,
     };
     notices::placed(conn, &cx, &registration, position)?;
@@ -113,6 +186,30 @@ fn place_new(
     })
 }
 
+/// The seats of one attendance mode, counted after free ones went to the waiting list; counted
+/// once per batch, and again if the seats changed since (a reservation ended).
+fn tally<'t>(
+    conn: &mut Conn,
+    cx: &Context,
+    tallies: &'t mut HashMap<Attendance, Tally>,
+    attendance: Attendance,
+) -> Result<&'t mut Tally, AppError> {
+    let seats = Seats::of(&cx.session.fields, attendance, cx.ctx.now);
+    if tallies.get(&attendance).is_some_and(|t| t.seats != seats) {
+        tallies.remove(&attendance);
+    }
+    if let std::collections::hash_map::Entry::Vacant(entry) = tallies.entry(attendance) {
+        let taken = fill(conn, cx, attendance)?;
+        let waiting = store::waiting_count(conn, &cx.session.id, attendance)?;
+        entry.insert(Tally {
+            seats,
+            taken,
+            waiting,
+        });
+    }
+    Ok(tallies.get_mut(&attendance).expect("counted just now"))
+}
+
 /// The active account with this email, whose own registration may need no approval.
 fn own_account(conn: &mut Conn, email: &str) -> Result<Option<User>, AppError> {
     Ok(crate::accounts::store::find_by_email(conn, email)?
@@ -120,16 +217,16 @@ fn own_account(conn: &mut Conn, email: &str) -> Result<Option<User>, AppError> {
         .map(User::from))
 }
 
-/// Places and stores a new registration under the session's lock, with its audit event.
+/// Places and stores a new registration, with its audit event, given the seats taken so far and
+/// its arrival number.
 fn admit(
     conn: &mut Conn,
     cx: &Context,
     delegate: &Delegate,
-    group: CountryGroup,
-    lang: &str,
+    (group, lang): (CountryGroup, &str),
+    (taken, arrival): (Taken, i32),
 ) -> Result<Registration, AppError> {
     let session = cx.session;
-    let taken = fill(conn, cx, delegate.attendance)?;
     let account = match session.fields.approval_required {
         true => own_account(conn, &delegate.email)?,
         false => None,
@@ -140,7 +237,7 @@ fn admit(
     let registration = Registration {
         id: RegistrationId::random(),
         session_id: session.id.clone(),
-        arrival: store::next_arrival(conn, &session.id)?,
+        arrival,
         delegate: delegate.clone(),
         country_group: group,
         status: placement(&approval, seats, group, taken),

@@ -94,7 +94,8 @@ pub async fn hold(app: &TestApp, session_id: &str, recipient: &Recipient) {
                 session,
                 link: Some("http://127.0.0.1/registrations/secret".into()),
             };
-            invitations::invite(conn, &ctx, (&session, &meeting), &recipient, notice)
+            let place = invitations::place(conn, &session, &meeting)?;
+            invitations::invite(conn, &ctx, (&session, &meeting, &place), &recipient, notice)
         })
     })
     .await
