@@ -15,13 +15,20 @@ use diesel::QueryResult;
 
 use super::Conn;
 
-/// Writes rows into a table in one statement. (Diesel writes several rows at once only through
-/// a connection of one backend, not through `Conn`.)
+/// Writes rows into a table: on PostgreSQL in one statement (one round trip); on SQLite, which
+/// has no round trip to save, one cached statement per row, in the caller's transaction. (Diesel
+/// writes several rows at once only through a connection of one backend, not through `Conn`, and
+/// on SQLite it would wrap them in a savepoint of their own.)
 macro_rules! insert_rows {
     ($conn:expr, $table:expr, $rows:expr) => {
         match $conn {
-            $crate::db::Conn::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
             $crate::db::Conn::Postgres(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::Conn::Sqlite(c) => $rows.iter().try_fold(0, |n, row| {
+                diesel::insert_into($table)
+                    .values(row)
+                    .execute(c)
+                    .map(|one| n + one)
+            }),
         }
     };
 }

@@ -15,7 +15,7 @@ crate::text_column!(Role);
 
 /// A hold as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = calendar_holds)]
+#[diesel(table_name = calendar_holds, treat_none_as_null = true)]
 struct HoldRow {
     id: HoldId,
     event_uid: String,

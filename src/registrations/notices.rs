@@ -116,22 +116,12 @@ impl<'a> Context<'a> {
         meeting: &'a Meeting,
     ) -> Result<Context<'a>, AppError> {
         let place = holds::place(conn, session, meeting)?;
-        Ok(Context::at(ctx, session, meeting, place))
-    }
-
-    /// The context of a session's registrations' emails, its place known.
-    pub fn at(
-        ctx: &'a Ctx,
-        session: &'a Session,
-        meeting: &'a Meeting,
-        place: Place,
-    ) -> Context<'a> {
-        Context {
+        Ok(Context {
             ctx,
             session,
             meeting,
             place,
-        }
+        })
     }
 
     /// The session as an email to this delegate shows it: the connection link only for a

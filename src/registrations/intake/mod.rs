@@ -163,7 +163,12 @@ fn place_new(
     if let Some(registration) = store::find_by_email(conn, session_id, &delegate.email)? {
         return Placed::found(conn, registration);
     }
-    let cx = Context::at(ctx, session, meeting, place.clone());
+    let cx = Context {
+        ctx,
+        session,
+        meeting,
+        place: place.clone(),
+    };
     let tally = tally(conn, &cx, seats, delegate.attendance)?;
     let registration = admit(conn, &cx, delegate, (group, lang), (tally.taken, *arrival))?;
     *arrival += 1;
