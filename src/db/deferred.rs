@@ -55,6 +55,13 @@ thread_local! {
     static HELD: RefCell<Option<Vec<Table>>> = const { RefCell::new(None) };
 }
 
+/// Whether inserts are held back on this thread (a batch running straight through): a unique
+/// conflict a write would look for first is then found when the rows are written, and the batch
+/// runs again write by write.
+pub fn holding() -> bool {
+    HELD.with(|held| held.borrow().is_some())
+}
+
 /// Inserts `row` with `write` now, or at the end of the deferral open on this thread.
 pub fn insert<R: Any>(
     conn: &mut Conn,

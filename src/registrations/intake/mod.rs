@@ -160,8 +160,12 @@ fn place_new(
         seats,
     } = intake;
     admission(session.status, &session.fields, ctx.now)?;
-    if let Some(registration) = store::find_by_email(conn, session_id, &delegate.email)? {
-        return Placed::found(conn, registration);
+    // Straight through a batch, the same email registered before (or twice in the batch) breaks
+    // the unique index when the rows are written, and the batch runs again one by one, looking.
+    if !db::deferred::holding() {
+        if let Some(registration) = store::find_by_email(conn, session_id, &delegate.email)? {
+            return Placed::found(conn, registration);
+        }
     }
     let cx = Context {
         ctx,
