@@ -21,6 +21,7 @@
 //! forgotten whenever a write fails, since that write's savepoint undid what it had noted.
 
 use std::any::{Any, TypeId};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -45,17 +46,17 @@ pub struct Shared {
 
 impl Shared {
     /// The batch's value of type `T`, loaded by `load` if no earlier write of the batch did.
-    pub fn get_or_load<T: Any + Send, E>(
+    pub fn get_or_load<T: Any + Send>(
         &mut self,
-        load: impl FnOnce() -> Result<T, E>,
-    ) -> Result<&mut T, E> {
+        load: impl FnOnce() -> Result<T, AppError>,
+    ) -> Result<&mut T, AppError> {
         let value = match self.values.entry(TypeId::of::<T>()) {
-            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-            std::collections::hash_map::Entry::Vacant(entry) => entry.insert(Box::new(load()?)),
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => entry.insert(Box::new(load()?)),
         };
-        Ok(value
+        value
             .downcast_mut::<T>()
-            .expect("a shared value is stored under its own type"))
+            .ok_or_else(|| AppError::Internal("a batch's shared value has another type".into()))
     }
 
     fn forget(&mut self) {

@@ -2,6 +2,7 @@
 //! change (of the session, or of the room booked for it) sends them.
 
 use std::any::Any;
+use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 
@@ -101,7 +102,7 @@ struct Change<'a> {
     ctx: &'a Ctx,
     session: &'a Session,
     meeting: &'a Meeting,
-    place: Place,
+    place: Cow<'a, Place>,
 }
 
 impl Change<'_> {
@@ -116,7 +117,7 @@ impl Change<'_> {
             ctx,
             session,
             meeting,
-            place,
+            place: Cow::Owned(place),
         })
     }
 
@@ -253,7 +254,7 @@ pub fn invite<N: Notice>(
         ctx,
         session,
         meeting,
-        place: place.clone(),
+        place: Cow::Borrowed(place),
     };
     let notice = notice(change.summary(&hold, Method::Request));
     change.send(conn, &hold, (Method::Request, hold.sequence_sent), &notice)

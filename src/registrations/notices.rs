@@ -1,6 +1,8 @@
 //! The emails a registration's changes send, one typed notice per template, all through the
 //! outbox in the caller's transaction.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::decisions::domain::{focal_point_covers, ScopeOf};
@@ -104,7 +106,8 @@ pub struct Context<'a> {
     pub ctx: &'a Ctx,
     pub session: &'a Session,
     pub meeting: &'a Meeting,
-    pub place: Place,
+    /// Where the session takes place: read for this context, or shared by a batch.
+    pub place: Cow<'a, Place>,
 }
 
 impl<'a> Context<'a> {
@@ -120,7 +123,7 @@ impl<'a> Context<'a> {
             ctx,
             session,
             meeting,
-            place,
+            place: Cow::Owned(place),
         })
     }
 

@@ -8,6 +8,8 @@
 //! taken and the waiting list's length, kept up to date as each is placed. So a batch reads them
 //! once, and each registration costs only its own writes.
 
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -171,7 +173,7 @@ fn place_new(
         ctx,
         session,
         meeting,
-        place: place.clone(),
+        place: Cow::Borrowed(place),
     };
     let tally = tally(conn, &cx, seats, delegate.attendance)?;
     let registration = admit(conn, &cx, delegate, (group, lang), (tally.taken, *arrival))?;
@@ -204,19 +206,30 @@ fn tally<'t>(
     attendance: Attendance,
 ) -> Result<&'t mut Tally, AppError> {
     let seats = Seats::of(&cx.session.fields, attendance, cx.ctx.now);
-    if tallies.get(&attendance).is_some_and(|t| t.seats != seats) {
-        tallies.remove(&attendance);
-    }
-    if let std::collections::hash_map::Entry::Vacant(entry) = tallies.entry(attendance) {
-        let taken = fill(conn, cx, attendance)?;
-        let waiting = store::waiting_count(conn, &cx.session.id, attendance)?;
-        entry.insert(Tally {
-            seats,
-            taken,
-            waiting,
-        });
-    }
-    Ok(tallies.get_mut(&attendance).expect("counted just now"))
+    Ok(match tallies.entry(attendance) {
+        Entry::Occupied(entry) if entry.get().seats == seats => entry.into_mut(),
+        Entry::Occupied(mut entry) => {
+            entry.insert(count(conn, cx, attendance, seats)?);
+            entry.into_mut()
+        }
+        Entry::Vacant(entry) => entry.insert(count(conn, cx, attendance, seats)?),
+    })
+}
+
+/// One attendance mode's seats, free ones filled from the waiting list first.
+fn count(
+    conn: &mut Conn,
+    cx: &Context,
+    attendance: Attendance,
+    seats: Seats,
+) -> Result<Tally, AppError> {
+    let taken = fill(conn, cx, attendance)?;
+    let waiting = store::waiting_count(conn, &cx.session.id, attendance)?;
+    Ok(Tally {
+        seats,
+        taken,
+        waiting,
+    })
 }
 
 /// The active account with this email, whose own registration may need no approval.
